@@ -1,0 +1,112 @@
+# mp - outbound mail filters.  One non-recursive Makefile.
+#
+#   make                 build every tool into $(BUILD)/bin
+#   make check           build, then run the whole test suite
+#   make check-asan      the same under AddressSanitizer + UBSan
+#   make demo            the sample pipeline on the sample mail
+#   make bench           figures against peers (see scripts/bench)
+#   make install         PREFIX=/usr/local DESTDIR=
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SYSCONFDIR ?= $(PREFIX)/etc
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+DESTDIR    ?=
+
+BUILD ?= build
+CC    ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+# static (default): GMime, GLib and friends linked in, so a filter starts
+# in about the time formail does; dynamic: the distribution's .so files.
+LINK ?= static
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wcast-qual -Werror
+PKGS = gmime-3.0 glib-2.0 jansson
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
+MP_CPPFLAGS = -D_GNU_SOURCE -DMP_SYSCONFDIR='"$(SYSCONFDIR)"' -Ilib $(PKG_CFLAGS)
+
+ifeq ($(LINK),static)
+GMIME_LIBS = -Wl,-Bstatic -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi \
+             -lpcre2-8 -lidn2 -lunistring -lz -Wl,-Bdynamic -lm -pthread
+GLIB_LIBS  = -Wl,-Bstatic -lglib-2.0 -lpcre2-8 -Wl,-Bdynamic -lm -pthread
+JSON_LIBS  = -Wl,-Bstatic -ljansson -Wl,-Bdynamic
+SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
+else
+GMIME_LIBS = $(shell pkg-config --libs gmime-3.0)
+GLIB_LIBS  = $(shell pkg-config --libs glib-2.0)
+JSON_LIBS  = $(shell pkg-config --libs jansson)
+SLIM_OBJ   =
+endif
+
+TOOLS = mp-classify mp-bccify
+# Each binary links only what it uses.
+mp-classify_LIBS = $(GMIME_LIBS) $(JSON_LIBS)
+mp-bccify_LIBS   = $(GMIME_LIBS)
+
+LIB_SRC = $(filter-out lib/gmime-slim.c,$(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+BINS    = $(TOOLS:%=$(BUILD)/bin/%)
+MANS    = $(wildcard man/*.[0-9])
+
+all: $(BINS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(MP_CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(BUILD)/libmp.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(BUILD)/libmp.a $(SLIM_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SLIM_OBJ) $(BUILD)/libmp.a $($*_LIBS)
+
+# The suite runs the binaries of $(BUILD); see test/helper.bash.
+check: all
+	MP_BIN=$(abspath $(BUILD)/bin) bats --print-output-on-failure test/
+
+test: check
+
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined
+check-asan:
+	$(MAKE) BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" check
+
+demo: all
+	@sh scripts/demo $(BUILD)/bin
+
+bench: all
+	@sh scripts/bench $(BUILD)/bin
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSCONFDIR)/mp $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/mp
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	for m in $(MANS); do \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}; done
+	for t in $(TOOLS); do \
+	    install -m 644 completions/$$t.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+	    install -m 644 completions/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; done
+	install -m 644 testdata/sample/mp.conf \
+	    $(DESTDIR)$(DATADIR)/mp/mp.conf.sample
+	test -e $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf || \
+	    install -m 644 testdata/sample/mp.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf
+	install -m 644 scripts/procmailrc.sample scripts/mailfilter.sample \
+	    $(DESTDIR)$(DATADIR)/mp/
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all check test check-asan demo bench install clean
+.SECONDARY:

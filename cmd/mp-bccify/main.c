@@ -1,0 +1,238 @@
+/* mp-bccify - move a long external To/Cc list out of the visible headers */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bccify.h"
+#include "classify.h"
+#include "cli.h"
+#include "diag.h"
+#include "output.h"
+
+#define USAGE \
+	"usage: mp-bccify [-n threshold] [--all | --self-only] [--bcc-header] " \
+	"[--no-trace]\n" \
+	"                 [--sender address] [-c file] [--internal domain] " \
+	"[--semi-internal domain]\n" \
+	"                 [--syslog] [--mbox file | --maildir dir | file ...]\n"
+
+enum {
+	OPT_ALL = MP_OPT_FIRST_OWN,
+	OPT_SELF_ONLY,
+	OPT_BCC_HEADER,
+	OPT_NO_TRACE,
+	OPT_SENDER,
+};
+
+typedef struct {
+	MpCliOpts cli;
+	const char *threshold;
+	gboolean all, self_only, bcc_header, no_trace;
+	const char *sender;
+	gboolean batch;
+} Options;
+
+typedef struct {
+	const Options *opt;
+	MpConfig *cfg;
+	MpAddrParser *ap;
+	MpBccifyOpts bopts;
+	int first_failure;
+	GError *err;
+} Run;
+
+static void usage(void) G_GNUC_NORETURN;
+static int set_policy(const Options *opt, const MpConfig *cfg,
+    MpBccifyOpts *b, GError **err);
+static int one_message(const MpSource *src, MpMessage *msg, int status,
+    const GError *why, gpointer data);
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		MP_CLI_LONG_OPTIONS,
+		{ "threshold", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "self-only", no_argument, NULL, OPT_SELF_ONLY },
+		{ "bcc-header", no_argument, NULL, OPT_BCC_HEADER },
+		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+		{ "sender", required_argument, NULL, OPT_SENDER },
+		{ NULL, 0, NULL, 0 },
+	};
+	Options opt = { 0 };
+	Run run = { 0 };
+	GError *err = NULL;
+	int c, status;
+
+	mp_diag_open("mp-bccify", FALSE);
+	mp_cli_init(&opt.cli);
+	while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
+		if (mp_cli_option(&opt.cli, c, optarg))
+			continue;
+		switch (c) {
+		case 'n':
+			opt.threshold = optarg;
+			break;
+		case OPT_ALL:
+			opt.all = TRUE;
+			break;
+		case OPT_SELF_ONLY:
+			opt.self_only = TRUE;
+			break;
+		case OPT_BCC_HEADER:
+			opt.bcc_header = TRUE;
+			break;
+		case OPT_NO_TRACE:
+			opt.no_trace = TRUE;
+			break;
+		case OPT_SENDER:
+			opt.sender = optarg;
+			break;
+		case 'h':
+			fputs(USAGE, stdout);
+			return 0;
+		case MP_OPT_VERSION:
+			puts("mp-bccify " MP_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	opt.batch = mp_cli_is_batch(&opt.cli, argc);
+	if ((opt.all && opt.self_only) || (opt.cli.mbox != NULL) +
+	    (opt.cli.maildir != NULL) + (argc > 0) > 1)
+		usage();
+
+	if ((status = mp_cli_config(&opt.cli, &run.cfg, &err)) != MP_OK ||
+	    (status = set_policy(&opt, run.cfg, &run.bopts, &err)) != MP_OK) {
+		mp_diag_error(opt.cli.syslog, NULL, "%s", err->message);
+		return status;
+	}
+	mp_diag_open("mp-bccify", run.cfg->syslog);
+	run.opt = &opt;
+	run.ap = mp_addr_parser_new();
+	if (opt.sender != NULL) {
+		MpAddr a;
+
+		if (!mp_addr_parse_one(run.ap, opt.sender, &a)) {
+			fprintf(stderr, "mp-bccify: --sender: not an address: %s\n",
+			    opt.sender);
+			return EX_USAGE;
+		}
+		mp_addr_clear(&a);
+	}
+
+	status = mp_cli_run(&opt.cli, argv, argc, &run.cfg->limits, one_message,
+	    &run, &err);
+	if (status == MP_OK)
+		status = mp_stdout_finish(&err);
+	if (status != MP_OK) {
+		mp_diag_error(run.cfg->syslog, NULL, "%s",
+		    (err != NULL ? err : run.err)->message);
+		return status;
+	}
+	return run.first_failure;
+}
+
+static void
+usage(void)
+{
+	fputs(USAGE, stderr);
+	exit(EX_USAGE);
+}
+
+/* set_policy - flags over [bccify] in mp.conf over built-in defaults */
+static int
+set_policy(const Options *opt, const MpConfig *cfg, MpBccifyOpts *b,
+    GError **err)
+{
+	char *mode = mp_config_string(cfg, "bccify", "mode", "external");
+	guint64 n;
+
+	if (!mp_bccify_mode_parse(mode, &b->mode))
+		b->mode = MP_BCCIFY_EXTERNAL;	/* checked by the schema */
+	g_free(mode);
+	if (opt->all)
+		b->mode = MP_BCCIFY_ALL;
+	if (opt->self_only)
+		b->mode = MP_BCCIFY_SELF_ONLY;
+	b->threshold = (guint)mp_config_uint(cfg, "bccify", "threshold",
+	    MP_BCCIFY_THRESHOLD_DEFAULT);
+	if (opt->threshold != NULL) {
+		if (!g_ascii_string_to_unsigned(opt->threshold, 10, 1, 1000000,
+		    &n, NULL)) {
+			fprintf(stderr, "mp-bccify: -n: not a number from 1 to "
+			    "1000000: %s\n", opt->threshold);
+			exit(EX_USAGE);
+		}
+		b->threshold = (guint)n;
+	}
+	b->bcc_header = opt->bcc_header ||
+	    mp_config_bool(cfg, "bccify", "bcc-header", FALSE);
+	b->trace = !opt->no_trace && mp_config_bool(cfg, "bccify", "trace",
+	    TRUE);
+	b->sender = opt->sender;
+	(void)err;
+	return MP_OK;
+}
+
+/*
+ * one_message - rewrite one message, or in a batch report what would
+ * happen to it (the archive is never changed).
+ */
+static int
+one_message(const MpSource *src, MpMessage *msg, int status,
+    const GError *why, gpointer data)
+{
+	Run *run = data;
+	MpBccifyResult res;
+	char *label = mp_source_label(src), *msgid;
+	int r = MP_OK;
+
+	if (msg == NULL) {
+		if (run->first_failure == 0)
+			run->first_failure = status;
+		if (!run->opt->batch) {
+			run->err = g_error_copy(why);
+			g_free(label);
+			return status;
+		}
+		mp_diag_error(run->cfg->syslog, NULL, "%s: %s", label,
+		    why->message);
+		r = mp_stdio_printf(stdout, &run->err, "%s: error: %s\n", label,
+		    why->message);
+		g_free(label);
+		return r;
+	}
+	mp_bccify(run->cfg, run->ap, msg, &run->bopts, &res);
+	msgid = mp_message_id(msg);
+	if (res.out != NULL) {
+		if (res.dkim_signed)
+			mp_diag_warn(run->cfg->syslog, msgid, "%s: a "
+			    "DKIM-Signature signs To or Cc; this rewrite breaks "
+			    "it (run mp before signing)", label);
+		mp_diag_info(run->cfg->syslog, msgid,
+		    "action=bccify moved=%u external=%u", res.moved,
+		    res.external);
+	}
+	if (run->opt->batch) {
+		if (res.out != NULL)
+			r = mp_stdio_printf(stdout, &run->err,
+			    "%s: moved=%u external=%u\n", label, res.moved,
+			    res.external);
+		else
+			r = mp_stdio_printf(stdout, &run->err,
+			    "%s: unchanged external=%u\n", label, res.external);
+	} else if (res.out != NULL) {
+		r = mp_stdio_put(stdout, res.out->str, res.out->len, &run->err);
+	} else {
+		r = mp_stdio_put(stdout, msg->data, msg->len, &run->err);
+	}
+	mp_bccify_result_clear(&res);
+	g_free(msgid);
+	g_free(label);
+	return r;
+}

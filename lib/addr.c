@@ -1,0 +1,521 @@
+/* addr.c - the addresses of To/Cc/Bcc fields, with where their text is */
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "addr.h"
+#include "charset.h"
+
+struct MpAddrParser {
+	GMimeParserOptions *opts;
+};
+
+typedef struct {
+	const char *d;
+	gsize end;
+	gboolean sjis;		/* value is raw Shift_JIS: skip trail bytes */
+	gboolean kanji;		/* inside an ISO-2022-JP two-byte run */
+} Lexer;
+
+static void item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af,
+    gsize start, gsize end, int group);
+static gsize lex_skip(Lexer *lx, gsize i);
+
+/* mp_addr_parser_new - GMime address parsing set up for real-world mail */
+MpAddrParser *
+mp_addr_parser_new(void)
+{
+	static const char *fallback[] = { "UTF-8", "CP932", "WINDOWS-1252",
+		NULL };
+	MpAddrParser *ap = g_new0(MpAddrParser, 1);
+
+	g_mime_init();	/* counted: safe to call more than once */
+	ap->opts = g_mime_parser_options_new();
+	g_mime_parser_options_set_address_compliance_mode(ap->opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode(ap->opts,
+	    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_allow_addresses_without_domain(ap->opts,
+	    TRUE);
+	g_mime_parser_options_set_fallback_charsets(ap->opts, fallback);
+	return ap;
+}
+
+void
+mp_addr_parser_free(MpAddrParser *ap)
+{
+	if (ap == NULL)
+		return;
+	g_mime_parser_options_free(ap->opts);
+	g_free(ap);
+}
+
+/* mp_rcpt_field_name - "to", "cc", ... as in the JSON output */
+const char *
+mp_rcpt_field_name(MpRcptField kind)
+{
+	static const char *names[] = { "to", "cc", "bcc", "resent-to",
+		"resent-cc", "resent-bcc", "envelope" };
+
+	return names[kind];
+}
+
+/* mp_domain_canon - lower-case, IDNA ASCII form of a domain */
+char *
+mp_domain_canon(const char *domain)
+{
+	char *lower, *ascii;
+	gsize n;
+
+	if (domain == NULL || *domain == '\0')
+		return NULL;
+	if (domain[0] == '[')			/* domain literal */
+		return g_ascii_strdown(domain, -1);
+	lower = g_utf8_strdown(domain, -1);
+	n = strlen(lower);
+	while (n > 0 && lower[n - 1] == '.')
+		lower[--n] = '\0';
+	if (n == 0) {
+		g_free(lower);
+		return NULL;
+	}
+	/* Unicode and punycode forms of one domain compare equal. */
+	ascii = g_hostname_to_ascii(lower);
+	if (ascii == NULL)
+		return lower;
+	g_free(lower);
+	{
+		char *down = g_ascii_strdown(ascii, -1);
+
+		g_free(ascii);
+		return down;
+	}
+}
+
+/* mp_addr_key - the form addresses are compared in: canonical domain */
+char *
+mp_addr_key(const char *addr)
+{
+	const char *at;
+	char *local, *dom, *key;
+
+	if (addr == NULL)
+		return NULL;
+	at = strrchr(addr, '@');
+	if (at == NULL)
+		return g_utf8_strdown(addr, -1);
+	local = g_utf8_strdown(addr, at - addr);
+	dom = mp_domain_canon(at + 1);
+	key = g_strconcat(local, "@", dom ? dom : "", NULL);
+	g_free(local);
+	g_free(dom);
+	return key;
+}
+
+/*
+ * lex_skip - index after the byte(s) at i that can never be a special:
+ * the trail byte of a Shift_JIS pair (it may be 0x5c, a backslash) or the
+ * bytes of an ISO-2022-JP two-byte run (they may be quotes or commas).
+ * Returns i when the byte at i is an ordinary one.
+ */
+static gsize
+lex_skip(Lexer *lx, gsize i)
+{
+	guchar c = (guchar)lx->d[i];
+
+	if (c == 0x1b && i + 2 < lx->end) {
+		if (lx->d[i + 1] == '$') {
+			lx->kanji = TRUE;
+			return i + (lx->d[i + 2] == '(' ? 4 : 3);
+		}
+		if (lx->d[i + 1] == '(') {
+			lx->kanji = FALSE;
+			return i + 3;
+		}
+	}
+	if (lx->kanji && c >= 0x21 && c <= 0x7e)
+		return i + 1;
+	if (lx->sjis && ((c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xfc)) &&
+	    i + 1 < lx->end)
+		return i + 2;
+	return i;
+}
+
+/* skip a quoted string starting at i (the quote); index after it */
+static gsize
+lex_quoted(Lexer *lx, gsize i)
+{
+	gsize j;
+
+	for (i++; i < lx->end;) {
+		if ((j = lex_skip(lx, i)) != i) {
+			i = j;
+			continue;
+		}
+		if (lx->d[i] == '\\')
+			i += 2;
+		else if (lx->d[i++] == '"')
+			break;
+	}
+	return MIN(i, lx->end);
+}
+
+/* skip a (nested) comment starting at i; index after it */
+static gsize
+lex_comment(Lexer *lx, gsize i)
+{
+	int depth = 0;
+	gsize j;
+
+	while (i < lx->end) {
+		if ((j = lex_skip(lx, i)) != i) {
+			i = j;
+			continue;
+		}
+		if (lx->d[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (lx->d[i] == '(')
+			depth++;
+		else if (lx->d[i] == ')')
+			depth--;
+		i++;
+		if (depth == 0)
+			break;
+	}
+	return MIN(i, lx->end);
+}
+
+static gboolean
+is_fws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * mp_addr_field_parse - split and read one address field of msg
+ *
+ * The raw value is split into list items at top-level commas (and at
+ * semicolons outside a group, as people type them); each item's text is
+ * converted to UTF-8 and read by GMime.  Splitting on the raw bytes keeps
+ * the exact text of every item for rewriters.
+ */
+MpAddrField *
+mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
+    MpRcptField kind)
+{
+	const MpField *f = &g_array_index(msg->fields, MpField, field);
+	MpAddrField *af;
+	Lexer lx = { 0 };
+	gsize i, j, item = f->value_start;
+	int group = -1;
+
+	af = g_new0(MpAddrField, 1);
+	af->field = field;
+	af->kind = kind;
+	af->addrs = g_array_new(FALSE, TRUE, sizeof(MpAddr));
+	af->groups = g_array_new(FALSE, TRUE, sizeof(MpGroup));
+
+	lx.d = msg->data;
+	lx.end = f->end;
+	if (!g_utf8_validate(msg->data + f->value_start,
+	    (gssize)(f->end - f->value_start), NULL)) {
+		char *u = g_convert(msg->data + f->value_start,
+		    (gssize)(f->end - f->value_start), "UTF-8", "CP932", NULL,
+		    NULL, NULL);
+
+		lx.sjis = u != NULL;
+		g_free(u);
+	}
+
+	for (i = f->value_start; i < lx.end;) {
+		if ((j = lex_skip(&lx, i)) != i) {
+			i = j;
+			continue;
+		}
+		switch (msg->data[i]) {
+		case '"':
+			i = lex_quoted(&lx, i);
+			continue;
+		case '(':
+			i = lex_comment(&lx, i);
+			continue;
+		case '<':
+			for (i++; i < lx.end && msg->data[i] != '>';) {
+				if ((j = lex_skip(&lx, i)) != i)
+					i = j;
+				else if (msg->data[i] == '"')
+					i = lex_quoted(&lx, i);
+				else
+					i++;
+			}
+			i++;
+			continue;
+		case ':':
+			if (group < 0) {
+				MpGroup g = { 0 };
+
+				g.start = item;
+				g.colon = i + 1;
+				g_array_append_val(af->groups, g);
+				group = (int)af->groups->len - 1;
+				item = i + 1;
+			}
+			break;
+		case ';':
+			item_add(ap, msg, af, item, i, group);
+			if (group >= 0) {
+				MpGroup *g = &g_array_index(af->groups, MpGroup,
+				    group);
+
+				g->end = i + 1;
+				g->closed = TRUE;
+				group = -1;
+			}
+			item = i + 1;
+			break;
+		case ',':
+			item_add(ap, msg, af, item, i, group);
+			item = i + 1;
+			break;
+		}
+		i++;
+	}
+	item_add(ap, msg, af, item, MIN(i, lx.end), group);
+	if (group >= 0)
+		g_array_index(af->groups, MpGroup, group).end = lx.end;
+	/* Trim the groups' ranges like items'. */
+	for (i = 0; i < af->groups->len; i++) {
+		MpGroup *g = &g_array_index(af->groups, MpGroup, i);
+
+		while (g->start < g->end && is_fws(msg->data[g->start]))
+			g->start++;
+		while (g->end > g->start && is_fws(msg->data[g->end - 1]))
+			g->end--;
+	}
+	return af;
+}
+
+/* name_from_phrase - decode the display name before an angle address */
+static char *
+name_from_phrase(const char *s, gsize len)
+{
+	gsize i;
+	Lexer lx = { 0 };
+
+	lx.d = s;
+	lx.end = len;
+	lx.sjis = !g_utf8_validate(s, (gssize)len, NULL);
+	for (i = 0; i < len;) {
+		gsize j = lex_skip(&lx, i);
+
+		if (j != i) {
+			i = j;
+		} else if (s[i] == '"') {
+			i = lex_quoted(&lx, i);
+		} else if (s[i] == '(') {
+			i = lex_comment(&lx, i);
+		} else if (s[i] == '<') {
+			return mp_decode_header_text(s, i, TRUE);
+		} else {
+			i++;
+		}
+	}
+	return NULL;
+}
+
+static void
+mailboxes_add(InternetAddressList *list, MpAddrField *af,
+    const char *raw, gsize rawlen, gsize start, gsize end, int group,
+    int *added)
+{
+	int i, n = internet_address_list_length(list);
+
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+		MpAddr a = { 0 };
+		const char *addr, *at;
+
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			mailboxes_add(internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), af, raw, rawlen, start,
+			    end, group, added);
+			continue;
+		}
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (addr == NULL || *addr == '\0')
+			continue;	/* <>: nobody */
+		a.addr = g_strdup(addr);
+		at = strrchr(addr, '@');
+		a.domain = at ? mp_domain_canon(at + 1) : NULL;
+		a.name = name_from_phrase(raw, rawlen);
+		if (a.name == NULL)
+			a.name = g_strdup(internet_address_get_name(ia) ?
+			    internet_address_get_name(ia) : "");
+		a.start = start;
+		a.end = end;
+		a.group = group;
+		g_array_append_val(af->addrs, a);
+		(*added)++;
+	}
+}
+
+/* item_add - read the item [start, end) and append its addresses */
+static void
+item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
+    gsize end, int group)
+{
+	InternetAddressList *list;
+	char *utf8;
+	int added = 0;
+
+	while (start < end && is_fws(msg->data[start]))
+		start++;
+	while (end > start && is_fws(msg->data[end - 1]))
+		end--;
+	if (start == end)
+		return;
+	utf8 = mp_text_to_utf8(msg->data + start, end - start);
+	list = internet_address_list_parse(ap->opts, utf8);
+	if (list != NULL) {
+		mailboxes_add(list, af, msg->data + start, end - start, start,
+		    end, group, &added);
+		g_object_unref(list);
+	}
+	if (added == 0 && strcmp(utf8, "<>") != 0) {
+		/* Text that holds no address: kept, counted as unreadable. */
+		MpAddr a = { 0 };
+
+		a.name = mp_decode_header_text(msg->data + start, end - start,
+		    TRUE);
+		a.start = start;
+		a.end = end;
+		a.group = group;
+		g_array_append_val(af->addrs, a);
+	}
+	g_free(utf8);
+}
+
+void
+mp_addr_clear(MpAddr *a)
+{
+	g_clear_pointer(&a->addr, g_free);
+	g_clear_pointer(&a->name, g_free);
+	g_clear_pointer(&a->domain, g_free);
+}
+
+void
+mp_addr_field_free(MpAddrField *af)
+{
+	guint i;
+
+	if (af == NULL)
+		return;
+	for (i = 0; i < af->addrs->len; i++)
+		mp_addr_clear(&g_array_index(af->addrs, MpAddr, i));
+	g_array_free(af->addrs, TRUE);
+	g_array_free(af->groups, TRUE);
+	g_free(af);
+}
+
+/* mp_addr_fields - every To/Cc/Bcc (and Resent-* if asked) field */
+GPtrArray *
+mp_addr_fields(MpAddrParser *ap, const MpMessage *msg, gboolean resent)
+{
+	static const struct {
+		const char *name;
+		MpRcptField kind;
+		gboolean resent;
+	} names[] = {
+		{ "To", MP_RCPT_TO, FALSE },
+		{ "Cc", MP_RCPT_CC, FALSE },
+		{ "Bcc", MP_RCPT_BCC, FALSE },
+		{ "Resent-To", MP_RCPT_RESENT_TO, TRUE },
+		{ "Resent-Cc", MP_RCPT_RESENT_CC, TRUE },
+		{ "Resent-Bcc", MP_RCPT_RESENT_BCC, TRUE },
+	};
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)mp_addr_field_free);
+	guint i, k;
+
+	for (i = 0; i < msg->fields->len; i++) {
+		const MpField *f = &g_array_index(msg->fields, MpField, i);
+
+		for (k = 0; k < G_N_ELEMENTS(names); k++) {
+			if ((!names[k].resent || resent) &&
+			    mp_field_is(msg, f, names[k].name)) {
+				g_ptr_array_add(out, mp_addr_field_parse(ap, msg, i,
+				    names[k].kind));
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+/* mp_addr_parse_one - read a single address given as text (-r, --sender) */
+gboolean
+mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out)
+{
+	MpMessage fake = { 0 };
+	MpField f = { 0 };
+	MpAddrField *af;
+	char *line;
+	gboolean ok = FALSE;
+
+	memset(out, 0, sizeof *out);
+	line = g_strconcat("X:", text, NULL);
+	fake.data = line;
+	fake.len = strlen(line);
+	fake.fields = g_array_new(FALSE, FALSE, sizeof(MpField));
+	f.start = 0;
+	f.name_len = 1;
+	f.value_start = 2;
+	f.end = fake.len;
+	g_array_append_val(fake.fields, f);
+	af = mp_addr_field_parse(ap, &fake, 0, MP_RCPT_ENVELOPE);
+	if (af->addrs->len > 0 &&
+	    g_array_index(af->addrs, MpAddr, 0).addr != NULL) {
+		*out = g_array_index(af->addrs, MpAddr, 0);
+		out->start = out->end = 0;
+		out->group = -1;
+		memset(&g_array_index(af->addrs, MpAddr, 0), 0, sizeof(MpAddr));
+		ok = TRUE;
+	}
+	mp_addr_field_free(af);
+	g_array_free(fake.fields, TRUE);
+	g_free(line);
+	return ok;
+}
+
+/* mp_message_sender - the first From mailbox, or NULL */
+gboolean
+mp_message_sender(MpAddrParser *ap, const MpMessage *msg, MpAddr *out)
+{
+	guint i, k;
+	gboolean ok = FALSE;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < msg->fields->len && !ok; i++) {
+		const MpField *f = &g_array_index(msg->fields, MpField, i);
+		MpAddrField *af;
+
+		if (!mp_field_is(msg, f, "From"))
+			continue;
+		af = mp_addr_field_parse(ap, msg, i, MP_RCPT_ENVELOPE);
+		for (k = 0; k < af->addrs->len; k++) {
+			MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
+
+			if (a->addr != NULL) {
+				*out = *a;
+				memset(a, 0, sizeof *a);
+				ok = TRUE;
+				break;
+			}
+		}
+		mp_addr_field_free(af);
+	}
+	return ok;
+}

@@ -1,0 +1,36 @@
+/* edit.h - rewrite header fields, copying every other byte unchanged */
+#ifndef MP_EDIT_H
+#define MP_EDIT_H
+
+#include "message.h"
+
+typedef struct MpHeaderEdit MpHeaderEdit;
+
+/* mp_header_edit_new - an empty set of edits on msg's header block */
+MpHeaderEdit *mp_header_edit_new(const MpMessage *msg);
+void mp_header_edit_free(MpHeaderEdit *ed);
+
+/* mp_header_edit_drop - leave field out of the output */
+void mp_header_edit_drop(MpHeaderEdit *ed, guint field);
+
+/* mp_header_edit_replace - put text (whole lines) in place of field */
+void mp_header_edit_replace(MpHeaderEdit *ed, guint field, const char *text);
+
+/* mp_header_edit_append - add text (whole lines) at the header's end */
+void mp_header_edit_append(MpHeaderEdit *ed, const char *text);
+
+/* mp_header_edit_changed - whether any edit was made */
+gboolean mp_header_edit_changed(const MpHeaderEdit *ed);
+
+/* mp_header_edit_apply - the message with the edits made */
+GString *mp_header_edit_apply(const MpHeaderEdit *ed);
+
+/* mp_header_line - "Name: value" and the message's line ending */
+char *mp_header_line(const MpMessage *msg, const char *name,
+    const char *value);
+
+/* mp_header_list_line - an address field folded between items */
+char *mp_header_list_line(const MpMessage *msg, const char *name,
+    GPtrArray *items);
+
+#endif

@@ -1,0 +1,294 @@
+/* message.c - read one message and split its header block exactly */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "message.h"
+
+static int message_split(MpMessage *msg, const MpLimits *limits,
+    GError **err);
+static gboolean line_is_field(const char *s, gsize n, gsize *name_len,
+    gsize *colon);
+static gsize line_next(const MpMessage *msg, gsize pos, gsize *content_end);
+
+/* mp_message_read_fd - read one message from fd, up to the size limit */
+int
+mp_message_read_fd(int fd, const char *name, const MpLimits *limits,
+    MpMessage **out, GError **err)
+{
+	GByteArray *buf;
+	gsize cap;
+	ssize_t n;
+	int status;
+
+	*out = NULL;
+	buf = g_byte_array_sized_new(65536);
+	for (;;) {
+		cap = buf->len;
+		g_byte_array_set_size(buf, cap + 65536);
+		n = read(fd, buf->data + cap, 65536);
+		if (n < 0 && errno == EINTR) {
+			g_byte_array_set_size(buf, cap);
+			continue;
+		}
+		if (n < 0) {
+			int e = errno;
+			g_byte_array_free(buf, TRUE);
+			return mp_fail(err, EX_IOERR, "%s: read: %s", name,
+			    g_strerror(e));
+		}
+		g_byte_array_set_size(buf, cap + (gsize)n);
+		if (n == 0)
+			break;
+		if (buf->len > limits->message_bytes) {
+			g_byte_array_free(buf, TRUE);
+			return mp_fail(err, EX_DATAERR,
+			    "%s: message larger than message-bytes limit "
+			    "(%" G_GSIZE_FORMAT " bytes)", name,
+			    limits->message_bytes);
+		}
+	}
+	status = mp_message_new_borrowed((const char *)buf->data, buf->len,
+	    limits, out, err);
+	if (status != MP_OK) {
+		g_byte_array_free(buf, TRUE);
+		g_prefix_error(err, "%s: ", name);
+		return status;
+	}
+	(*out)->owned = buf;
+	return MP_OK;
+}
+
+/* mp_message_read_path - read one message from a file */
+int
+mp_message_read_path(const char *path, const MpLimits *limits,
+    MpMessage **out, GError **err)
+{
+	int fd, status;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mp_fail(err, EX_NOINPUT, "%s: %s", path,
+		    g_strerror(errno));
+	status = mp_message_read_fd(fd, path, limits, out, err);
+	close(fd);
+	return status;
+}
+
+/* mp_message_new_borrowed - split bytes the caller keeps alive */
+int
+mp_message_new_borrowed(const char *data, gsize len, const MpLimits *limits,
+    MpMessage **out, GError **err)
+{
+	MpMessage *msg;
+	int status;
+
+	*out = NULL;
+	msg = g_new0(MpMessage, 1);
+	msg->data = data;
+	msg->len = len;
+	msg->fields = g_array_new(FALSE, FALSE, sizeof(MpField));
+	status = message_split(msg, limits, err);
+	if (status != MP_OK) {
+		mp_message_free(msg);
+		return status;
+	}
+	*out = msg;
+	return MP_OK;
+}
+
+/* mp_message_free - release a message and what it owns */
+void
+mp_message_free(MpMessage *msg)
+{
+	if (msg == NULL)
+		return;
+	g_array_free(msg->fields, TRUE);
+	if (msg->owned != NULL)
+		g_byte_array_free(msg->owned, TRUE);
+	g_free(msg);
+}
+
+/* mp_message_eol - the message's own line ending as a string */
+const char *
+mp_message_eol(const MpMessage *msg)
+{
+	switch (msg->eol) {
+	case MP_EOL_CRLF:
+		return "\r\n";
+	case MP_EOL_CR:
+		return "\r";
+	default:
+		return "\n";
+	}
+}
+
+/*
+ * line_next - end of the line starting at pos (after its line ending);
+ * *content_end is where the line's text stops.  A CR before the LF is
+ * part of the line ending in LF and CRLF files alike, so a message with
+ * mixed endings still finds its empty line.
+ */
+static gsize
+line_next(const MpMessage *msg, gsize pos, gsize *content_end)
+{
+	const char *p;
+	char stop = msg->eol == MP_EOL_CR ? '\r' : '\n';
+
+	p = memchr(msg->data + pos, stop, msg->len - pos);
+	if (p == NULL) {
+		*content_end = msg->len;
+		return msg->len;
+	}
+	*content_end = (gsize)(p - msg->data);
+	if (stop == '\n' && *content_end > pos && p[-1] == '\r')
+		(*content_end)--;
+	return (gsize)(p - msg->data) + 1;
+}
+
+/*
+ * line_is_field - whether a line starts a header field: a name of
+ * printable ASCII other than the colon, optional white space (obsolete
+ * syntax, RFC 5322 4.5), then a colon.
+ */
+static gboolean
+line_is_field(const char *s, gsize n, gsize *name_len, gsize *colon)
+{
+	gsize i = 0, name_end;
+
+	while (i < n && s[i] >= 33 && s[i] <= 126 && s[i] != ':')
+		i++;
+	if (i == 0)
+		return FALSE;
+	name_end = i;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i >= n || s[i] != ':')
+		return FALSE;
+	*name_len = name_end;
+	*colon = i;
+	return TRUE;
+}
+
+static int
+message_split(MpMessage *msg, const MpLimits *limits, GError **err)
+{
+	const char *d = msg->data;
+	gsize pos = 0, next, cend;
+	MpField *cur = NULL;
+	const char *nl, *cr;
+
+	if (msg->len == 0)
+		return mp_fail(err, EX_DATAERR, "empty message");
+
+	if (msg->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+
+	/* The line ending is whatever ends the first line. */
+	nl = memchr(d + pos, '\n', msg->len - pos);
+	cr = memchr(d + pos, '\r', (nl ? (gsize)(nl - d) : msg->len) - pos);
+	if (cr != NULL && (gsize)(cr - d) + 1 < msg->len && cr[1] == '\n')
+		msg->eol = MP_EOL_CRLF;
+	else if (cr != NULL)
+		msg->eol = MP_EOL_CR;
+	else
+		msg->eol = MP_EOL_LF;
+
+	if (msg->len - pos >= 5 && memcmp(d + pos, "From ", 5) == 0)
+		pos = line_next(msg, pos, &cend);
+	msg->prefix_len = pos;
+
+	msg->header_end = msg->body_start = msg->len;
+	while (pos < msg->len) {
+		gsize name_len, colon;
+
+		next = line_next(msg, pos, &cend);
+		if (cend == pos) {			/* the empty line */
+			msg->header_end = pos;
+			msg->body_start = next;
+			break;
+		}
+		if (d[pos] == ' ' || d[pos] == '\t') {
+			if (cur == NULL) {
+				msg->header_end = msg->body_start = pos;
+				break;
+			}
+			cur->end = next;
+			cur->has_eol = next > cend;
+		} else if (line_is_field(d + pos, cend - pos, &name_len,
+		    &colon)) {
+			MpField f;
+
+			f.start = pos;
+			f.name_len = name_len;
+			f.value_start = pos + colon + 1;
+			f.end = next;
+			f.has_eol = next > cend;
+			g_array_append_val(msg->fields, f);
+			cur = &g_array_index(msg->fields, MpField,
+			    msg->fields->len - 1);
+		} else {
+			/* Not a field: the body starts here, as in GMime. */
+			msg->header_end = msg->body_start = pos;
+			break;
+		}
+		if (next - msg->prefix_len > limits->header_bytes)
+			return mp_fail(err, EX_DATAERR,
+			    "header block larger than header-bytes limit "
+			    "(%" G_GSIZE_FORMAT " bytes)", limits->header_bytes);
+		pos = next;
+	}
+	if (msg->fields->len == 0)
+		return mp_fail(err, EX_DATAERR, "no header fields");
+	if (memchr(d + msg->prefix_len, '\0',
+	    msg->header_end - msg->prefix_len) != NULL)
+		return mp_fail(err, EX_DATAERR, "NUL byte in header block");
+	return MP_OK;
+}
+
+/* mp_field_is - whether a field's name equals name, ignoring case */
+gboolean
+mp_field_is(const MpMessage *msg, const MpField *f, const char *name)
+{
+	gsize n = strlen(name);
+
+	return f->name_len == n &&
+	    g_ascii_strncasecmp(msg->data + f->start, name, n) == 0;
+}
+
+/* mp_field_value - the unfolded value of a field, NUL-terminated */
+char *
+mp_field_value(const MpMessage *msg, const MpField *f)
+{
+	GString *s;
+	gsize i;
+
+	s = g_string_sized_new(f->end - f->value_start);
+	for (i = f->value_start; i < f->end; i++) {
+		char c = msg->data[i];
+
+		if (c != '\r' && c != '\n')
+			g_string_append_c(s, c);
+	}
+	g_strstrip(s->str);
+	s->len = strlen(s->str);
+	return g_string_free(s, FALSE);
+}
+
+/* mp_message_header - unfolded value of the first field called name */
+char *
+mp_message_header(const MpMessage *msg, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < msg->fields->len; i++) {
+		const MpField *f = &g_array_index(msg->fields, MpField, i);
+
+		if (mp_field_is(msg, f, name))
+			return mp_field_value(msg, f);
+	}
+	return NULL;
+}
