@@ -15,6 +15,9 @@ typedef struct {
 	gsize end;
 	gboolean sjis;		/* value is raw Shift_JIS: skip trail bytes */
 	gboolean kanji;		/* inside an ISO-2022-JP two-byte run */
+	gboolean plain_quotes;	/* backslash is not an escape in quotes */
+	gboolean no_quotes;	/* quotes are ordinary characters */
+	gboolean unterminated;	/* a quoted string ran to the end */
 } Lexer;
 
 static void item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af,
@@ -147,17 +150,20 @@ lex_quoted(Lexer *lx, gsize i)
 {
 	gsize j;
 
+	if (lx->no_quotes)
+		return i + 1;
 	for (i++; i < lx->end;) {
 		if ((j = lex_skip(lx, i)) != i) {
 			i = j;
 			continue;
 		}
-		if (lx->d[i] == '\\')
+		if (lx->d[i] == '\\' && !lx->plain_quotes)
 			i += 2;
 		else if (lx->d[i++] == '"')
-			break;
+			return i;
 	}
-	return MIN(i, lx->end);
+	lx->unterminated = TRUE;
+	return lx->end;
 }
 
 /* skip a (nested) comment starting at i; index after it */
@@ -193,60 +199,42 @@ is_fws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+typedef struct {
+	gsize start, end;
+	int group;
+} Item;
+
 /*
- * mp_addr_field_parse - split and read one address field of msg
- *
- * The raw value is split into list items at top-level commas (and at
- * semicolons outside a group, as people type them); each item's text is
- * converted to UTF-8 and read by GMime.  Splitting on the raw bytes keeps
- * the exact text of every item for rewriters.
+ * field_split - cut the raw value [lx->d + start, lx->end) into list
+ * items and groups at top-level commas (and at semicolons outside a
+ * group, as people type them).
  */
-MpAddrField *
-mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
-    MpRcptField kind)
+static void
+field_split(Lexer *lx, gsize start, GArray *items, GArray *groups)
 {
-	const MpField *f = &g_array_index(msg->fields, MpField, field);
-	MpAddrField *af;
-	Lexer lx = { 0 };
-	gsize i, j, item = f->value_start;
+	gsize i, j, item = start;
 	int group = -1;
 
-	af = g_new0(MpAddrField, 1);
-	af->field = field;
-	af->kind = kind;
-	af->addrs = g_array_new(FALSE, TRUE, sizeof(MpAddr));
-	af->groups = g_array_new(FALSE, TRUE, sizeof(MpGroup));
+	for (i = start; i < lx->end;) {
+		Item it;
 
-	lx.d = msg->data;
-	lx.end = f->end;
-	if (!g_utf8_validate(msg->data + f->value_start,
-	    (gssize)(f->end - f->value_start), NULL)) {
-		char *u = g_convert(msg->data + f->value_start,
-		    (gssize)(f->end - f->value_start), "UTF-8", "CP932", NULL,
-		    NULL, NULL);
-
-		lx.sjis = u != NULL;
-		g_free(u);
-	}
-
-	for (i = f->value_start; i < lx.end;) {
-		if ((j = lex_skip(&lx, i)) != i) {
+		if ((j = lex_skip(lx, i)) != i) {
 			i = j;
 			continue;
 		}
-		switch (msg->data[i]) {
+		switch (lx->d[i]) {
 		case '"':
-			i = lex_quoted(&lx, i);
+			i = lex_quoted(lx, i);
 			continue;
 		case '(':
-			i = lex_comment(&lx, i);
+			i = lex_comment(lx, i);
 			continue;
 		case '<':
-			for (i++; i < lx.end && msg->data[i] != '>';) {
-				if ((j = lex_skip(&lx, i)) != i)
+			for (i++; i < lx->end && lx->d[i] != '>';) {
+				if ((j = lex_skip(lx, i)) != i)
 					i = j;
-				else if (msg->data[i] == '"')
-					i = lex_quoted(&lx, i);
+				else if (lx->d[i] == '"')
+					i = lex_quoted(lx, i);
 				else
 					i++;
 			}
@@ -258,16 +246,18 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 
 				g.start = item;
 				g.colon = i + 1;
-				g_array_append_val(af->groups, g);
-				group = (int)af->groups->len - 1;
+				g_array_append_val(groups, g);
+				group = (int)groups->len - 1;
 				item = i + 1;
 			}
 			break;
 		case ';':
-			item_add(ap, msg, af, item, i, group);
+			it.start = item;
+			it.end = i;
+			it.group = group;
+			g_array_append_val(items, it);
 			if (group >= 0) {
-				MpGroup *g = &g_array_index(af->groups, MpGroup,
-				    group);
+				MpGroup *g = &g_array_index(groups, MpGroup, group);
 
 				g->end = i + 1;
 				g->closed = TRUE;
@@ -276,15 +266,80 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 			item = i + 1;
 			break;
 		case ',':
-			item_add(ap, msg, af, item, i, group);
+			it.start = item;
+			it.end = i;
+			it.group = group;
+			g_array_append_val(items, it);
 			item = i + 1;
 			break;
 		}
 		i++;
 	}
-	item_add(ap, msg, af, item, MIN(i, lx.end), group);
+	{
+		Item it = { item, MIN(i, lx->end), group };
+
+		g_array_append_val(items, it);
+	}
 	if (group >= 0)
-		g_array_index(af->groups, MpGroup, group).end = lx.end;
+		g_array_index(groups, MpGroup, group).end = lx->end;
+}
+
+/*
+ * mp_addr_field_parse - split and read one address field of msg
+ *
+ * The raw value is split into list items here and each item's text,
+ * converted to UTF-8, is read by GMime; splitting the raw bytes keeps the
+ * exact text of every item for rewriters.  Real mail has quoted strings
+ * that never end (Shift_JIS names whose last byte is a backslash, typed
+ * quotes): when one runs to the end of the field, the value is split
+ * again with backslashes taken literally, then with quotes ignored, so
+ * that no address after it is lost.
+ */
+MpAddrField *
+mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
+    MpRcptField kind)
+{
+	const MpField *f = &g_array_index(msg->fields, MpField, field);
+	MpAddrField *af;
+	GArray *items = g_array_new(FALSE, FALSE, sizeof(Item));
+	Lexer lx = { 0 };
+	gboolean sjis = FALSE;
+	guint i, attempt;
+
+	af = g_new0(MpAddrField, 1);
+	af->field = field;
+	af->kind = kind;
+	af->addrs = g_array_new(FALSE, TRUE, sizeof(MpAddr));
+	af->groups = g_array_new(FALSE, TRUE, sizeof(MpGroup));
+
+	if (!g_utf8_validate(msg->data + f->value_start,
+	    (gssize)(f->end - f->value_start), NULL)) {
+		char *u = g_convert(msg->data + f->value_start,
+		    (gssize)(f->end - f->value_start), "UTF-8", "CP932", NULL,
+		    NULL, NULL);
+
+		sjis = u != NULL;
+		g_free(u);
+	}
+	for (attempt = 0; attempt < 3; attempt++) {
+		memset(&lx, 0, sizeof lx);
+		lx.d = msg->data;
+		lx.end = f->end;
+		lx.sjis = sjis;
+		lx.plain_quotes = attempt >= 1;
+		lx.no_quotes = attempt >= 2;
+		g_array_set_size(items, 0);
+		g_array_set_size(af->groups, 0);
+		field_split(&lx, f->value_start, items, af->groups);
+		if (!lx.unterminated)
+			break;
+	}
+	for (i = 0; i < items->len; i++) {
+		const Item *it = &g_array_index(items, Item, i);
+
+		item_add(ap, msg, af, it->start, it->end, it->group);
+	}
+	g_array_free(items, TRUE);
 	/* Trim the groups' ranges like items'. */
 	for (i = 0; i < af->groups->len; i++) {
 		MpGroup *g = &g_array_index(af->groups, MpGroup, i);

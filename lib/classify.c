@@ -4,6 +4,7 @@
 #include <gmime/gmime.h>
 
 #include "classify.h"
+#include "mime.h"
 
 /*
  * mp_addr_class - the class of one address (no domain: external)
@@ -63,10 +64,14 @@ add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
  * case-insensitively with IDN domains in one form.  An envelope
  * recipient that the headers name already is not listed again.
  */
-void
+int
 mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
-    char *const *envelope, gboolean resent, MpClassification *out)
+    char *const *envelope, gboolean resent, MpClassification *out,
+    GError **err)
 {
+	MpPart *root;
+	GPtrArray *leaves;
+	int status;
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
 	GPtrArray *fields;
@@ -74,6 +79,14 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 	guint i, k;
 
 	memset(out, 0, sizeof *out);
+	if ((status = mp_mime_parse(msg, &cfg->limits, &root, err)) != MP_OK)
+		return status;
+	leaves = mp_part_leaves(root);
+	for (i = 0; i < leaves->len; i++)
+		if (mp_part_is_attachment(msg, leaves->pdata[i]))
+			out->attachments++;
+	g_ptr_array_free(leaves, TRUE);
+	mp_part_free(root);
 	out->rcpts = g_array_new(FALSE, FALSE, sizeof(MpRecipient));
 	out->size = msg->len - msg->prefix_len;
 	out->message_id = mp_message_id(msg);
@@ -108,6 +121,7 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 		mp_addr_clear(&a);
 	}
 	g_hash_table_destroy(seen);
+	return MP_OK;
 }
 
 void

@@ -19,11 +19,13 @@ typedef struct {
 	char *from;		/* first From address, or NULL */
 	char *message_id;	/* without angle brackets, or NULL */
 	gsize size;
+	guint attachments;	/* leaf parts the sender attached */
 } MpClassification;
 
 /* mp_classify - classify header recipients plus envelope-only ones */
-void mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
-    char *const *envelope, gboolean resent, MpClassification *out);
+int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
+    char *const *envelope, gboolean resent, MpClassification *out,
+    GError **err);
 void mp_classification_clear(MpClassification *c);
 
 /* mp_addr_class - the class of one address (no domain: external) */

@@ -11,7 +11,8 @@ static int message_split(MpMessage *msg, const MpLimits *limits,
     GError **err);
 static gboolean line_is_field(const char *s, gsize n, gsize *name_len,
     gsize *colon);
-static gsize line_next(const MpMessage *msg, gsize pos, gsize *content_end);
+static gsize line_next(const char *d, gsize len, MpEol eol, gsize pos,
+    gsize *content_end);
 
 /* mp_message_read_fd - read one message from fd, up to the size limit */
 int
@@ -133,20 +134,20 @@ mp_message_eol(const MpMessage *msg)
  * mixed endings still finds its empty line.
  */
 static gsize
-line_next(const MpMessage *msg, gsize pos, gsize *content_end)
+line_next(const char *d, gsize len, MpEol eol, gsize pos, gsize *content_end)
 {
 	const char *p;
-	char stop = msg->eol == MP_EOL_CR ? '\r' : '\n';
+	char stop = eol == MP_EOL_CR ? '\r' : '\n';
 
-	p = memchr(msg->data + pos, stop, msg->len - pos);
+	p = memchr(d + pos, stop, len - pos);
 	if (p == NULL) {
-		*content_end = msg->len;
-		return msg->len;
+		*content_end = len;
+		return len;
 	}
-	*content_end = (gsize)(p - msg->data);
+	*content_end = (gsize)(p - d);
 	if (stop == '\n' && *content_end > pos && p[-1] == '\r')
 		(*content_end)--;
-	return (gsize)(p - msg->data) + 1;
+	return (gsize)(p - d) + 1;
 }
 
 /*
@@ -173,47 +174,33 @@ line_is_field(const char *s, gsize n, gsize *name_len, gsize *colon)
 	return TRUE;
 }
 
-static int
-message_split(MpMessage *msg, const MpLimits *limits, GError **err)
+/*
+ * mp_header_block_split - split the header block starting at pos into
+ * fields, up to the empty line; for a message and for a MIME part alike.
+ * A line that is neither a field nor a continuation ends the block
+ * there (the body starts with it, as in GMime); so does EOF.
+ */
+int
+mp_header_block_split(const char *d, gsize len, gsize pos, MpEol eol,
+    gsize limit, GArray *fields, gsize *header_end, gsize *body_start,
+    GError **err)
 {
-	const char *d = msg->data;
-	gsize pos = 0, next, cend;
+	gsize start = pos, next, cend;
 	MpField *cur = NULL;
-	const char *nl, *cr;
 
-	if (msg->len == 0)
-		return mp_fail(err, EX_DATAERR, "empty message");
-
-	if (msg->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-
-	/* The line ending is whatever ends the first line. */
-	nl = memchr(d + pos, '\n', msg->len - pos);
-	cr = memchr(d + pos, '\r', (nl ? (gsize)(nl - d) : msg->len) - pos);
-	if (cr != NULL && (gsize)(cr - d) + 1 < msg->len && cr[1] == '\n')
-		msg->eol = MP_EOL_CRLF;
-	else if (cr != NULL)
-		msg->eol = MP_EOL_CR;
-	else
-		msg->eol = MP_EOL_LF;
-
-	if (msg->len - pos >= 5 && memcmp(d + pos, "From ", 5) == 0)
-		pos = line_next(msg, pos, &cend);
-	msg->prefix_len = pos;
-
-	msg->header_end = msg->body_start = msg->len;
-	while (pos < msg->len) {
+	*header_end = *body_start = len;
+	while (pos < len) {
 		gsize name_len, colon;
 
-		next = line_next(msg, pos, &cend);
+		next = line_next(d, len, eol, pos, &cend);
 		if (cend == pos) {			/* the empty line */
-			msg->header_end = pos;
-			msg->body_start = next;
+			*header_end = pos;
+			*body_start = next;
 			break;
 		}
 		if (d[pos] == ' ' || d[pos] == '\t') {
 			if (cur == NULL) {
-				msg->header_end = msg->body_start = pos;
+				*header_end = *body_start = pos;
 				break;
 			}
 			cur->end = next;
@@ -227,20 +214,58 @@ message_split(MpMessage *msg, const MpLimits *limits, GError **err)
 			f.value_start = pos + colon + 1;
 			f.end = next;
 			f.has_eol = next > cend;
-			g_array_append_val(msg->fields, f);
-			cur = &g_array_index(msg->fields, MpField,
-			    msg->fields->len - 1);
+			g_array_append_val(fields, f);
+			cur = &g_array_index(fields, MpField, fields->len - 1);
 		} else {
-			/* Not a field: the body starts here, as in GMime. */
-			msg->header_end = msg->body_start = pos;
+			*header_end = *body_start = pos;
 			break;
 		}
-		if (next - msg->prefix_len > limits->header_bytes)
+		if (next - start > limit)
 			return mp_fail(err, EX_DATAERR,
 			    "header block larger than header-bytes limit "
-			    "(%" G_GSIZE_FORMAT " bytes)", limits->header_bytes);
+			    "(%" G_GSIZE_FORMAT " bytes)", limit);
 		pos = next;
 	}
+	return MP_OK;
+}
+
+/* mp_eol_detect - the line ending of the first line at pos */
+MpEol
+mp_eol_detect(const char *d, gsize len, gsize pos)
+{
+	const char *nl, *cr;
+
+	nl = memchr(d + pos, '\n', len - pos);
+	cr = memchr(d + pos, '\r', (nl ? (gsize)(nl - d) : len) - pos);
+	if (cr != NULL && (gsize)(cr - d) + 1 < len && cr[1] == '\n')
+		return MP_EOL_CRLF;
+	if (cr != NULL)
+		return MP_EOL_CR;
+	return MP_EOL_LF;
+}
+
+static int
+message_split(MpMessage *msg, const MpLimits *limits, GError **err)
+{
+	const char *d = msg->data;
+	gsize pos = 0, cend;
+	int status;
+
+	if (msg->len == 0)
+		return mp_fail(err, EX_DATAERR, "empty message");
+	if (msg->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	/* The line ending is whatever ends the first line. */
+	msg->eol = mp_eol_detect(d, msg->len, pos);
+	if (msg->len - pos >= 5 && memcmp(d + pos, "From ", 5) == 0)
+		pos = line_next(d, msg->len, msg->eol, pos, &cend);
+	msg->prefix_len = pos;
+
+	status = mp_header_block_split(d, msg->len, pos, msg->eol,
+	    limits->header_bytes, msg->fields, &msg->header_end,
+	    &msg->body_start, err);
+	if (status != MP_OK)
+		return status;
 	if (msg->fields->len == 0)
 		return mp_fail(err, EX_DATAERR, "no header fields");
 	if (memchr(d + msg->prefix_len, '\0',

@@ -56,6 +56,14 @@ int mp_message_read_path(const char *path, const MpLimits *limits,
 int mp_message_new_borrowed(const char *data, gsize len,
     const MpLimits *limits, MpMessage **out, GError **err);
 
+/* mp_header_block_split - fields of the header block at pos, to the empty line */
+int mp_header_block_split(const char *d, gsize len, gsize pos, MpEol eol,
+    gsize limit, GArray *fields, gsize *header_end, gsize *body_start,
+    GError **err);
+
+/* mp_eol_detect - the line ending of the first line at pos */
+MpEol mp_eol_detect(const char *d, gsize len, gsize pos);
+
 /* mp_message_free - release a message and what it owns */
 void mp_message_free(MpMessage *msg);
 

@@ -157,10 +157,21 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 			return status;
 		}
 		r = print_error_record(run, src, status, why, &err);
+	} else if ((status = mp_classify(run->cfg, run->ap, msg,
+	    (char *const *)run->opt->envelope->pdata, run->opt->resent, &c,
+	    &err)) != MP_OK) {
+		if (run->first_failure == 0)
+			run->first_failure = status;
+		if (!run->opt->batch) {
+			g_prefix_error(&err, "%s: ", src->kind == MP_SOURCE_STDIN ?
+			    "stdin" : src->path);
+			run->err = err;
+			return status;
+		}
+		r = print_error_record(run, src, status, err, &run->err);
+		g_clear_error(&err);
+		return r;
 	} else {
-		mp_classify(run->cfg, run->ap, msg,
-		    (char *const *)run->opt->envelope->pdata, run->opt->resent,
-		    &c);
 		if (run->cfg->syslog) {
 			char *t = counts_text(&c);
 
@@ -236,6 +247,7 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 	json_object_set_new(o, "from", mp_json_str(c->from));
 	json_object_set_new(o, "message_id", mp_json_str(c->message_id));
 	json_object_set_new(o, "size", json_integer((json_int_t)c->size));
+	json_object_set_new(o, "attachments", json_integer(c->attachments));
 	rcpts = json_array();
 	for (i = 0; i < c->rcpts->len; i++) {
 		const MpRecipient *r = &g_array_index(c->rcpts, MpRecipient, i);

@@ -1,0 +1,55 @@
+/* mime.h - the MIME tree of a message as exact byte ranges */
+#ifndef MP_MIME_H
+#define MP_MIME_H
+
+#include "message.h"
+
+typedef struct MpPart MpPart;
+
+/*
+ * One MIME part.  Offsets index MpMessage.data.  The part's bytes are
+ * [start, end): its header block, then from body_start its body.  For a
+ * part of a multipart, end stops before the line break that belongs to
+ * the next delimiter line, so replacing [start, end) leaves delimiters
+ * and every other part untouched.  The message itself is the root
+ * (start is after the From_ line/BOM, depth 0).
+ */
+struct MpPart {
+	gsize start;
+	gsize body_start;
+	gsize end;
+	int depth;		/* multipart nesting: 0 for the message */
+	GArray *fields;		/* MpField: this part's header fields */
+	char *type;		/* "type/subtype", lower case, defaulted */
+	char *boundary;		/* multipart only */
+	GPtrArray *children;	/* multipart only: MpPart, in order */
+	MpPart *parent;
+};
+
+/* mp_mime_parse - the part tree, honouring [limits] mime-depth */
+int mp_mime_parse(const MpMessage *msg, const MpLimits *limits,
+    MpPart **root, GError **err);
+void mp_part_free(MpPart *part);
+
+/* mp_part_header - unfolded value of the part's first field called name */
+char *mp_part_header(const MpMessage *msg, const MpPart *part,
+    const char *name);
+
+/* mp_part_param - a Content-Type or Content-Disposition parameter,
+ * decoded (RFC 2231 and RFC 2047) to UTF-8 */
+char *mp_part_param(const MpMessage *msg, const MpPart *part,
+    const char *field, const char *param);
+
+/* mp_part_disposition - "attachment", "inline" or NULL, lower case */
+char *mp_part_disposition(const MpMessage *msg, const MpPart *part);
+
+/* mp_part_filename - the decoded file name, or NULL */
+char *mp_part_filename(const MpMessage *msg, const MpPart *part);
+
+/* mp_part_is_attachment - a leaf part the user attached */
+gboolean mp_part_is_attachment(const MpMessage *msg, const MpPart *part);
+
+/* mp_part_leaves - every leaf part, depth first, in order */
+GPtrArray *mp_part_leaves(MpPart *root);
+
+#endif
