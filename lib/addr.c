@@ -432,7 +432,19 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
 		end--;
 	if (start == end)
 		return;
-	utf8 = mp_text_to_utf8(msg->data + start, end - start);
+	{
+		/* a NUL byte reads as a space (see mp_field_value) */
+		char *text = g_malloc(end - start + 1);
+		gsize i;
+
+		memcpy(text, msg->data + start, end - start);
+		text[end - start] = '\0';
+		for (i = 0; i < end - start; i++)
+			if (text[i] == '\0')
+				text[i] = ' ';
+		utf8 = mp_text_to_utf8(text, end - start);
+		g_free(text);
+	}
 	list = internet_address_list_parse(ap->opts, utf8);
 	if (list != NULL) {
 		mailboxes_add(list, af, msg->data + start, end - start, start,

@@ -268,9 +268,6 @@ message_split(MpMessage *msg, const MpLimits *limits, GError **err)
 		return status;
 	if (msg->fields->len == 0)
 		return mp_fail(err, EX_DATAERR, "no header fields");
-	if (memchr(d + msg->prefix_len, '\0',
-	    msg->header_end - msg->prefix_len) != NULL)
-		return mp_fail(err, EX_DATAERR, "NUL byte in header block");
 	return MP_OK;
 }
 
@@ -284,7 +281,13 @@ mp_field_is(const MpMessage *msg, const MpField *f, const char *name)
 	    g_ascii_strncasecmp(msg->data + f->start, name, n) == 0;
 }
 
-/* mp_field_value - the unfolded value of a field, NUL-terminated */
+/*
+ * mp_field_value - the unfolded value of a field, NUL-terminated
+ *
+ * A NUL byte (seen in real bounces) reads as a space: the bytes are
+ * still copied as they are by rewriters, only their meaning is taken
+ * as if the NUL were not there.
+ */
 char *
 mp_field_value(const MpMessage *msg, const MpField *f)
 {
@@ -295,7 +298,9 @@ mp_field_value(const MpMessage *msg, const MpField *f)
 	for (i = f->value_start; i < f->end; i++) {
 		char c = msg->data[i];
 
-		if (c != '\r' && c != '\n')
+		if (c == '\0')
+			g_string_append_c(s, ' ');
+		else if (c != '\r' && c != '\n')
 			g_string_append_c(s, c);
 	}
 	g_strstrip(s->str);

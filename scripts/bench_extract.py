@@ -69,8 +69,11 @@ def main():
 
     try:
         box = mailbox.mbox(args.mbox, factory=parse_message, create=False)
-    except (OSError, mailbox.Error) as e:
-        print(f"bench_extract.py: {args.mbox}: {e}", file=sys.stderr)
+    except mailbox.NoSuchMailboxError:
+        print(f"bench_extract.py: {args.mbox}: no such file", file=sys.stderr)
+        return 66
+    except OSError as e:
+        print(f"bench_extract.py: {args.mbox}: {e.strerror}", file=sys.stderr)
         return 66
     out = sys.stdout
     for index, msg in enumerate(box, 1):

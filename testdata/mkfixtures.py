@@ -118,6 +118,49 @@ def main():
     ])
     write("malformed.eml", bad)
 
+    # The sample the README's demo runs: a product announcement from a
+    # sales department to twelve customers, a colleague and a group
+    # company, as Outlook sends it (ISO-2022-JP-MS names and subject).
+    customers = [("株式会社ＡＢＣ 購買部 御中", "purchase@abc-corp.example"),
+                 ("髙橋 一郎 様", "takahashi@takahashi-shoji.example"),
+                 ("①番窓口", "window1@service.example"),
+                 ("John Smith", "john.smith@globex.example"),
+                 ("Mary Jones", "mary@initech.example"),
+                 ("山本 健 様", "k.yamamoto@yamamoto-kogyo.example"),
+                 ("小林 由美 様", "yumi@kobayashi.example"),
+                 ("Procurement", "procurement@umbrella.example"),
+                 ("㈱デルタ 総務部", "soumu@delta.example"),
+                 ("中村 様", "nakamura@nakamura-trading.example"),
+                 ("Dr. Chen", "chen@lab.example"),
+                 ("加藤 様", "kato@kato-design.example")]
+    to = ",\n  ".join('%s <%s>' % (jis_word(n) if any(ord(c) > 127 for c in n)
+                                    else '"%s"' % n, a)
+                      for n, a in customers[:8])
+    cc = ",\n  ".join(['%s <%s>' % (jis_word(n), a) for n, a in customers[8:]]
+                      + ['%s <%s>' % (jis_word("営業部 部長 田中"),
+                                      "tanaka@example.co.jp"),
+                         '%s <%s>' % (jis_word("営業部 鈴木"),
+                                      "suzuki@example.co.jp"),
+                         '%s <%s>' % (jis_word("物流センター"),
+                                      "logistics@group.example.jp")])
+    announce = "".join([
+        "From: %s <sato@example.co.jp>\n" % jis_word("営業部 佐藤"),
+        "To: %s\n" % to,
+        "Cc: %s\n" % cc,
+        "Subject: %s\n" % jis_word("【ご案内】新製品発表会のお知らせ"),
+        "Message-ID: <announce.20261123@example.co.jp>\n",
+        "Date: Mon, 23 Nov 2026 10:00:00 +0900\n",
+        "MIME-Version: 1.0\n",
+        "Content-Type: text/plain; charset=ISO-2022-JP\n",
+        "Content-Transfer-Encoding: 7bit\n",
+        "\n"]).encode() + jis_raw(
+            "お客様各位\n\n平素より格別のお引き立てを賜り、厚く御礼申し上げます。\n"
+            "新製品発表会を下記のとおり開催いたします。\n\n営業部 佐藤\n")
+    sample = os.path.join(os.path.dirname(OUT), "sample")
+    os.makedirs(sample, exist_ok=True)
+    with open(os.path.join(sample, "announce.eml"), "wb") as f:
+        f.write(announce)
+
 
 if __name__ == "__main__":
     main()

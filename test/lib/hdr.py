@@ -23,13 +23,13 @@ def split(data):
     if data.startswith(b"\xef\xbb\xbf"):
         prefix, data = data[:3], data[3:]
     if data.startswith(b"From "):
-        nl = data.find(b"\n") + 1
-        prefix, data = prefix + data[:nl], data[nl:]
+        first = data.splitlines(keepends=True)[0]
+        prefix, data = prefix + first, data[len(first):]
     lines = data.splitlines(keepends=True)
     fields, i = [], 0
     while i < len(lines):
         ln = lines[i]
-        if ln in (b"\n", b"\r\n"):
+        if ln in (b"\n", b"\r\n", b"\r"):
             break
         if ln[:1] in (b" ", b"\t") and fields:
             fields[-1][1] += ln

@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# Real mail nobody here wrote: every tool survives all of it.
+# Runs when the corpus is there (../shared/corpus or $MP_CORPUS).
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_corpus
+}
+
+@test "every corpus message through mp-classify and mp-bccify" {
+	run python3 "$BATS_TEST_DIRNAME/lib/corpus.py" "$MP_BIN" "$CORPUS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "GMime's stuck mbox file is read to its last message" {
+	f=$CORPUS/mimekit/UnitTests/TestData/mbox/issue1189.mbox.txt
+	run timeout 20 mp-classify -c /dev/null --internal example.com --mbox "$f"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[3]}" == "$f:4: internal=1 semi-internal=0 external=0" ]]
+}
+
+# bench_corpus - the 20,000-message corpus, built once into bench-data/
+bench_corpus() {
+	B=$ROOT/bench-data
+	if [ ! -f "$B/bench.mbox" ] || [ ! -d "$B/bench.maildir/cur" ]; then
+		python3 "$CORPUS/tools/mkbench.py" "$B" >/dev/null
+	fi
+}
+
+@test "the 20,000-message benchmark mbox: a record for every message" {
+	bench_corpus
+	run --separate-stderr timeout 600 mp-classify -c /dev/null --internal example.com \
+	    --json --mbox "$B/bench.mbox"
+	[ "$status" -eq 0 ] || [ "$status" -eq 65 ]
+	[ "${#lines[@]}" -eq 20000 ]
+	run --separate-stderr timeout 600 mp-bccify -c /dev/null --internal example.com \
+	    --mbox "$B/bench.mbox"
+	[ "$status" -eq 0 ] || [ "$status" -eq 65 ]
+	[ "${#lines[@]}" -eq 20000 ]
+}
+
+@test "the 20,000-message benchmark Maildir: a record for every file" {
+	bench_corpus
+	run --separate-stderr timeout 600 mp-classify -c /dev/null --internal example.com \
+	    --maildir "$B/bench.maildir"
+	[ "$status" -eq 0 ] || [ "$status" -eq 65 ]
+	[ "${#lines[@]}" -eq 20000 ]
+}

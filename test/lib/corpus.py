@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Run mp's tools over every message of the real-mail corpus.
+
+  corpus.py BINDIR CORPUS
+
+For every file: mp-classify (plain, --json, -a) and mp-bccify -n 1 must
+exit with a documented status (0 or 65 for a file that is not a usable
+message) within the time limit, without a sanitizer report.  Files
+that start with a From_ line also go through --mbox.  The outputs are
+checked without mp's own parser:
+
+  * mp-classify -a output equals the input plus one X-MP-Classify line;
+  * mp-bccify output equals the input outside To/Cc/Bcc/X-MP-Bccify, and
+    is the input itself when it did not act;
+  * the visible recipients of the rewritten message, as Python's email
+    package reads them, are exactly the input's internal and
+    semi-internal ones (messages whose To/Cc Python cannot read, or reads
+    differently from the RFC, are counted and listed, not failed).
+
+Prints a summary; exits 1 on any failure.
+"""
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hdr  # noqa: E402
+
+INTERNAL = ["example.com", "example.co.jp"]
+SEMI = ["example.org"]
+DOCUMENTED = {0, 65}
+TIMEOUT = 30
+SKIP_NAMES = ("LICENSE", "COPYING", "README", "NOTICE", "copyright",
+              "ARTISTIC")
+
+
+def files(corpus):
+    for top in sorted(os.listdir(corpus)):
+        if top == "tools" or not os.path.isdir(os.path.join(corpus, top)):
+            continue
+        for d, _, names in sorted(os.walk(os.path.join(corpus, top))):
+            for n in sorted(names):
+                if any(n.startswith(s) or s in n for s in SKIP_NAMES):
+                    continue
+                yield os.path.join(d, n)
+
+
+def canon(domain):
+    d = domain.strip().rstrip(".").lower()
+    try:
+        return d.encode("idna").decode("ascii")
+    except UnicodeError:
+        return d
+
+
+def kept_class(addr):
+    """Whether mp-bccify (external mode) leaves addr visible."""
+    if "@" not in addr:
+        return False
+    d = canon(addr.rsplit("@", 1)[1])
+    best = None
+    for lst, cls in ((INTERNAL, True), (SEMI, True)):
+        for e in lst:
+            if d == e or d.endswith("." + e):
+                if best is None or len(e) > best[0]:
+                    best = (len(e), cls)
+    return bool(best and best[1])
+
+
+def py_visible(data):
+    """To/Cc addr-specs as Python reads them, or None if it cannot."""
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        out = []
+        for name in ("to", "cc"):
+            for h in msg.get_all(name) or []:
+                if h.defects:
+                    return None
+                for a in h.addresses:
+                    if a.addr_spec and a.addr_spec != "<>":
+                        out.append(a.addr_spec.lower())
+        return out
+    except Exception:  # noqa: BLE001 - Python's own parser gave up
+        return None
+
+
+def run(argv, data=None):
+    try:
+        p = subprocess.run(argv, input=data, capture_output=True,
+                           timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, b"", b"timeout"
+    return p.returncode, p.stdout, p.stderr
+
+
+def sanitizer(err):
+    return b"AddressSanitizer" in err or b"runtime error:" in err or \
+        b"LeakSanitizer" in err
+
+
+def main():
+    bindir, corpus = sys.argv[1], sys.argv[2]
+    classify = os.path.join(bindir, "mp-classify")
+    bccify = os.path.join(bindir, "mp-bccify")
+    dom = []
+    for d in INTERNAL:
+        dom += ["--internal", d]
+    for d in SEMI:
+        dom += ["--semi-internal", d]
+    base = ["-c", "/dev/null"] + dom
+    failures, skipped, stats = [], [], {"files": 0, "messages": 0,
+                                        "rewritten": 0, "exit": {}}
+
+    def fail(path, what):
+        failures.append("%s: %s" % (path, what))
+
+    def check_status(path, tool, st, err):
+        key = "%s=%s" % (tool, st)
+        stats["exit"][key] = stats["exit"].get(key, 0) + 1
+        if st is None:
+            fail(path, "%s hung (over %ds)" % (tool, TIMEOUT))
+            return False
+        if st < 0:
+            fail(path, "%s killed by signal %d" % (tool, -st))
+            return False
+        if st not in DOCUMENTED:
+            fail(path, "%s exit %d: %s" % (tool, st, err[:200]))
+            return False
+        if sanitizer(err):
+            fail(path, "%s sanitizer report: %s" % (tool, err[:400]))
+            return False
+        return True
+
+    for path in files(corpus):
+        stats["files"] += 1
+        data = open(path, "rb").read()
+        st, out, err = run([classify] + base + [path])
+        check_status(path, "classify", st, err)
+        st, out, err = run([classify, "--json"] + base + [path])
+        if check_status(path, "classify --json", st, err) and st == 0:
+            try:
+                rec = json.loads(out)
+                assert set(rec["counts"]) == {"internal", "semi-internal",
+                                              "external"}
+            except Exception as e:  # noqa: BLE001
+                fail(path, "classify --json: bad JSON: %s" % e)
+        st, out, err = run([classify, "-a"] + base, data)
+        if check_status(path, "classify -a", st, err) and st == 0:
+            lines = out.splitlines(keepends=True)
+            added = [ln for ln in lines if ln.startswith(b"X-MP-Classify:")]
+            back = b"".join(ln for ln in lines
+                            if not ln.startswith(b"X-MP-Classify:"))
+            stripped = b"".join(
+                ln for ln in data.splitlines(keepends=True)
+                if not ln.startswith(b"X-MP-Classify:"))
+            # a header cut off at EOF gets a line break before the field
+            if len(added) != 1 or (back != stripped and
+                                   back.rstrip(b"\r\n") != stripped):
+                fail(path, "classify -a changed more than one field")
+        if data.startswith(b"From "):
+            st, out, err = run([classify, "--mbox", path] + base)
+            check_status(path, "classify --mbox", st, err)
+            stats["messages"] += out.count(b"\n")
+            st, out, err = run([bccify, "-n", "1", "--mbox", path] + base)
+            check_status(path, "bccify --mbox", st, err)
+        else:
+            stats["messages"] += 1
+
+        st, out, err = run([bccify, "-n", "1"] + base, data)
+        if not check_status(path, "bccify", st, err) or st != 0:
+            continue
+        if out == data:
+            continue
+        stats["rewritten"] += 1
+        tmp_in, tmp_out = "/tmp/mp-corpus-in.%d" % os.getpid(), \
+            "/tmp/mp-corpus-out.%d" % os.getpid()
+        open(tmp_in, "wb").write(data)
+        open(tmp_out, "wb").write(out)
+        p1, f1, r1 = hdr.split(data)
+        p2, f2, r2 = hdr.split(out)
+        names = {b"to", b"cc", b"bcc", b"x-mp-bccify"}
+        if p1 != p2 or r1 != r2 or \
+                [x for n, x in f1 if n not in names] != \
+                [x for n, x in f2 if n not in names]:
+            fail(path, "bccify changed bytes outside To/Cc/Bcc")
+        before, after = py_visible(data), py_visible(out)
+        if before is None or after is None:
+            skipped.append(path)
+            continue
+        want = sorted(a for a in before if kept_class(a))
+        if sorted(after) != want:
+            skipped.append("%s (python sees %s, expected %s)"
+                           % (path, sorted(after), want))
+        for a in after:
+            if not kept_class(a):
+                fail(path, "external address still visible: %s" % a)
+        os.unlink(tmp_in)
+        os.unlink(tmp_out)
+
+    print("corpus: %d files, %d messages, %d rewritten by mp-bccify"
+          % (stats["files"], stats["messages"], stats["rewritten"]))
+    print("exit codes: " + ", ".join("%s: %d" % kv for kv in
+                                     sorted(stats["exit"].items())))
+    if skipped:
+        print("%d rewritten messages whose To/Cc Python cannot read or reads "
+              "differently from mp "
+              "(not failures):" % len(skipped))
+        for s in skipped[:20]:
+            print("  " + s)
+    for f in failures:
+        print("FAIL " + f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
