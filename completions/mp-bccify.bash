@@ -3,13 +3,15 @@
 _mp_bccify()
 {
 	__mp_complete \
-	    '-n --threshold --all --self-only --bcc-header --no-trace --sender
-	     -c --config --internal --semi-internal --syslog --mbox --maildir
-	     -h --help --version' \
+	    '-n --threshold --all --self-only --bcc-header --no-bcc-header
+	     --trace --no-trace --sender -c --config --internal --semi-internal
+	     --syslog --mbox --maildir -h --help --version' \
 	    '-c --config --mbox' \
 	    '--maildir' \
 	    '-n --threshold --sender --internal --semi-internal' \
 	    '--all --self-only' \
+	    '--bcc-header --no-bcc-header' \
+	    '--trace --no-trace' \
 	    '--mbox --maildir'
 }
 

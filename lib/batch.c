@@ -50,7 +50,7 @@ mp_batch_stdin(const MpLimits *limits, MpMessageFunc fn, gpointer data,
 	int status;
 
 	(void)err;
-	status = mp_message_read_fd(0, "stdin", limits, &msg, &why);
+	status = mp_message_read_fd(0, limits, &msg, &why);
 	return deliver(&src, msg, status, why, fn, data);
 }
 

@@ -256,10 +256,12 @@ encoded_word(const char *s, gsize len, gsize *wlen, char **charset,
 		guint save = 0;
 		gsize n = text_end - text_start, old = bytes->len;
 
-		g_byte_array_set_size(bytes, old + n);
-		n = g_base64_decode_step(s + text_start, n, bytes->data + old,
-		    &state, &save);
-		g_byte_array_set_size(bytes, old + n);
+		if (n > 0) {
+			g_byte_array_set_size(bytes, old + n);
+			n = g_base64_decode_step(s + text_start, n,
+			    bytes->data + old, &state, &save);
+			g_byte_array_set_size(bytes, old + n);
+		}
 	} else {
 		for (i = text_start; i < text_end; i++) {
 			guchar c = (guchar)s[i];

@@ -1,7 +1,9 @@
 /* config.c - mp.conf: one INI file for every tool, checked strictly */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "config.h"
@@ -246,6 +248,32 @@ mp_config_require_domains(const MpConfig *cfg, GError **err)
 	return MP_OK;
 }
 
+/*
+ * read_text - the whole file; on failure -errno and an error saying
+ * "cannot read configuration: FILE: why"
+ */
+static int
+read_text(const char *path, char **text, GError **err)
+{
+	GError *e = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved;
+
+	if (fd < 0) {
+		saved = errno;
+		mp_fail(err, EX_CONFIG, "cannot read configuration: %s: %s",
+		    path, g_strerror(saved));
+		return -saved;
+	}
+	close(fd);
+	if (!g_file_get_contents(path, text, NULL, &e)) {
+		mp_fail(err, EX_CONFIG, "cannot read configuration: %s: %s",
+		    path, e->message);
+		g_error_free(e);
+		return -EIO;
+	}
+	return MP_OK;
+}
+
 /* mp_config_load - read and check -c FILE, $MP_CONFIG or the default */
 int
 mp_config_load(const char *cli_path, MpConfig **out, GError **err)
@@ -268,18 +296,14 @@ mp_config_load(const char *cli_path, MpConfig **out, GError **err)
 		path = cfg->default_path;
 		by_default = TRUE;
 	}
-	if (!g_file_get_contents(path, &cfg->text, NULL, &e)) {
-		if (by_default && g_error_matches(e, G_FILE_ERROR,
-		    G_FILE_ERROR_NOENT)) {
-			g_error_free(e);
+	if ((status = read_text(path, &cfg->text, err)) != MP_OK) {
+		if (by_default && status == -ENOENT) {
+			g_clear_error(err);
 			*out = cfg;
 			return MP_OK;
 		}
-		status = mp_fail(err, EX_CONFIG, "cannot read configuration: %s",
-		    e->message);
-		g_error_free(e);
 		mp_config_free(cfg);
-		return status;
+		return EX_CONFIG;
 	}
 	cfg->path = g_strdup(path);
 	if (!mp_keyfile_load_text(cfg->kf, cfg->text, &e)) {

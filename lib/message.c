@@ -16,7 +16,7 @@ static gsize line_next(const char *d, gsize len, MpEol eol, gsize pos,
 
 /* mp_message_read_fd - read one message from fd, up to the size limit */
 int
-mp_message_read_fd(int fd, const char *name, const MpLimits *limits,
+mp_message_read_fd(int fd, const MpLimits *limits,
     MpMessage **out, GError **err)
 {
 	GByteArray *buf;
@@ -36,9 +36,9 @@ mp_message_read_fd(int fd, const char *name, const MpLimits *limits,
 		}
 		if (n < 0) {
 			int e = errno;
+
 			g_byte_array_free(buf, TRUE);
-			return mp_fail(err, EX_IOERR, "%s: read: %s", name,
-			    g_strerror(e));
+			return mp_fail(err, EX_IOERR, "read: %s", g_strerror(e));
 		}
 		g_byte_array_set_size(buf, cap + (gsize)n);
 		if (n == 0)
@@ -46,16 +46,14 @@ mp_message_read_fd(int fd, const char *name, const MpLimits *limits,
 		if (buf->len > limits->message_bytes) {
 			g_byte_array_free(buf, TRUE);
 			return mp_fail(err, EX_DATAERR,
-			    "%s: message larger than message-bytes limit "
-			    "(%" G_GSIZE_FORMAT " bytes)", name,
-			    limits->message_bytes);
+			    "message larger than message-bytes limit "
+			    "(%" G_GSIZE_FORMAT " bytes)", limits->message_bytes);
 		}
 	}
 	status = mp_message_new_borrowed((const char *)buf->data, buf->len,
 	    limits, out, err);
 	if (status != MP_OK) {
 		g_byte_array_free(buf, TRUE);
-		g_prefix_error(err, "%s: ", name);
 		return status;
 	}
 	(*out)->owned = buf;
@@ -72,9 +70,8 @@ mp_message_read_path(const char *path, const MpLimits *limits,
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return mp_fail(err, EX_NOINPUT, "%s: %s", path,
-		    g_strerror(errno));
-	status = mp_message_read_fd(fd, path, limits, out, err);
+		return mp_fail(err, EX_NOINPUT, "%s", g_strerror(errno));
+	status = mp_message_read_fd(fd, limits, out, err);
 	close(fd);
 	return status;
 }
@@ -255,10 +252,13 @@ message_split(MpMessage *msg, const MpLimits *limits, GError **err)
 		return mp_fail(err, EX_DATAERR, "empty message");
 	if (msg->len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
-	/* The line ending is whatever ends the first line. */
+	if (msg->len - pos >= 5 && memcmp(d + pos, "From ", 5) == 0) {
+		/* the From_ line was written by the mbox, not by the mailer */
+		pos = line_next(d, msg->len, mp_eol_detect(d, msg->len, pos),
+		    pos, &cend);
+	}
+	/* The line ending is whatever ends the first header line. */
 	msg->eol = mp_eol_detect(d, msg->len, pos);
-	if (msg->len - pos >= 5 && memcmp(d + pos, "From ", 5) == 0)
-		pos = line_next(d, msg->len, msg->eol, pos, &cend);
 	msg->prefix_len = pos;
 
 	status = mp_header_block_split(d, msg->len, pos, msg->eol,

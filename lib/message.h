@@ -44,9 +44,13 @@ typedef struct {
 	gpointer owned;		/* buffer to free with the message, or NULL */
 } MpMessage;
 
-/* mp_message_read_fd - read one message from fd, up to the size limit */
-int mp_message_read_fd(int fd, const char *name, const MpLimits *limits,
-    MpMessage **out, GError **err);
+/*
+ * mp_message_read_fd - read one message from fd, up to the size limit.
+ * Errors from these readers do not name the input: callers know what
+ * they read and put that in front (mp_source_label).
+ */
+int mp_message_read_fd(int fd, const MpLimits *limits, MpMessage **out,
+    GError **err);
 
 /* mp_message_read_path - read one message from a file */
 int mp_message_read_path(const char *path, const MpLimits *limits,

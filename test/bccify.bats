@@ -353,3 +353,26 @@ moved_many() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == "mp-bccify "[0-9]* ]]
 }
+
+@test "--no-bcc-header and --trace override mp.conf; each pair excludes itself" {
+	printf '[bccify]\nbcc-header = yes\ntrace = no\n' >>"$TMP/mp.conf"
+	mp-bccify <"$MAIL/many.eml" >"$TMP/out"
+	grep -qi '^Bcc:' "$TMP/out"
+	! grep -q '^X-MP-Bccify' "$TMP/out"
+	mp-bccify --no-bcc-header --trace <"$MAIL/many.eml" >"$TMP/out"
+	! grep -qi '^Bcc:' "$TMP/out"
+	grep -q '^X-MP-Bccify: moved=11$' "$TMP/out"
+	run mp-bccify --bcc-header --no-bcc-header <"$MAIL/many.eml"
+	[ "$status" -eq 64 ]
+	run mp-bccify --trace --no-trace <"$MAIL/many.eml"
+	[ "$status" -eq 64 ]
+}
+
+@test "an LF From_ line before a CRLF message: new lines follow the message" {
+	{ printf 'From sato@example.co.jp  Mon Nov 23 09:30:00 2026\n'
+	  cat "$MAIL/many-crlf.eml"; } >"$TMP/m"
+	mp-bccify <"$TMP/m" >"$TMP/out"
+	grep -q $'^X-MP-Bccify: moved=11\r$' "$TMP/out"
+	grep -q $'^To: =?utf-8?b?6Yi05pyoIOS4gOmDjg==?= <suzuki@example.co.jp>\r$' "$TMP/out"
+	$HDR outside "$TMP/m" "$TMP/out" to cc bcc x-mp-bccify
+}

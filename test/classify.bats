@@ -337,3 +337,23 @@ json() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "internal=2 semi-internal=1 external=12" ]
 }
+
+@test "batch error records name the file once" {
+	mkdir -p "$TMP/md/cur"
+	: >"$TMP/md/cur/1"
+	cp "$MAIL/many.eml" "$TMP/md/cur/2"
+	run --separate-stderr mp-classify --maildir "$TMP/md"
+	[ "$status" -eq 65 ]
+	[ "${lines[0]}" = "$TMP/md/cur/1: error: empty message" ]
+	[ "$stderr" = "mp-classify: $TMP/md/cur/1: empty message" ]
+	run mp-classify "$TMP/md/cur/1"
+	[ "$output" = "mp-classify: $TMP/md/cur/1: empty message" ]
+}
+
+@test "an empty encoded-word is an empty name, quietly" {
+	printf 'From: a@example.co.jp\nTo: =?ISO-2022-JP?B??= <b@x.example>\n\nb\n' >"$TMP/m"
+	run --separate-stderr mp-classify --json "$TMP/m"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(json 'd["recipients"][0]["address"]' <<<"$output")" = b@x.example ]
+}

@@ -10,11 +10,12 @@
 #include "output.h"
 
 #define USAGE \
-	"usage: mp-bccify [-n threshold] [--all | --self-only] [--bcc-header] " \
-	"[--no-trace]\n" \
-	"                 [--sender address] [-c file] [--internal domain] " \
-	"[--semi-internal domain]\n" \
-	"                 [--syslog] [--mbox file | --maildir dir | file ...]\n"
+	"usage: mp-bccify [-n threshold] [--all | --self-only] " \
+	"[--bcc-header | --no-bcc-header]\n" \
+	"                 [--trace | --no-trace] " \
+"[--sender address] [-c file] [--internal domain]\n" \
+	"                 [--semi-internal domain] [--syslog] " \
+	"[--mbox file | --maildir dir | file ...]\n"
 
 enum {
 	OPT_ALL = MP_OPT_FIRST_OWN,
@@ -22,12 +23,15 @@ enum {
 	OPT_BCC_HEADER,
 	OPT_NO_TRACE,
 	OPT_SENDER,
+	OPT_NO_BCC_HEADER,
+	OPT_TRACE,
 };
 
 typedef struct {
 	MpCliOpts cli;
 	const char *threshold;
-	gboolean all, self_only, bcc_header, no_trace;
+	gboolean all, self_only;
+	int bcc_header, trace;	/* -1 unset: [bccify] in mp.conf decides */
 	const char *sender;
 	gboolean batch;
 } Options;
@@ -56,6 +60,8 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "self-only", no_argument, NULL, OPT_SELF_ONLY },
 		{ "bcc-header", no_argument, NULL, OPT_BCC_HEADER },
+		{ "no-bcc-header", no_argument, NULL, OPT_NO_BCC_HEADER },
+		{ "trace", no_argument, NULL, OPT_TRACE },
 		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 		{ "sender", required_argument, NULL, OPT_SENDER },
 		{ NULL, 0, NULL, 0 },
@@ -66,7 +72,9 @@ main(int argc, char **argv)
 	int c, status;
 
 	mp_diag_open("mp-bccify", FALSE);
+	argv[0] = "mp-bccify";	/* getopt's messages name the tool */
 	mp_cli_init(&opt.cli);
+	opt.bcc_header = opt.trace = -1;
 	while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
 		if (mp_cli_option(&opt.cli, c, optarg))
 			continue;
@@ -81,10 +89,16 @@ main(int argc, char **argv)
 			opt.self_only = TRUE;
 			break;
 		case OPT_BCC_HEADER:
-			opt.bcc_header = TRUE;
+		case OPT_NO_BCC_HEADER:
+			if (opt.bcc_header >= 0)
+				usage();
+			opt.bcc_header = c == OPT_BCC_HEADER;
 			break;
+		case OPT_TRACE:
 		case OPT_NO_TRACE:
-			opt.no_trace = TRUE;
+			if (opt.trace >= 0)
+				usage();
+			opt.trace = c == OPT_TRACE;
 			break;
 		case OPT_SENDER:
 			opt.sender = optarg;
@@ -170,10 +184,10 @@ set_policy(const Options *opt, const MpConfig *cfg, MpBccifyOpts *b,
 		}
 		b->threshold = (guint)n;
 	}
-	b->bcc_header = opt->bcc_header ||
+	b->bcc_header = opt->bcc_header >= 0 ? opt->bcc_header :
 	    mp_config_bool(cfg, "bccify", "bcc-header", FALSE);
-	b->trace = !opt->no_trace && mp_config_bool(cfg, "bccify", "trace",
-	    TRUE);
+	b->trace = opt->trace >= 0 ? opt->trace :
+	    mp_config_bool(cfg, "bccify", "trace", TRUE);
 	b->sender = opt->sender;
 	(void)err;
 	return MP_OK;
@@ -197,6 +211,8 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 			run->first_failure = status;
 		if (!run->opt->batch) {
 			run->err = g_error_copy(why);
+			g_prefix_error(&run->err, "%s: ",
+			    src->kind == MP_SOURCE_STDIN ? "stdin" : src->path);
 			g_free(label);
 			return status;
 		}

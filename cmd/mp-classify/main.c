@@ -64,6 +64,7 @@ main(int argc, char **argv)
 	guint i;
 
 	mp_diag_open("mp-classify", FALSE);
+	argv[0] = "mp-classify";	/* getopt's messages name the tool */
 	mp_cli_init(&opt.cli);
 	opt.envelope = g_ptr_array_new();
 	while ((c = getopt_long(argc, argv, "ac:hr:", longopts, NULL)) != -1) {
@@ -154,6 +155,8 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 			run->first_failure = status;
 		if (!run->opt->batch) {
 			run->err = g_error_copy(why);
+			g_prefix_error(&run->err, "%s: ",
+			    src->kind == MP_SOURCE_STDIN ? "stdin" : src->path);
 			return status;
 		}
 		r = print_error_record(run, src, status, why, &err);
