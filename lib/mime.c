@@ -56,9 +56,10 @@ part_read(Walk *w, MpPart *part, const char *default_type, GError **err)
 
 		if (t != NULL) {
 			const char *b;
+			char *mt = g_mime_content_type_get_mime_type(t);
 
-			part->type = g_ascii_strdown(
-			    g_mime_content_type_get_mime_type(t), -1);
+			part->type = g_ascii_strdown(mt, -1);
+			g_free(mt);
 			b = g_mime_content_type_get_parameter(t, "boundary");
 			if (b != NULL && *b != '\0' &&
 			    g_str_has_prefix(part->type, "multipart/"))

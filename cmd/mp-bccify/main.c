@@ -123,7 +123,7 @@ main(int argc, char **argv)
 	if ((status = mp_cli_config(&opt.cli, &run.cfg, &err)) != MP_OK ||
 	    (status = set_policy(&opt, run.cfg, &run.bopts, &err)) != MP_OK) {
 		mp_diag_error(opt.cli.syslog, NULL, "%s", err->message);
-		return status;
+		goto done;
 	}
 	mp_diag_open("mp-bccify", run.cfg->syslog);
 	run.opt = &opt;
@@ -134,7 +134,8 @@ main(int argc, char **argv)
 		if (!mp_addr_parse_one(run.ap, opt.sender, &a)) {
 			fprintf(stderr, "mp-bccify: --sender: not an address: %s\n",
 			    opt.sender);
-			return EX_USAGE;
+			status = EX_USAGE;
+			goto done;
 		}
 		mp_addr_clear(&a);
 	}
@@ -143,12 +144,18 @@ main(int argc, char **argv)
 	    &run, &err);
 	if (status == MP_OK)
 		status = mp_stdout_finish(&err);
-	if (status != MP_OK) {
+	if (status != MP_OK)
 		mp_diag_error(run.cfg->syslog, NULL, "%s",
 		    (err != NULL ? err : run.err)->message);
-		return status;
-	}
-	return run.first_failure;
+	else
+		status = run.first_failure;
+done:
+	g_clear_error(&err);
+	g_clear_error(&run.err);
+	mp_addr_parser_free(run.ap);
+	mp_config_free(run.cfg);
+	mp_cli_clear(&opt.cli);
+	return status;
 }
 
 static void

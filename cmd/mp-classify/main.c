@@ -103,7 +103,7 @@ main(int argc, char **argv)
 
 	if ((status = mp_cli_config(&opt.cli, &run.cfg, &err)) != MP_OK) {
 		mp_diag_error(opt.cli.syslog, NULL, "%s", err->message);
-		return status;
+		goto done;
 	}
 	opt.resent = opt.resent ||
 	    mp_config_bool(run.cfg, "classify", "resent", FALSE);
@@ -116,7 +116,8 @@ main(int argc, char **argv)
 		if (!mp_addr_parse_one(run.ap, opt.envelope->pdata[i], &a)) {
 			fprintf(stderr, "mp-classify: -r: not an address: %s\n",
 			    (char *)opt.envelope->pdata[i]);
-			return EX_USAGE;
+			status = EX_USAGE;
+			goto done;
 		}
 		mp_addr_clear(&a);
 	}
@@ -125,12 +126,19 @@ main(int argc, char **argv)
 	    &run, &err);
 	if (status == MP_OK)
 		status = mp_stdout_finish(&err);
-	if (status != MP_OK) {
+	if (status != MP_OK)
 		mp_diag_error(run.cfg->syslog, NULL, "%s",
 		    (err != NULL ? err : run.err)->message);
-		return status;
-	}
-	return run.first_failure;
+	else
+		status = run.first_failure;
+done:
+	g_clear_error(&err);
+	g_clear_error(&run.err);
+	mp_addr_parser_free(run.ap);
+	mp_config_free(run.cfg);
+	g_ptr_array_free(opt.envelope, TRUE);
+	mp_cli_clear(&opt.cli);
+	return status;
 }
 
 static void
