@@ -8,6 +8,7 @@
 
 struct MpAddrParser {
 	GMimeParserOptions *opts;
+	gboolean names;		/* decode display names (costs conversions) */
 };
 
 typedef struct {
@@ -44,6 +45,13 @@ mp_addr_parser_new(void)
 	return ap;
 }
 
+/* mp_addr_parser_want_names - fill MpAddr.name from now on */
+void
+mp_addr_parser_want_names(MpAddrParser *ap, gboolean names)
+{
+	ap->names = names;
+}
+
 void
 mp_addr_parser_free(MpAddrParser *ap)
 {
@@ -63,6 +71,16 @@ mp_rcpt_field_name(MpRcptField kind)
 	return names[kind];
 }
 
+/* is_ascii - whether s holds only 7-bit bytes */
+static gboolean
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((guchar)*s >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* mp_domain_canon - lower-case, IDNA ASCII form of a domain */
 char *
 mp_domain_canon(const char *domain)
@@ -74,7 +92,9 @@ mp_domain_canon(const char *domain)
 		return NULL;
 	if (domain[0] == '[')			/* domain literal */
 		return g_ascii_strdown(domain, -1);
-	lower = g_utf8_strdown(domain, -1);
+	/* ASCII (punycode included) needs only case folding */
+	lower = is_ascii(domain) ? g_ascii_strdown(domain, -1) :
+	    g_utf8_strdown(domain, -1);
 	n = strlen(lower);
 	while (n > 0 && lower[n - 1] == '.')
 		lower[--n] = '\0';
@@ -82,6 +102,8 @@ mp_domain_canon(const char *domain)
 		g_free(lower);
 		return NULL;
 	}
+	if (is_ascii(lower))
+		return lower;
 	/* Unicode and punycode forms of one domain compare equal. */
 	ascii = g_hostname_to_ascii(lower);
 	if (ascii == NULL)
@@ -106,8 +128,20 @@ mp_addr_key(const char *addr)
 		return NULL;
 	at = strrchr(addr, '@');
 	if (at == NULL)
-		return g_utf8_strdown(addr, -1);
-	local = g_utf8_strdown(addr, at - addr);
+		return is_ascii(addr) ? g_ascii_strdown(addr, -1) :
+		    g_utf8_strdown(addr, -1);
+	local = g_strndup(addr, (gsize)(at - addr));
+	if (is_ascii(local)) {
+		char *l = g_ascii_strdown(local, -1);
+
+		g_free(local);
+		local = l;
+	} else {
+		char *l = g_utf8_strdown(local, -1);
+
+		g_free(local);
+		local = l;
+	}
 	dom = mp_domain_canon(at + 1);
 	key = g_strconcat(local, "@", dom ? dom : "", NULL);
 	g_free(local);
@@ -313,14 +347,9 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 	af->groups = g_array_new(FALSE, TRUE, sizeof(MpGroup));
 
 	if (!g_utf8_validate(msg->data + f->value_start,
-	    (gssize)(f->end - f->value_start), NULL)) {
-		char *u = g_convert(msg->data + f->value_start,
-		    (gssize)(f->end - f->value_start), "UTF-8", "CP932", NULL,
-		    NULL, NULL);
-
-		sjis = u != NULL;
-		g_free(u);
-	}
+	    (gssize)(f->end - f->value_start), NULL))
+		sjis = mp_looks_sjis(msg->data + f->value_start,
+		    f->end - f->value_start);
 	for (attempt = 0; attempt < 3; attempt++) {
 		memset(&lx, 0, sizeof lx);
 		lx.d = msg->data;
@@ -352,12 +381,15 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 	return af;
 }
 
-/* name_from_phrase - decode the display name before an angle address */
-static char *
-name_from_phrase(const char *s, gsize len)
+/*
+ * angle_at - offset of the item's top-level '<' (the angle-addr), or -1.
+ * What comes before it is the display name.
+ */
+static gssize
+angle_at(const char *s, gsize len)
 {
-	gsize i;
 	Lexer lx = { 0 };
+	gsize i;
 
 	lx.d = s;
 	lx.end = len;
@@ -365,25 +397,77 @@ name_from_phrase(const char *s, gsize len)
 	for (i = 0; i < len;) {
 		gsize j = lex_skip(&lx, i);
 
-		if (j != i) {
+		if (j != i)
 			i = j;
-		} else if (s[i] == '"') {
+		else if (s[i] == '"')
 			i = lex_quoted(&lx, i);
-		} else if (s[i] == '(') {
+		else if (s[i] == '(')
 			i = lex_comment(&lx, i);
-		} else if (s[i] == '<') {
-			return mp_decode_header_text(s, i, TRUE);
-		} else {
+		else if (s[i] == '<')
+			return (gssize)i;
+		else
 			i++;
+	}
+	return -1;
+}
+
+/*
+ * ascii_skeleton - the text with every character of a legacy charset
+ * (Shift_JIS pairs, ISO-2022-JP runs with their escapes, stray 8-bit
+ * bytes) replaced by 'x' and NUL bytes by spaces.  Addresses in such mail
+ * are ASCII, so GMime reads the skeleton's addresses without any charset
+ * conversion, which costs more than the rest of reading an address.
+ */
+static char *
+ascii_skeleton(const char *s, gsize len)
+{
+	char *out = g_malloc(len + 1);
+	gboolean kanji = FALSE;
+	gsize i;
+
+	for (i = 0; i < len; i++) {
+		guchar c = (guchar)s[i];
+
+		if (c == 0x1b && i + 2 < len && (s[i + 1] == '$' ||
+		    s[i + 1] == '(')) {
+			kanji = s[i + 1] == '$';
+			out[i] = 'x';
+		} else if (c == '\0') {
+			out[i] = ' ';
+		} else if (kanji && c >= 0x21 && c <= 0x7e) {
+			out[i] = 'x';
+		} else if (c >= 0x80) {
+			out[i] = 'x';
+			/* a Shift_JIS trail byte may be '\\' or '"' */
+			if (((c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xfc)) &&
+			    i + 1 < len && (guchar)s[i + 1] >= 0x40 &&
+			    (guchar)s[i + 1] != 0x7f)
+				out[++i] = 'x';
+		} else {
+			out[i] = (char)c;
 		}
 	}
-	return NULL;
+	out[len] = '\0';
+	return out;
+}
+
+/* item_text - the item's bytes as a C string, NUL bytes read as spaces */
+static char *
+item_text(const char *s, gsize len)
+{
+	char *t = g_malloc(len + 1);
+	gsize i;
+
+	for (i = 0; i < len; i++)
+		t[i] = s[i] == '\0' ? ' ' : s[i];
+	t[len] = '\0';
+	return t;
 }
 
 static void
-mailboxes_add(InternetAddressList *list, MpAddrField *af,
-    const char *raw, gsize rawlen, gsize start, gsize end, int group,
-    int *added)
+mailboxes_add(MpAddrParser *ap, InternetAddressList *list, MpAddrField *af,
+    const char *raw, gsize rawlen, gssize angle, gsize start, gsize end,
+    int group, int *added)
 {
 	int i, n = internet_address_list_length(list);
 
@@ -393,9 +477,9 @@ mailboxes_add(InternetAddressList *list, MpAddrField *af,
 		const char *addr, *at;
 
 		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-			mailboxes_add(internet_address_group_get_members(
-			    INTERNET_ADDRESS_GROUP(ia)), af, raw, rawlen, start,
-			    end, group, added);
+			mailboxes_add(ap, internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), af, raw, rawlen, angle,
+			    start, end, group, added);
 			continue;
 		}
 		addr = internet_address_mailbox_get_addr(
@@ -405,8 +489,9 @@ mailboxes_add(InternetAddressList *list, MpAddrField *af,
 		a.addr = g_strdup(addr);
 		at = strrchr(addr, '@');
 		a.domain = at ? mp_domain_canon(at + 1) : NULL;
-		a.name = name_from_phrase(raw, rawlen);
-		if (a.name == NULL)
+		if (ap->names && angle >= 0)
+			a.name = mp_decode_header_text(raw, (gsize)angle, TRUE);
+		else if (ap->names)
 			a.name = g_strdup(internet_address_get_name(ia) ?
 			    internet_address_get_name(ia) : "");
 		a.start = start;
@@ -417,13 +502,59 @@ mailboxes_add(InternetAddressList *list, MpAddrField *af,
 	}
 }
 
-/* item_add - read the item [start, end) and append its addresses */
+/*
+ * plain_addr - the addr-spec of text that is nothing but "<dot-atom@dot-
+ * atom>" or "dot-atom@dot-atom", or NULL.  Most addresses are that
+ * simple; reading them here saves GMime's objects for each one, and what
+ * GMime would read from them is not in doubt.
+ */
+static char *
+plain_addr(const char *s, gsize len)
+{
+	static const char atext[] = "!#$%&'*+-/=?^_`{|}~.";
+	gsize i, at = 0;
+
+	if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
+		s++;
+		len -= 2;
+	}
+	if (len < 3)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '@') {
+			if (at != 0 || i == 0)
+				return NULL;
+			at = i;
+		} else if (!g_ascii_isalnum(c) &&
+		    (at != 0 ? (c != '.' && c != '-') :
+		    memchr(atext, c, sizeof atext - 1) == NULL)) {
+			return NULL;
+		}
+	}
+	if (at == 0 || at + 1 >= len || s[0] == '.' || s[at - 1] == '.' ||
+	    s[at + 1] == '.' || s[len - 1] == '.')
+		return NULL;
+	return g_strndup(s, len);
+}
+
+/*
+ * item_add - read the item [start, end) and append its addresses
+ *
+ * Only the angle-addr goes to GMime when there is one: the display name
+ * is decoded by us, and only when the caller asked for names, so that a
+ * verdict that needs addresses alone never converts charsets.
+ */
 static void
 item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
     gsize end, int group)
 {
 	InternetAddressList *list;
-	char *utf8;
+	const char *raw;
+	char *text;
+	gssize angle;
+	gsize len;
 	int added = 0;
 
 	while (start < end && is_fws(msg->data[start]))
@@ -432,37 +563,54 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
 		end--;
 	if (start == end)
 		return;
-	{
-		/* a NUL byte reads as a space (see mp_field_value) */
-		char *text = g_malloc(end - start + 1);
-		gsize i;
+	raw = msg->data + start;
+	len = end - start;
+	angle = angle_at(raw, len);
+	if (angle >= 0 || !ap->names) {
+		char *plain = plain_addr(raw + MAX(angle, 0),
+		    len - (gsize)MAX(angle, 0));
 
-		memcpy(text, msg->data + start, end - start);
-		text[end - start] = '\0';
-		for (i = 0; i < end - start; i++)
-			if (text[i] == '\0')
-				text[i] = ' ';
-		utf8 = mp_text_to_utf8(text, end - start);
-		g_free(text);
+		if (plain != NULL) {
+			MpAddr a = { 0 };
+
+			a.addr = plain;
+			a.domain = mp_domain_canon(strchr(plain, '@') + 1);
+			if (ap->names)
+				a.name = angle > 0 ? mp_decode_header_text(raw,
+				    (gsize)angle, TRUE) : g_strdup("");
+			a.start = start;
+			a.end = end;
+			a.group = group;
+			g_array_append_val(af->addrs, a);
+			return;
+		}
 	}
-	list = internet_address_list_parse(ap->opts, utf8);
+	if (angle < 0 && ap->names)
+		text = mp_text_to_utf8(raw, len);	/* GMime names comments */
+	else if (g_utf8_validate(raw + MAX(angle, 0),
+	    (gssize)(len - (gsize)MAX(angle, 0)), NULL))
+		text = item_text(raw + MAX(angle, 0), len - (gsize)MAX(angle, 0));
+	else
+		text = ascii_skeleton(raw + MAX(angle, 0),
+		    len - (gsize)MAX(angle, 0));
+	list = internet_address_list_parse(ap->opts, text);
 	if (list != NULL) {
-		mailboxes_add(list, af, msg->data + start, end - start, start,
-		    end, group, &added);
+		mailboxes_add(ap, list, af, raw, len, angle, start, end, group,
+		    &added);
 		g_object_unref(list);
 	}
-	if (added == 0 && strcmp(utf8, "<>") != 0) {
+	if (added == 0 && strcmp(text, "<>") != 0) {
 		/* Text that holds no address: kept, counted as unreadable. */
 		MpAddr a = { 0 };
 
-		a.name = mp_decode_header_text(msg->data + start, end - start,
-		    TRUE);
+		if (ap->names)
+			a.name = mp_decode_header_text(raw, len, TRUE);
 		a.start = start;
 		a.end = end;
 		a.group = group;
 		g_array_append_val(af->addrs, a);
 	}
-	g_free(utf8);
+	g_free(text);
 }
 
 void

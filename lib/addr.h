@@ -23,7 +23,8 @@ typedef enum {
  */
 typedef struct {
 	char *addr;		/* addr-spec, UTF-8, as written */
-	char *name;		/* decoded display name, UTF-8, "" if none */
+	char *name;		/* decoded display name, UTF-8, "" if none;
+				 * NULL unless mp_addr_parser_want_names */
 	char *domain;		/* canonical domain (lower case, IDNA ASCII) */
 	gsize start, end;
 	int group;		/* index into MpAddrField.groups, or -1 */
@@ -49,6 +50,9 @@ typedef struct MpAddrParser MpAddrParser;
 /* mp_addr_parser_new - GMime address parsing set up for real-world mail */
 MpAddrParser *mp_addr_parser_new(void);
 void mp_addr_parser_free(MpAddrParser *ap);
+
+/* mp_addr_parser_want_names - fill MpAddr.name from now on */
+void mp_addr_parser_want_names(MpAddrParser *ap, gboolean names);
 
 /* mp_addr_field_parse - split and read one address field of msg */
 MpAddrField *mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg,

@@ -56,8 +56,8 @@ mp_batch_stdin(const MpLimits *limits, MpMessageFunc fn, gpointer data,
 
 /* mp_batch_file - a file holding one message */
 int
-mp_batch_file(const char *path, const MpLimits *limits, MpMessageFunc fn,
-    gpointer data, GError **err)
+mp_batch_file(const char *path, gboolean head, const MpLimits *limits,
+    MpMessageFunc fn, gpointer data, GError **err)
 {
 	MpSource src = { MP_SOURCE_FILE, path, 0, 0 };
 	MpMessage *msg = NULL;
@@ -65,7 +65,8 @@ mp_batch_file(const char *path, const MpLimits *limits, MpMessageFunc fn,
 	int status;
 
 	(void)err;
-	status = mp_message_read_path(path, limits, &msg, &why);
+	status = head ? mp_message_read_head(path, limits, &msg, &why) :
+	    mp_message_read_path(path, limits, &msg, &why);
 	return deliver(&src, msg, status, why, fn, data);
 }
 
@@ -172,8 +173,8 @@ cmp_names(gconstpointer a, gconstpointer b)
 
 /* mp_batch_maildir - every message in DIR/cur and DIR/new, sorted */
 int
-mp_batch_maildir(const char *dir, const MpLimits *limits, MpMessageFunc fn,
-    gpointer data, GError **err)
+mp_batch_maildir(const char *dir, gboolean head, const MpLimits *limits,
+    MpMessageFunc fn, gpointer data, GError **err)
 {
 	static const char *subs[] = { "cur", "new" };
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
@@ -207,7 +208,9 @@ mp_batch_maildir(const char *dir, const MpLimits *limits, MpMessageFunc fn,
 		GError *why = NULL;
 		int st2;
 
-		st2 = mp_message_read_path(files->pdata[i], limits, &msg, &why);
+		st2 = head ? mp_message_read_head(files->pdata[i], limits, &msg,
+		    &why) : mp_message_read_path(files->pdata[i], limits, &msg,
+		    &why);
 		status = deliver(&src, msg, st2, why, fn, data);
 	}
 	g_ptr_array_free(files, TRUE);

@@ -34,16 +34,16 @@ char *mp_source_label(const MpSource *src);
 int mp_batch_stdin(const MpLimits *limits, MpMessageFunc fn, gpointer data,
     GError **err);
 
-/* mp_batch_file - a file holding one message */
-int mp_batch_file(const char *path, const MpLimits *limits, MpMessageFunc fn,
-    gpointer data, GError **err);
+/* mp_batch_file - a file holding one message (head: header block only) */
+int mp_batch_file(const char *path, gboolean head, const MpLimits *limits,
+    MpMessageFunc fn, gpointer data, GError **err);
 
 /* mp_batch_mbox - every message of an mbox file */
 int mp_batch_mbox(const char *path, const MpLimits *limits, MpMessageFunc fn,
     gpointer data, GError **err);
 
 /* mp_batch_maildir - every message in DIR/cur and DIR/new, sorted */
-int mp_batch_maildir(const char *dir, const MpLimits *limits,
+int mp_batch_maildir(const char *dir, gboolean head, const MpLimits *limits,
     MpMessageFunc fn, gpointer data, GError **err);
 
 #endif

@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <gmime/gmime.h>
+
 #include "charset.h"
 
 static char *convert_lenient(const char *s, gsize len, const char *from);
@@ -24,7 +26,8 @@ convert_lenient(const char *s, gsize len, const char *from)
 	gchar *in = (gchar *)(gsize)s;	/* iconv(3) does not write input */
 	gsize inleft = len;
 
-	cd = g_iconv_open("UTF-8", from);
+	/* GMime keeps converters open: opening one loads glibc's module */
+	cd = (GIConv)g_mime_iconv_open("UTF-8", from);
 	if (cd == (GIConv)-1)
 		return NULL;
 	out = g_string_sized_new(len * 2 + 4);
@@ -53,7 +56,7 @@ convert_lenient(const char *s, gsize len, const char *from)
 		g_iconv(cd, NULL, NULL, &op, &oleft);
 		g_string_append_len(out, chunk, (gssize)(op - chunk));
 	}
-	g_iconv_close(cd);
+	g_mime_iconv_close((iconv_t)cd);
 	return g_string_free(out, FALSE);
 }
 
@@ -147,6 +150,34 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 	return out;
 }
 
+/*
+ * mp_looks_sjis - whether every 8-bit byte is part of a Shift_JIS (CP932)
+ * character: a lead byte with a valid trail byte, or half-width katakana
+ */
+gboolean
+mp_looks_sjis(const char *s, gsize len)
+{
+	gsize i;
+	gboolean any = FALSE;
+
+	for (i = 0; i < len; i++) {
+		guchar c = (guchar)s[i], d;
+
+		if (c < 0x80)
+			continue;
+		any = TRUE;
+		if (c >= 0xa1 && c <= 0xdf)
+			continue;
+		if (!((c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xfc)) ||
+		    i + 1 >= len)
+			return FALSE;
+		d = (guchar)s[++i];
+		if (d < 0x40 || d == 0x7f || d > 0xfc)
+			return FALSE;
+	}
+	return any;
+}
+
 /* mp_text_to_utf8 - unlabelled header bytes to UTF-8 (JIS, UTF-8, CP932) */
 char *
 mp_text_to_utf8(const char *s, gsize len)
@@ -159,8 +190,8 @@ mp_text_to_utf8(const char *s, gsize len)
 	if (g_utf8_validate(s, (gssize)len, NULL))
 		return g_strndup(s, len);
 	/* Raw Shift_JIS is the usual 8-bit header text in Japanese mail. */
-	out = g_convert(s, (gssize)len, "UTF-8", "CP932", NULL, NULL, NULL);
-	if (out != NULL)
+	if (mp_looks_sjis(s, len) &&
+	    (out = convert_lenient(s, len, "CP932")) != NULL)
 		return out;
 	return convert_lenient(s, len, "WINDOWS-1252");
 }

@@ -19,7 +19,6 @@ typedef struct {
 	char *from;		/* first From address, or NULL */
 	char *message_id;	/* without angle brackets, or NULL */
 	gsize size;
-	guint attachments;	/* leaf parts the sender attached */
 } MpClassification;
 
 /* mp_classify - classify header recipients plus envelope-only ones */

@@ -12,6 +12,7 @@ mp_cli_init(MpCliOpts *o)
 	o->semi = g_ptr_array_new();
 	o->mbox = o->maildir = NULL;
 	o->syslog = FALSE;
+	o->head_only = FALSE;
 }
 
 void
@@ -98,12 +99,13 @@ mp_cli_run(const MpCliOpts *o, char **files, int nfiles,
 	if (o->mbox != NULL)
 		return mp_batch_mbox(o->mbox, limits, fn, data, err);
 	if (o->maildir != NULL)
-		return mp_batch_maildir(o->maildir, limits, fn, data, err);
+		return mp_batch_maildir(o->maildir, o->head_only, limits, fn, data,
+		    err);
 	if (nfiles == 0)
 		return mp_batch_stdin(limits, fn, data, err);
 	for (i = 0; i < nfiles && status == MP_OK; i++)
 		status = (strcmp(files[i], "-") == 0) ?
 		    mp_batch_stdin(limits, fn, data, err) :
-		    mp_batch_file(files[i], limits, fn, data, err);
+		    mp_batch_file(files[i], o->head_only, limits, fn, data, err);
 	return status;
 }

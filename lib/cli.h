@@ -36,6 +36,7 @@ typedef struct {
 	const char *mbox;
 	const char *maildir;
 	gboolean syslog;
+	gboolean head_only;	/* files: the header block is all we need */
 } MpCliOpts;
 
 /* mp_cli_init - empty shared options */

@@ -76,6 +76,78 @@ mp_message_read_path(const char *path, const MpLimits *limits,
 	return status;
 }
 
+/* header_ended - whether buf holds an empty line (the header's end) */
+static gboolean
+header_ended(const guint8 *buf, gsize len)
+{
+	const char *d = (const char *)buf, *p = d, *end = d + len;
+
+	while ((p = memchr(p, '\n', (gsize)(end - p))) != NULL) {
+		if (++p < end && (*p == '\n' ||
+		    (*p == '\r' && p + 1 < end && p[1] == '\n')))
+			return TRUE;
+	}
+	/* old Mac files end lines with CR alone */
+	return memchr(d, '\n', len) == NULL && memmem(d, len, "\r\r", 2);
+}
+
+/* mp_message_read_head - read a file's header block only */
+int
+mp_message_read_head(const char *path, const MpLimits *limits,
+    MpMessage **out, GError **err)
+{
+	GByteArray *buf;
+	struct stat st;
+	int fd, status;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mp_fail(err, EX_NOINPUT, "%s", g_strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (gsize)st.st_size > limits->message_bytes) {
+		close(fd);
+		return mp_fail(err, EX_DATAERR,
+		    "message larger than message-bytes limit "
+		    "(%" G_GSIZE_FORMAT " bytes)", limits->message_bytes);
+	}
+	buf = g_byte_array_sized_new(8192);
+	for (;;) {
+		gsize have = buf->len;
+		ssize_t n;
+
+		g_byte_array_set_size(buf, have + 8192);
+		n = read(fd, buf->data + have, 8192);
+		if (n < 0 && errno == EINTR) {
+			g_byte_array_set_size(buf, have);
+			continue;
+		}
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			g_byte_array_free(buf, TRUE);
+			return mp_fail(err, EX_IOERR, "read: %s", g_strerror(e));
+		}
+		g_byte_array_set_size(buf, have + (gsize)n);
+		/* a header over the limit fails in the split below */
+		if (n == 0 || header_ended(buf->data, buf->len) ||
+		    buf->len > limits->header_bytes + 8192)
+			break;
+	}
+	close(fd);
+	status = mp_message_new_borrowed((const char *)buf->data, buf->len,
+	    limits, out, err);
+	if (status != MP_OK) {
+		g_byte_array_free(buf, TRUE);
+		return status;
+	}
+	(*out)->owned = buf;
+	if (S_ISREG(st.st_mode))
+		(*out)->size = (gsize)st.st_size;
+	return MP_OK;
+}
+
 /* mp_message_new_borrowed - split bytes the caller keeps alive */
 int
 mp_message_new_borrowed(const char *data, gsize len, const MpLimits *limits,
@@ -87,7 +159,7 @@ mp_message_new_borrowed(const char *data, gsize len, const MpLimits *limits,
 	*out = NULL;
 	msg = g_new0(MpMessage, 1);
 	msg->data = data;
-	msg->len = len;
+	msg->len = msg->size = len;
 	msg->fields = g_array_new(FALSE, FALSE, sizeof(MpField));
 	status = message_split(msg, limits, err);
 	if (status != MP_OK) {

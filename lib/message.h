@@ -42,6 +42,8 @@ typedef struct {
 	MpEol eol;
 	GArray *fields;		/* of MpField */
 	gpointer owned;		/* buffer to free with the message, or NULL */
+	gsize size;		/* the whole message's size; len is less when
+				 * only the header block was read */
 } MpMessage;
 
 /*
@@ -54,6 +56,11 @@ int mp_message_read_fd(int fd, const MpLimits *limits, MpMessage **out,
 
 /* mp_message_read_path - read one message from a file */
 int mp_message_read_path(const char *path, const MpLimits *limits,
+    MpMessage **out, GError **err);
+
+/* mp_message_read_head - read a file's header block only (a verdict on
+ * recipients does not need the body); size is the file's size */
+int mp_message_read_head(const char *path, const MpLimits *limits,
     MpMessage **out, GError **err);
 
 /* mp_message_new_borrowed - split bytes the caller keeps alive */

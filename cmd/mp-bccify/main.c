@@ -116,6 +116,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	opt.batch = mp_cli_is_batch(&opt.cli, argc);
+	opt.cli.head_only = opt.batch;	/* a report needs no bodies */
 	if ((opt.all && opt.self_only) || (opt.cli.mbox != NULL) +
 	    (opt.cli.maildir != NULL) + (argc > 0) > 1)
 		usage();

@@ -97,6 +97,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	opt.batch = mp_cli_is_batch(&opt.cli, argc);
+	opt.cli.head_only = !opt.annotate;
 	if ((opt.cli.mbox != NULL) + (opt.cli.maildir != NULL) +
 	    (argc > 0) > 1 || (opt.annotate && (opt.json || opt.batch)))
 		usage();
@@ -110,6 +111,7 @@ main(int argc, char **argv)
 	mp_diag_open("mp-classify", run.cfg->syslog);
 	run.opt = &opt;
 	run.ap = mp_addr_parser_new();
+	mp_addr_parser_want_names(run.ap, opt.json);
 	for (i = 0; opt.envelope->pdata[i] != NULL; i++) {
 		MpAddr a;
 
@@ -258,7 +260,6 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 	json_object_set_new(o, "from", mp_json_str(c->from));
 	json_object_set_new(o, "message_id", mp_json_str(c->message_id));
 	json_object_set_new(o, "size", json_integer((json_int_t)c->size));
-	json_object_set_new(o, "attachments", json_integer(c->attachments));
 	rcpts = json_array();
 	for (i = 0; i < c->rcpts->len; i++) {
 		const MpRecipient *r = &g_array_index(c->rcpts, MpRecipient, i);
