@@ -10,6 +10,7 @@
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc
+STATEDIR   ?= /var/lib/mp
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
@@ -33,7 +34,8 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wcast-qual -Werror
 PKGS = gmime-3.0 glib-2.0 jansson
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
-MP_CPPFLAGS = -D_GNU_SOURCE -DMP_SYSCONFDIR='"$(SYSCONFDIR)"' -Ilib $(PKG_CFLAGS)
+MP_CPPFLAGS = -D_GNU_SOURCE -DMP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+              -DMP_STATEDIR='"$(STATEDIR)"' -Ilib $(PKG_CFLAGS)
 
 STATIC_GMIME = -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi -lpcre2-8 -lidn2 \
                -lunistring -lz
@@ -42,25 +44,33 @@ LINK_FLAGS = -static
 GMIME_LIBS = $(STATIC_GMIME) -lm -pthread
 GLIB_LIBS  = -lglib-2.0 -lpcre2-8 -lm -pthread
 JSON_LIBS  = -ljansson
+CDB_LIBS   = -lcdb
+CSV_LIBS   = -lcsv
 SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
 else ifeq ($(LINK),mixed)
 LINK_FLAGS =
 GMIME_LIBS = -Wl,-Bstatic $(STATIC_GMIME) -Wl,-Bdynamic -lm -pthread
 GLIB_LIBS  = -Wl,-Bstatic -lglib-2.0 -lpcre2-8 -Wl,-Bdynamic -lm -pthread
 JSON_LIBS  = -Wl,-Bstatic -ljansson -Wl,-Bdynamic
+CDB_LIBS   = -Wl,-Bstatic -lcdb -Wl,-Bdynamic
+CSV_LIBS   = -Wl,-Bstatic -lcsv -Wl,-Bdynamic
 SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
 else
 LINK_FLAGS =
 GMIME_LIBS = $(shell pkg-config --libs gmime-3.0)
 GLIB_LIBS  = $(shell pkg-config --libs glib-2.0)
 JSON_LIBS  = $(shell pkg-config --libs jansson)
+CDB_LIBS   = -lcdb
+CSV_LIBS   = -lcsv
 SLIM_OBJ   =
 endif
 
-TOOLS = mp-classify mp-bccify
+TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard
 # Each binary links only what it uses.
 mp-classify_LIBS = $(GMIME_LIBS) $(JSON_LIBS)
 mp-bccify_LIBS   = $(GMIME_LIBS)
+mp-orgsync_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(CSV_LIBS)
+mp-ccguard_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS)
 
 LIB_SRC = $(filter-out lib/gmime-slim.c,$(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)

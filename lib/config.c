@@ -321,6 +321,17 @@ mp_config_load(const char *cli_path, MpConfig **out, GError **err)
 	return MP_OK;
 }
 
+/* key_matches - a schema key, or "prefix.*" for a family of keys */
+static gboolean
+key_matches(const char *spec, const char *key)
+{
+	gsize n = strlen(spec);
+
+	if (n >= 2 && strcmp(spec + n - 2, ".*") == 0)
+		return strncmp(spec, key, n - 1) == 0 && key[n - 1] != '\0';
+	return strcmp(spec, key) == 0;
+}
+
 /* config_check - every group and key known, every value well-formed */
 static int
 config_check(MpConfig *cfg, GError **err)
@@ -350,7 +361,7 @@ config_check(MpConfig *cfg, GError **err)
 
 			for (s = 0; mp_schema[s].group != NULL; s++)
 				if (strcmp(mp_schema[s].group, groups[g]) == 0 &&
-				    strcmp(mp_schema[s].key, keys[k]) == 0)
+				    key_matches(mp_schema[s].key, keys[k]))
 					spec = &mp_schema[s];
 			if (spec == NULL) {
 				char *w = mp_config_where(cfg, groups[g], keys[k]);

@@ -20,5 +20,16 @@ const MpKeySpec mp_schema[] = {
 	{ "bccify", "bcc-header", MP_KEY_BOOL, 0, 0, NULL },
 	{ "bccify", "trace", MP_KEY_BOOL, 0, 0, NULL },
 
+	{ "orgsync", "org-conf", MP_KEY_PATH, 0, 0, NULL },
+	{ "orgsync", "dir", MP_KEY_PATH, 0, 0, NULL },
+	{ "orgsync", "keep", MP_KEY_UINT, 1, 1000, NULL },
+	{ "orgsync", "max-drop", MP_KEY_UINT, 0, 100, NULL },
+	{ "orgsync", "encoding", MP_KEY_STRING, 0, 0, NULL },
+	/* column.NAME = header of that column in the export */
+	{ "orgsync", "column.*", MP_KEY_STRING, 0, 0, NULL },
+
+	{ "ccguard", "snapshot", MP_KEY_PATH, 0, 0, NULL },
+	{ "ccguard", "exempt-senders", MP_KEY_LIST, 0, 0, NULL },
+
 	{ NULL, NULL, 0, 0, 0, NULL },
 };

@@ -1,0 +1,100 @@
+/* org.h - the org chart: org.conf rules, HR export, superiors */
+#ifndef MP_ORG_H
+#define MP_ORG_H
+
+#include "csvread.h"
+
+#define MP_ORG_MAX_LEVELS 8
+
+/* One [pattern NAME] of org.conf, in file order. */
+typedef struct {
+	char *name;
+	char **units;		/* globs over a post's unit path */
+	char **heads[MP_ORG_MAX_LEVELS];	/* title codes heading a level */
+	char **special;
+	char **peers;		/* level names */
+	char **exempt;
+	char **members;
+	guint line;
+} MpOrgPattern;
+
+typedef struct {
+	char *path;
+	char **levels;		/* org-code columns, most senior first */
+	guint nlevels;
+	char **exempt;		/* [org] exempt-titles */
+	gboolean unknown_pass;	/* unknown-sender = pass */
+	gboolean any_post;	/* sender-posts = any */
+	gboolean chain;
+	GPtrArray *patterns;	/* of MpOrgPattern * */
+	GPtrArray *fb_units;	/* of char *: "path", pairs with fb_unit_addrs */
+	GPtrArray *fb_unit_addrs;	/* of char ** */
+	GHashTable *fb_titles;	/* title -> char ** */
+} MpOrgConf;
+
+/* mp_orgconf_load - read and check org.conf (78 with file:line) */
+int mp_orgconf_load(const char *path, MpOrgConf **out, GError **err);
+void mp_orgconf_free(MpOrgConf *oc);
+
+/* CSV column names: employee_id, email, name, title, concurrent, levels */
+typedef struct {
+	const char *employee_id, *email, *name, *title, *concurrent;
+	const char *level[MP_ORG_MAX_LEVELS];
+} MpOrgColumns;
+
+/* One superior of a person, and why it counts. */
+typedef struct {
+	char *key;		/* address as compared (mp_addr_key) */
+	char *reason;
+} MpOrgSup;
+
+/* A post as the snapshot keeps it, for --explain and the diff. */
+typedef struct {
+	char *unit;		/* display path, "10/20/30" */
+	char *title;
+	gboolean primary;
+	char *pattern;
+	char *role;		/* "head of section" or "member" */
+} MpOrgPost;
+
+/* A person: what mp-ccguard looks up by address. */
+typedef struct {
+	char *key;		/* address as compared */
+	char *email;		/* as written in the export */
+	char *id;
+	char *name;
+	gboolean exempt;
+	char **divisions;	/* of every post */
+	GPtrArray *posts;	/* of MpOrgPost * */
+	GPtrArray *sups;	/* of MpOrgSup * */
+} MpOrgPerson;
+
+/* A derived group per unit: whom its members must Cc, who they are. */
+typedef struct {
+	char *unit;		/* display path */
+	char *level;
+	char **superiors;	/* address keys, sorted */
+	char **members;		/* address keys, sorted */
+} MpOrgGroup;
+
+typedef struct {
+	GPtrArray *people;	/* of MpOrgPerson *, sorted by key */
+	GPtrArray *groups;	/* of MpOrgGroup *, sorted by unit */
+	guint nposts, nunits;
+	gboolean unknown_pass, any_post, chain;
+} MpOrg;
+
+/*
+ * mp_org_compile - people, posts and superiors from the export.
+ * Every data problem is appended to problems as "FILE:LINE: what" and
+ * the result is EX_DATAERR; nothing half-checked is returned.
+ */
+int mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
+    const MpOrgColumns *cols, MpOrg **out, GPtrArray *problems,
+    GError **err);
+void mp_org_free(MpOrg *org);
+
+void mp_org_person_free(MpOrgPerson *p);
+void mp_org_group_free(MpOrgGroup *g);
+
+#endif

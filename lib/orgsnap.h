@@ -1,0 +1,71 @@
+/* orgsnap.h - the org snapshot: a cdb file published atomically */
+#ifndef MP_ORGSNAP_H
+#define MP_ORGSNAP_H
+
+#include <cdb.h>
+
+#include "org.h"
+
+#define MP_ORGSNAP_MAGIC "mp-org-snapshot 1"
+#define MP_ORGSNAP_KEEP_DEFAULT 7		/* generations kept */
+#define MP_ORGSNAP_MAX_DROP_DEFAULT 10	/* percent of people */
+
+/* An open snapshot: the cdb is mapped, lookups read it in place. */
+typedef struct {
+	char *path;		/* as opened (usually DIR/current) */
+	char *generation;	/* what it is called in its directory */
+	int fd;
+	struct cdb cdb;
+	guint people;
+	gboolean unknown_pass, any_post, chain;
+	char *meta;		/* the meta record's text */
+} MpOrgSnap;
+
+/* mp_orgsnap_open - map a snapshot; missing or corrupt is 75 (fail closed) */
+int mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err);
+void mp_orgsnap_close(MpOrgSnap *snap);
+
+/* mp_orgsnap_person - look up one address key; NULL if not there */
+MpOrgPerson *mp_orgsnap_person(MpOrgSnap *snap, const char *key);
+
+/* mp_orgsnap_load_all - every person and group, for the diff */
+void mp_orgsnap_load_all(MpOrgSnap *snap, GPtrArray *people,
+    GPtrArray *groups);
+
+typedef struct {
+	const char *dir;
+	const char *source;	/* the HR export's name, for the meta record */
+	guint keep;
+	guint max_drop;		/* percent */
+	gboolean force;
+	gboolean dry_run;
+} MpPublishOpts;
+
+typedef struct {
+	char *generation;	/* published (or that would have been) */
+	char *previous;		/* the generation it replaced, or NULL */
+	guint prev_people;
+	gsize size;		/* bytes of the snapshot file */
+} MpPublishResult;
+
+/*
+ * mp_orgsnap_publish - write org as the new current generation: under a
+ * lock, check the drop in people against the current one, put the
+ * change set (JSON objects) into changes, write a temporary file, fsync,
+ * verify, rename, then swing the `current` symlink; prune old ones.
+ */
+int mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
+    GPtrArray *changes, MpPublishResult *res, GError **err);
+void mp_publish_result_clear(MpPublishResult *res);
+
+/* mp_orgsnap_generations - the generation files in dir, oldest first */
+GPtrArray *mp_orgsnap_generations(const char *dir);
+
+/* mp_orgsnap_current - the generation `current` points at, or NULL */
+char *mp_orgsnap_current(const char *dir);
+
+/* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
+int mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
+    GError **err);
+
+#endif
