@@ -7,6 +7,8 @@
 #   make bench           figures against peers (see scripts/bench)
 #   make install         PREFIX=/usr/local DESTDIR=
 
+.DEFAULT_GOAL := all
+
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc

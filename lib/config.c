@@ -125,6 +125,19 @@ mp_keyfile_load_text(GKeyFile *kf, const char *text, GError **err)
 	return ok;
 }
 
+/* mp_keys_repeated - the first key of a group given twice, or NULL */
+const char *
+mp_keys_repeated(char **keys)
+{
+	guint i, j;
+
+	for (i = 0; keys != NULL && keys[i] != NULL; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(keys[i], keys[j]) == 0)
+				return keys[i];
+	return NULL;
+}
+
 /* mp_config_where - "(file:line)" for a key, to end an error message */
 char *
 mp_config_where(const MpConfig *cfg, const char *group, const char *key)
@@ -356,6 +369,14 @@ config_check(MpConfig *cfg, GError **err)
 			break;
 		}
 		keys = g_key_file_get_keys(cfg->kf, groups[g], NULL, NULL);
+		if (mp_keys_repeated(keys) != NULL) {
+			const char *dup = mp_keys_repeated(keys);
+			char *w = mp_config_where(cfg, groups[g], dup);
+
+			status = mp_fail(err, EX_CONFIG,
+			    "[%s] %s is given twice %s", groups[g], dup, w);
+			g_free(w);
+		}
 		for (k = 0; keys[k] != NULL && status == MP_OK; k++) {
 			const MpKeySpec *spec = NULL;
 

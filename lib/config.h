@@ -63,6 +63,9 @@ char *mp_config_where(const MpConfig *cfg, const char *group,
 /* mp_keyfile_load_text - INI text into kf; '#' after blanks is a comment */
 gboolean mp_keyfile_load_text(GKeyFile *kf, const char *text, GError **err);
 
+/* mp_keys_repeated - the first key of a group given twice, or NULL */
+const char *mp_keys_repeated(char **keys);
+
 /* mp_parse_size - "10M", "2048", "1G" to bytes */
 gboolean mp_parse_size(const char *s, guint64 *out);
 

@@ -91,6 +91,9 @@ load_org(const Src *src, MpOrgConf *oc, GError **err)
 	int status = MP_OK;
 	guint i;
 
+	if (mp_keys_repeated(k) != NULL)
+		status = bad(src, err, "org", mp_keys_repeated(k),
+		    "[org] %s is given twice", mp_keys_repeated(k));
 	for (i = 0; k != NULL && k[i] != NULL && status == MP_OK; i++)
 		if (!g_strv_contains(keys, k[i]))
 			status = bad(src, err, "org", k[i], "unknown key [org] %s",
@@ -132,11 +135,14 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 	int status = MP_OK;
 	guint i, j;
 
-	p->name = g_strdup(group + strlen("pattern "));
+	p->name = g_strdup(group + strlen("pattern"));
 	g_strstrip(p->name);
 	g_ptr_array_add(oc->patterns, p);
 	if (*p->name == '\0')
 		status = bad(src, err, group, NULL, "[%s] has no name", group);
+	else if (mp_keys_repeated(k) != NULL)
+		status = bad(src, err, group, mp_keys_repeated(k),
+		    "%s is given twice", mp_keys_repeated(k));
 	for (i = 0; k != NULL && k[i] != NULL && status == MP_OK; i++) {
 		const char *key = k[i];
 		int lv;
@@ -188,6 +194,9 @@ load_fallback(const Src *src, MpOrgConf *oc, GError **err)
 	int status = MP_OK;
 	guint i, j;
 
+	if (mp_keys_repeated(k) != NULL)
+		status = bad(src, err, "fallback", mp_keys_repeated(k),
+		    "[fallback] %s is given twice", mp_keys_repeated(k));
 	for (i = 0; k != NULL && k[i] != NULL && status == MP_OK; i++) {
 		char **addrs = list(src, "fallback", k[i]);
 

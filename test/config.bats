@@ -131,3 +131,10 @@ teardown() {
 		[ "$status" -eq 0 ]
 	done
 }
+
+@test "a key given twice in a section is refused, not silently merged" {
+	printf '[domains]\ninternal = a.example\ninternal = b.example\n' >"$TMP/c"
+	run mp-classify -c "$TMP/c" <"$MAIL/many.eml"
+	[ "$status" -eq 78 ]
+	[ "$output" = "mp-classify: [domains] internal is given twice ($TMP/c:2)" ]
+}

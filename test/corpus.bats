@@ -9,8 +9,13 @@ setup() {
 	need_corpus
 }
 
-@test "every corpus message through mp-classify and mp-bccify" {
-	run python3 "$BATS_TEST_DIRNAME/lib/corpus.py" "$MP_BIN" "$CORPUS"
+@test "every corpus message through mp-classify, mp-bccify and mp-ccguard" {
+	TMP=$(mktemp -d)
+	mp-orgsync -c /dev/null --org "$TESTDATA/org/org.conf" --dir "$TMP/org" \
+	    "$TESTDATA/org/hr.csv" >/dev/null
+	run python3 "$BATS_TEST_DIRNAME/lib/corpus.py" "$MP_BIN" "$CORPUS" \
+	    "$TMP/org/current"
+	rm -rf "$TMP"
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -49,4 +54,18 @@ bench_corpus() {
 	    --maildir "$B/bench.maildir"
 	[ "$status" -eq 0 ] || [ "$status" -eq 65 ]
 	[ "${#lines[@]}" -eq 20000 ]
+}
+
+@test "the 20,000-message benchmark mbox through mp-ccguard" {
+	bench_corpus
+	TMP=$(mktemp -d)
+	mp-orgsync -c /dev/null --org "$TESTDATA/org/org.conf" --dir "$TMP/org" \
+	    "$TESTDATA/org/hr.csv" >/dev/null
+	run --separate-stderr timeout 600 mp-ccguard -c /dev/null \
+	    --internal example.com --snapshot "$TMP/org/current" --summary \
+	    --mbox "$B/bench.mbox"
+	rm -rf "$TMP"
+	[ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 65 ]
+	[ "${#lines[@]}" -eq 20001 ]
+	[[ "${lines[20000]}" == "summary: total=20000 "* ]]
 }

@@ -32,6 +32,8 @@ import hdr  # noqa: E402
 INTERNAL = ["example.com", "example.co.jp"]
 SEMI = ["example.org"]
 DOCUMENTED = {0, 65}
+# mp-ccguard also says 1 (refused); it runs when a snapshot is given
+CCGUARD_DOCUMENTED = {0, 1, 65}
 TIMEOUT = 30
 SKIP_NAMES = ("LICENSE", "COPYING", "README", "NOTICE", "copyright",
               "ARTISTIC")
@@ -103,6 +105,8 @@ def sanitizer(err):
 
 def main():
     bindir, corpus = sys.argv[1], sys.argv[2]
+    snapshot = sys.argv[3] if len(sys.argv) > 3 else None
+    ccguard = os.path.join(bindir, "mp-ccguard")
     classify = os.path.join(bindir, "mp-classify")
     bccify = os.path.join(bindir, "mp-bccify")
     dom = []
@@ -117,7 +121,7 @@ def main():
     def fail(path, what):
         failures.append("%s: %s" % (path, what))
 
-    def check_status(path, tool, st, err):
+    def check_status(path, tool, st, err, documented=DOCUMENTED):
         key = "%s=%s" % (tool, st)
         stats["exit"][key] = stats["exit"].get(key, 0) + 1
         if st is None:
@@ -126,7 +130,7 @@ def main():
         if st < 0:
             fail(path, "%s killed by signal %d" % (tool, -st))
             return False
-        if st not in DOCUMENTED:
+        if st not in documented:
             fail(path, "%s exit %d: %s" % (tool, st, err[:200]))
             return False
         if sanitizer(err):
@@ -160,6 +164,24 @@ def main():
             if len(added) != 1 or (back != stripped and
                                    back.rstrip(b"\r\n") != stripped):
                 fail(path, "classify -a changed more than one field")
+        if snapshot:
+            gbase = base + ["--snapshot", snapshot]
+            st, out, err = run([ccguard, "--json"] + gbase + [path])
+            if check_status(path, "ccguard", st, err, CCGUARD_DOCUMENTED) \
+                    and st in (0, 1):
+                try:
+                    rec = json.loads(out)
+                    assert rec["verdict"] == ("refuse" if st else "pass")
+                except Exception as e:  # noqa: BLE001
+                    fail(path, "ccguard --json: %s" % e)
+            st, out, err = run([ccguard, "-a"] + gbase, data)
+            if check_status(path, "ccguard -a", st, err, {0, 65}) and \
+                    st == 0 and out.count(b"X-MP-Ccguard:") < 1:
+                fail(path, "ccguard -a added no X-MP-Ccguard")
+            if data.startswith(b"From "):
+                st, out, err = run([ccguard, "--mbox", path] + gbase)
+                check_status(path, "ccguard --mbox", st, err,
+                             CCGUARD_DOCUMENTED)
         if data.startswith(b"From "):
             st, out, err = run([classify, "--mbox", path] + base)
             check_status(path, "classify --mbox", st, err)

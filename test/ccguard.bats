@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# mp-ccguard: external mail needs one of the sender's superiors in To/Cc
+
+load helper
+bats_require_minimum_version 1.5.0
+
+ORG=$TESTDATA/org
+
+setup() {
+	setup_tmp
+	D=$TMP/org
+	cat >"$TMP/mp.conf" <<-EOF
+	[domains]
+	internal = example.co.jp
+	semi-internal = group.example.jp
+	[orgsync]
+	org-conf = $ORG/org.conf
+	dir = $D
+	[ccguard]
+	snapshot = $D/current
+	EOF
+	export MP_CONFIG=$TMP/mp.conf
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+}
+
+teardown() {
+	teardown_tmp
+}
+
+# org_with KEY=VALUE - republish the example org with one [org] setting
+org_with() {
+	sed "s/^${1%%=*} = .*/${1%%=*} = ${1#*=}/" "$ORG/org.conf" >"$TMP/org.conf"
+	sleep 1
+	mp-orgsync --org "$TMP/org.conf" "$ORG/hr.csv" >/dev/null
+}
+
+json() {
+	python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
+}
+
+@test "every example message gets the verdict and reason it expects" {
+	for f in "$ORG"/mail/*.eml; do
+		want=$(sed -n 's/^X-Expect: //p' "$f")
+		run mp-ccguard "$f"
+		got=$(awk '{ sub("reason=", "", $2); print $1, $2 }' <<<"$output")
+		[ "$got" = "$want" ] || { echo "$f: want '$want', got '$output'"; false; }
+		case $want in
+		pass*) [ "$status" -eq 0 ] ;;
+		refuse*) [ "$status" -eq 1 ] ;;
+		esac
+	done
+}
+
+@test "a refusal names the sender and the superiors who would do" {
+	run mp-ccguard "$ORG/mail/06-colleague-not-superior.eml"
+	[ "$status" -eq 1 ]
+	[ "$output" = "refuse reason=no-superior sender=sato@example.co.jp superiors=kacho111@example.co.jp,bucho110@example.co.jp" ]
+	run mp-ccguard "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$output" = "pass reason=superior-present sender=sato@example.co.jp superior=kacho111@example.co.jp" ]
+}
+
+@test "--json: verdict, reason, and superiors with names and reasons" {
+	mp-ccguard --json "$ORG/mail/06-colleague-not-superior.eml" >"$TMP/j" ||
+	    true
+	[ "$(json 'd["verdict"], d["reason"], d["sender"], d["external"]' <"$TMP/j")" = "refuse no-superior sato@example.co.jp 1" ]
+	[ "$(json 'd["superiors"][0]["name"]' <"$TMP/j")" = "営業一課長 木村 誠" ]
+	[ "$(json 'd["superiors"][1]["reason"]' <"$TMP/j")" = "head of department 100/110 (higher up)" ]
+	[ "$(json 'len(d["present"])' <"$TMP/j")" = 0 ]
+	[ "$(json 'd["source"]' <"$TMP/j")" = "$ORG/mail/06-colleague-not-superior.eml" ]
+}
+
+@test "-a adds X-MP-Ccguard, exits 0 either way, and replaces a forged one" {
+	f=$ORG/mail/06-colleague-not-superior.eml
+	{ echo 'X-MP-Ccguard: pass reason=exempt'; cat "$f"; } >"$TMP/m"
+	run mp-ccguard -a "$TMP/m"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^X-MP-Ccguard' <<<"$output")" -eq 1 ]
+	grep -qx 'X-MP-Ccguard: refuse reason=no-superior' <<<"$output"
+	mp-ccguard -a <"$f" >"$TMP/out"
+	$HDR outside "$f" "$TMP/out" x-mp-ccguard
+}
+
+@test "batch: a record per message, --summary counts, exit 1 if any refused" {
+	mkdir -p "$TMP/md/cur"
+	cp "$ORG"/mail/0[1-7]-*.eml "$TMP/md/cur/"
+	run mp-ccguard --summary --maildir "$TMP/md"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 8 ]
+	[[ "${lines[0]}" == "$TMP/md/cur/01-member-cc-section-head.eml: pass reason=superior-present "* ]]
+	[ "${lines[7]}" = "summary: total=7 pass=3 refuse=4 no-external=1 no-internal-recipient=1 no-related-recipient=1 no-superior=1 only-self=1 superior-present=2" ]
+	run mp-ccguard --json --summary --maildir "$TMP/md"
+	[ "$(json 'd["summary"]["refuse"], d["summary"]["reasons"]["superior-present"]' <<<"${lines[7]}")" = "4 2" ]
+	rm "$TMP"/md/cur/0[3-6]-*
+	run mp-ccguard --maildir "$TMP/md"
+	[ "$status" -eq 0 ]
+}
+
+@test "--mbox replays an archive" {
+	for f in "$ORG"/mail/*.eml; do
+		echo "From sender@example.co.jp Mon Nov 23 10:00:00 2026"
+		cat "$f"
+		echo
+	done >"$TMP/box"
+	run mp-ccguard --summary --mbox "$TMP/box"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 31 ]
+	[[ "${lines[30]}" == "summary: total=30 pass=18 refuse=12 "* ]]
+}
+
+@test "--sender checks the SMTP-AUTH user instead of From" {
+	sed 's/^From: .*/From: list@example.co.jp/' \
+	    "$ORG/mail/01-member-cc-section-head.eml" >"$TMP/m"
+	run mp-ccguard "$TMP/m"
+	[ "$output" = "refuse reason=unknown-sender sender=list@example.co.jp" ]
+	run mp-ccguard --sender sato@example.co.jp "$TMP/m"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "pass reason=superior-present sender=sato@example.co.jp "* ]]
+	run mp-ccguard --sender 'not an address' "$TMP/m"
+	[ "$status" -eq 64 ]
+}
+
+@test "[ccguard] exempt-senders globs pass" {
+	printf 'exempt-senders = noreply@example.co.jp, *@robots.example.co.jp\n' \
+	    >>"$TMP/mp.conf"
+	sed 's/^From: .*/From: build@robots.example.co.jp/' \
+	    "$ORG/mail/03-external-only.eml" >"$TMP/m"
+	run mp-ccguard "$TMP/m"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "pass reason=exempt"* ]]
+}
+
+@test "sender-posts = any: superiors of concurrent posts count too" {
+	run mp-ccguard "$ORG/mail/17-primary-post-only.eml"
+	[ "$status" -eq 1 ]
+	org_with sender-posts=any
+	run mp-ccguard "$ORG/mail/17-primary-post-only.eml"
+	[ "$status" -eq 0 ]
+}
+
+@test "chain = no: only the nearest head counts" {
+	org_with chain=no
+	run mp-ccguard "$ORG/mail/02-member-cc-dept-head-chain.eml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "refuse reason=no-superior sender=sato@example.co.jp superiors=kacho111@example.co.jp" ]]
+	run mp-ccguard "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 0 ]
+}
+
+@test "unknown-sender = pass lets senders outside the HR data through" {
+	org_with unknown-sender=pass
+	run mp-ccguard "$ORG/mail/15-unknown-sender.eml"
+	[ "$status" -eq 0 ]
+	[ "$output" = "pass reason=unknown-sender sender=stranger@example.co.jp" ]
+}
+
+@test "a missing, unreadable or corrupt snapshot fails closed (75)" {
+	f=$ORG/mail/07-internal-only.eml
+	run mp-ccguard --snapshot "$TMP/nothing" "$f"
+	[ "$status" -eq 75 ]
+	[[ "$output" == "mp-ccguard: cannot open org snapshot: $TMP/nothing: No such file or directory" ]]
+	head -c 3000 "$D/current" >"$TMP/truncated"
+	run mp-ccguard --snapshot "$TMP/truncated" "$f"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"org snapshot is corrupt"* ]]
+	head -c 5000 /dev/urandom >"$TMP/noise"
+	run mp-ccguard --snapshot "$TMP/noise" "$f"
+	[ "$status" -eq 75 ]
+	: >"$TMP/empty"
+	run mp-ccguard --snapshot "$TMP/empty" "$f"
+	[ "$status" -eq 75 ]
+	# a cdb that is not an org snapshot
+	python3 - "$TMP/other.cdb" <<-'EOF'
+	import struct, sys
+	# the cdb format: 256 (pos,len) pairs, records, then empty tables
+	recs = b"".join(struct.pack("<II", len(k), len(v)) + k + v
+	                for k, v in [(b"k", b"v")])
+	end = 2048 + len(recs)
+	head = b"".join(struct.pack("<II", end, 0) for _ in range(256))
+	open(sys.argv[1], "wb").write(head + recs)
+	EOF
+	run mp-ccguard --snapshot "$TMP/other.cdb" "$f"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"no mp-org-snapshot 1 record"* ]]
+}
+
+@test "the snapshot in force is the one the current link names" {
+	run mp-ccguard "$ORG/mail/12-no-superior-defined.eml"
+	[ "$status" -eq 1 ]
+	# a new export gives bucho110 a division head; roll back undoes it
+	sed 's/^E003,\(.*\)$/E003,\1\nE060,honbu100@example.co.jp,営業本部長 西村 剛,100,,,,10,0/' \
+	    "$ORG/hr.csv" >"$TMP/hr.csv"
+	sleep 1
+	mp-orgsync "$TMP/hr.csv" >/dev/null
+	run mp-ccguard "$ORG/mail/12-no-superior-defined.eml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"superiors=honbu100@example.co.jp" ]]
+	mp-orgsync --rollback >/dev/null
+	run mp-ccguard "$ORG/mail/12-no-superior-defined.eml"
+	[[ "$output" == "refuse reason=no-superior-defined"* ]]
+}
+
+@test "bad input and output: 65, 66, a full disk 75" {
+	run mp-ccguard </dev/null
+	[ "$status" -eq 65 ]
+	run mp-ccguard "$TMP/missing.eml"
+	[ "$status" -eq 66 ]
+	run sh -c 'mp-ccguard "$1" >/dev/full' sh "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 75 ]
+	run sh -c 'mp-ccguard -a <"$1" >/dev/full' sh "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 75 ]
+}
+
+@test "usage errors exit 64; configuration errors 78" {
+	run mp-ccguard -a --json
+	[ "$status" -eq 64 ]
+	run mp-ccguard -a --summary
+	[ "$status" -eq 64 ]
+	run mp-ccguard --mbox a --maildir b
+	[ "$status" -eq 64 ]
+	run mp-ccguard --bogus
+	[ "$status" -eq 64 ]
+	printf 'snapshot = %s\nbogus = 1\n' "$D/current" >>"$TMP/mp.conf"
+	run mp-ccguard "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 78 ]
+	run mp-ccguard --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: mp-ccguard "* ]]
+	run mp-ccguard --version
+	[[ "$output" == "mp-ccguard "[0-9]* ]]
+}
+
+@test "procmail: hold refused mail; a missing snapshot defers (75)" {
+	command -v procmail || skip "procmail not installed"
+	mkdir -p "$TMP/held/new" "$TMP/held/cur" "$TMP/held/tmp" \
+	    "$TMP/out/new" "$TMP/out/cur" "$TMP/out/tmp"
+	cat >"$TMP/rc" <<-EOF
+	SHELL=/bin/sh
+	:0 fw
+	| mp-ccguard -a
+	:0 e
+	{
+		EXITCODE=75
+		HOST
+	}
+	:0
+	* ^X-MP-Ccguard: refuse
+	$TMP/held/
+	:0
+	$TMP/out/
+	EOF
+	for f in 01-member-cc-section-head 06-colleague-not-superior; do
+		procmail -m MP_CONFIG="$MP_CONFIG" PATH="$MP_BIN:/usr/bin:/bin" \
+		    "$TMP/rc" <"$ORG/mail/$f.eml"
+	done
+	[ "$(ls "$TMP/held/new" | wc -l)" -eq 1 ]
+	[ "$(ls "$TMP/out/new" | wc -l)" -eq 1 ]
+	grep -q '^X-MP-Ccguard: refuse reason=no-superior$' "$TMP"/held/new/*
+	rm "$D/current"
+	run procmail -m MP_CONFIG="$MP_CONFIG" PATH="$MP_BIN:/usr/bin:/bin" \
+	    "$TMP/rc" <"$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 75 ]
+	[ "$(ls "$TMP/out/new" | wc -l)" -eq 1 ]
+}
