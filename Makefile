@@ -113,6 +113,24 @@ check-asan:
 	$(MAKE) BUILD=build-asan LINK=mixed CFLAGS="$(ASAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" check
 
+# libFuzzer over everything a filter does with a message's bytes (needs
+# clang); FUZZ_TIME seconds, seeded with the test messages.
+FUZZ_TIME ?= 60
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+fuzz:
+	$(MAKE) BUILD=build-fuzz LINK=mixed CC=clang WARN=-Wall \
+	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	    build-fuzz/libmp.a build-fuzz/lib/gmime-slim.o
+	clang $(MP_CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -o build-fuzz/fuzz_message test/fuzz/fuzz_message.c \
+	    build-fuzz/lib/gmime-slim.o build-fuzz/libmp.a \
+	    -Wl,-Bstatic -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi \
+	    -lpcre2-8 -lidn2 -lunistring -lz -ljansson -Wl,-Bdynamic -lm -pthread
+	mkdir -p build-fuzz/corpus
+	cp testdata/mail/*.eml testdata/org/mail/*.eml build-fuzz/corpus/
+	build-fuzz/fuzz_message -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    -timeout=10 build-fuzz/corpus
+
 demo: all
 	@sh scripts/demo $(BUILD)/bin
 
@@ -140,7 +158,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/mp/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all check test check-asan demo bench install clean
+.PHONY: all check test check-asan fuzz demo bench install clean
 .SECONDARY:
