@@ -38,16 +38,18 @@ mp_message_id(const MpMessage *msg)
 
 static void
 add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
-    const MpAddr *a, MpRcptField field)
+    const MpAddr *a, MpRcptField field, gboolean details)
 {
 	MpRecipient r;
 	char *key = mp_addr_key(a->addr);
 
-	r.addr = g_strdup(a->addr);
-	r.name = g_strdup(a->name ? a->name : "");
 	r.cls = mp_addr_class(cfg, a);
-	r.field = field;
-	g_array_append_val(out->rcpts, r);
+	if (details) {
+		r.addr = g_strdup(a->addr);
+		r.name = g_strdup(a->name ? a->name : "");
+		r.field = field;
+		g_array_append_val(out->rcpts, r);
+	}
 	if (!g_hash_table_contains(seen, key)) {
 		out->counts[r.cls]++;
 		g_hash_table_add(seen, key);
@@ -61,12 +63,15 @@ add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
  *
  * Every occurrence is listed; counts are of distinct addresses, compared
  * case-insensitively with IDN domains in one form.  An envelope
- * recipient that the headers name already is not listed again.
+ * recipient that the headers name already is not listed again.  Without
+ * details only the counts are filled: a replay of millions of messages
+ * that prints counts need not read From and Message-ID or keep a record
+ * of every address.
  */
 int
 mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
-    char *const *envelope, gboolean resent, MpClassification *out,
-    GError **err)
+    char *const *envelope, gboolean resent, gboolean details,
+    MpClassification *out, GError **err)
 {
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
@@ -77,8 +82,9 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 	memset(out, 0, sizeof *out);
 	out->rcpts = g_array_new(FALSE, FALSE, sizeof(MpRecipient));
 	out->size = msg->size - msg->prefix_len;
-	out->message_id = mp_message_id(msg);
-	if (mp_message_sender(ap, msg, &from)) {
+	if (details)
+		out->message_id = mp_message_id(msg);
+	if (details && mp_message_sender(ap, msg, &from)) {
 		out->from = g_strdup(from.addr);
 		mp_addr_clear(&from);
 	}
@@ -92,7 +98,7 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 			if (a->addr == NULL)
 				out->unreadable++;
 			else
-				add_rcpt(out, seen, cfg, a, af->kind);
+				add_rcpt(out, seen, cfg, a, af->kind, details);
 		}
 	}
 	g_ptr_array_free(fields, TRUE);
@@ -104,7 +110,7 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 			continue;	/* checked by the command already */
 		key = mp_addr_key(a.addr);
 		if (!g_hash_table_contains(seen, key))
-			add_rcpt(out, seen, cfg, &a, MP_RCPT_ENVELOPE);
+			add_rcpt(out, seen, cfg, &a, MP_RCPT_ENVELOPE, details);
 		g_free(key);
 		mp_addr_clear(&a);
 	}

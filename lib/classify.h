@@ -23,8 +23,8 @@ typedef struct {
 
 /* mp_classify - classify header recipients plus envelope-only ones */
 int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
-    char *const *envelope, gboolean resent, MpClassification *out,
-    GError **err);
+    char *const *envelope, gboolean resent, gboolean details,
+    MpClassification *out, GError **err);
 void mp_classification_clear(MpClassification *c);
 
 /* mp_addr_class - the class of one address (no domain: external) */

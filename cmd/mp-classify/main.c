@@ -171,8 +171,8 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 		}
 		r = print_error_record(run, src, status, why, &err);
 	} else if ((status = mp_classify(run->cfg, run->ap, msg,
-	    (char *const *)run->opt->envelope->pdata, run->opt->resent, &c,
-	    &err)) != MP_OK) {
+	    (char *const *)run->opt->envelope->pdata, run->opt->resent,
+	    run->opt->json || run->cfg->syslog, &c, &err)) != MP_OK) {
 		if (run->first_failure == 0)
 			run->first_failure = status;
 		if (!run->opt->batch) {

@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_clear_error(&err);
 		return 0;
 	}
-	if (mp_classify(cfg, ap, msg, NULL, TRUE, &c, &err) == MP_OK)
+	if (mp_classify(cfg, ap, msg, NULL, TRUE, TRUE, &c, &err) == MP_OK)
 		mp_classification_clear(&c);
 	g_clear_error(&err);
 	mp_bccify(cfg, ap, msg, &bo, &br);
