@@ -41,7 +41,8 @@ shares_division(char **a, char **b)
 /*
  * why_refused - the one reason that fits, most basic first: nobody of
  * ours is in To/Cc; only the sender is; nobody who works in the sender's
- * division is; some are, but no superior.
+ * division is (the divisions of the sender's posts that count, by
+ * sender-posts; any post of a recipient); some are, but no superior.
  */
 static const char *
 why_refused(MpOrgSnap *snap, const MpOrgPerson *me, GHashTable *internal)
@@ -61,7 +62,7 @@ why_refused(MpOrgSnap *snap, const MpOrgPerson *me, GHashTable *internal)
 		others = TRUE;
 		if ((p = mp_orgsnap_person(snap, k)) != NULL) {
 			related = related || shares_division(p->divisions,
-			    me->divisions);
+			    me->sdivisions);
 			mp_org_person_free(p);
 		}
 	}

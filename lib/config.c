@@ -250,6 +250,20 @@ mp_config_has_domains(const MpConfig *cfg)
 	return g_hash_table_size(cfg->domains->class_of) > 0;
 }
 
+/* mp_config_has_internal - whether any internal domain is known */
+gboolean
+mp_config_has_internal(const MpConfig *cfg)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, cfg->domains->class_of);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (GPOINTER_TO_INT(v) - 1 == MP_CLASS_INTERNAL)
+			return TRUE;
+	return FALSE;
+}
+
 /* mp_config_require_domains - fail when no file and no --internal said */
 int
 mp_config_require_domains(const MpConfig *cfg, GError **err)

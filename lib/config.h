@@ -43,6 +43,9 @@ int mp_config_add_domain(MpConfig *cfg, MpClass c, const char *domain,
 /* mp_config_classify - the class of a canonical domain */
 MpClass mp_config_classify(const MpConfig *cfg, const char *domain);
 
+/* mp_config_has_internal - whether any internal domain is known */
+gboolean mp_config_has_internal(const MpConfig *cfg);
+
 /* mp_config_has_domains - whether any internal/semi-internal is known */
 gboolean mp_config_has_domains(const MpConfig *cfg);
 

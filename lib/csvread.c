@@ -1,6 +1,8 @@
 /* csvread.c - a CSV file as rows of UTF-8 fields, with line numbers */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -63,11 +65,17 @@ to_utf8(const char *path, char *raw, gsize len, const char *encoding,
 {
 	GError *e = NULL;
 
-	if (encoding == NULL || g_ascii_strcasecmp(encoding, "auto") == 0) {
+	gboolean is_auto = encoding == NULL ||
+	    g_ascii_strcasecmp(encoding, "auto") == 0;
+
+	if (is_auto || g_ascii_strcasecmp(encoding, "UTF-8") == 0 ||
+	    g_ascii_strcasecmp(encoding, "UTF8") == 0) {
 		if (len >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0) {
 			raw += 3;
 			len -= 3;
 		}
+	}
+	if (is_auto) {
 		if (g_utf8_validate(raw, (gssize)len, NULL)) {
 			*text = g_strndup(raw, len);
 			*used = g_strdup("UTF-8");
@@ -101,10 +109,16 @@ mp_csv_read(const char *path, const char *encoding, MpCsv **out,
 	int status;
 
 	*out = NULL;
+	{
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return mp_fail(err, EX_NOINPUT, "%s: %s", path,
+			    g_strerror(errno));
+		close(fd);
+	}
 	if (!g_file_get_contents(path, &raw, &len, &e)) {
-		status = mp_fail(err, e->code == G_FILE_ERROR_NOENT ||
-		    e->code == G_FILE_ERROR_ACCES ? EX_NOINPUT : EX_IOERR, "%s",
-		    e->message);
+		status = mp_fail(err, EX_IOERR, "%s: %s", path, e->message);
 		g_error_free(e);
 		return status;
 	}

@@ -46,6 +46,7 @@ typedef struct {
 	GHashTable *level_units;	/* "level\tdivision" -> GArray of unit */
 	GHashTable *pattern_of;	/* unit path -> pattern index + 1 */
 	GPtrArray *problems;
+	GPtrArray *warnings;
 } Build;
 
 enum { COL_ID, COL_EMAIL, COL_NAME, COL_TITLE, COL_CONCURRENT, COL_LEVEL0 };
@@ -349,12 +350,18 @@ place_posts(Build *b)
 		p->unit = unit_at(b, p->codes, p->level);
 		g_array_append_val(((Unit *)b->units->pdata[p->unit])->members,
 		    n);
-		/* a head title on a post without that level heads nothing */
 		if (p->head_level >= 0 && p->head_level <= p->level &&
 		    *p->codes[p->head_level] != '\0') {
 			p->headed = unit_at(b, p->codes, p->head_level);
 			g_array_append_val(((Unit *)b->units->pdata[p->headed])->heads,
 			    n);
+		} else if (p->head_level >= 0) {
+			/* e.g. a section-chief rank without a section */
+			const char *lv = b->oc->levels[p->head_level];
+
+			g_ptr_array_add(b->warnings, g_strdup_printf("%s:%u: title "
+			    "%s heads a %s, but the post has no %s code: it heads "
+			    "nothing", b->csvname, p->line, p->title, lv, lv));
 		}
 		if (in_list(pat->special, p->title)) {
 			GArray *list = g_hash_table_lookup(b->specials,
@@ -565,6 +572,7 @@ make_person(Build *b, const Person *src)
 	MpOrgPerson *mp = g_new0(MpOrgPerson, 1);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *divs = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *sdivs = g_hash_table_new(g_str_hash, g_str_equal);
 	guint i;
 
 	mp->key = g_strdup(src->key);
@@ -598,6 +606,8 @@ make_person(Build *b, const Person *src)
 		g_ptr_array_add(mp->posts, op);
 		if (*p->codes[0] != '\0')
 			g_hash_table_add(divs, p->codes[0]);
+		if (counts && *p->codes[0] != '\0')
+			g_hash_table_add(sdivs, p->codes[0]);
 		if (counts) {
 			if (post_exempt(b, p))
 				mp->exempt = TRUE;
@@ -605,7 +615,9 @@ make_person(Build *b, const Person *src)
 		}
 	}
 	mp->divisions = sorted_strv(divs);
+	mp->sdivisions = sorted_strv(sdivs);
 	g_hash_table_destroy(divs);
+	g_hash_table_destroy(sdivs);
 	g_hash_table_destroy(seen);
 	return mp;
 }
@@ -705,7 +717,7 @@ array_free(gpointer a)
 int
 mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
     const MpOrgColumns *cols, MpOrg **out, GPtrArray *problems,
-    GError **err)
+    GPtrArray *warnings, GError **err)
 {
 	Build b = { 0 };
 	int idx[COL_LEVEL0 + MP_ORG_MAX_LEVELS];
@@ -716,6 +728,7 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 	b.oc = oc;
 	b.csvname = csvname;
 	b.problems = problems;
+	b.warnings = warnings;
 	b.people = g_ptr_array_new();
 	b.posts = g_array_new(FALSE, FALSE, sizeof(Post));
 	b.units = g_ptr_array_new();
@@ -781,6 +794,7 @@ mp_org_person_free(MpOrgPerson *p)
 	g_free(p->id);
 	g_free(p->name);
 	g_strfreev(p->divisions);
+	g_strfreev(p->sdivisions);
 	for (i = 0; p->posts != NULL && i < p->posts->len; i++) {
 		MpOrgPost *op = p->posts->pdata[i];
 

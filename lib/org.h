@@ -65,6 +65,8 @@ typedef struct {
 	char *name;
 	gboolean exempt;
 	char **divisions;	/* of every post */
+	char **sdivisions;	/* of the posts whose superiors count
+				 * (sender-posts): "the sender's division" */
 	GPtrArray *posts;	/* of MpOrgPost * */
 	GPtrArray *sups;	/* of MpOrgSup * */
 } MpOrgPerson;
@@ -87,11 +89,12 @@ typedef struct {
 /*
  * mp_org_compile - people, posts and superiors from the export.
  * Every data problem is appended to problems as "FILE:LINE: what" and
- * the result is EX_DATAERR; nothing half-checked is returned.
+ * the result is EX_DATAERR; nothing half-checked is returned.  Oddities
+ * that do not stop the publish go to warnings in the same form.
  */
 int mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
     const MpOrgColumns *cols, MpOrg **out, GPtrArray *problems,
-    GError **err);
+    GPtrArray *warnings, GError **err);
 void mp_org_free(MpOrg *org);
 
 void mp_org_person_free(MpOrgPerson *p);

@@ -175,7 +175,11 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 				g_hash_table_add(headed, p->heads[lv][j]);
 			}
 		} else {
-			status = bad(src, err, group, key, "unknown key %s", key);
+			char *what = g_strdup_printf("unknown key [%s] %s", group,
+			    key);
+
+			status = bad(src, err, group, key, "%s", what);
+			g_free(what);
 		}
 	}
 	if (status == MP_OK && (p->units == NULL || p->units[0] == NULL))

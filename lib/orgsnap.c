@@ -54,6 +54,8 @@ person_text(const MpOrgPerson *p)
 	kv(s, "exempt", p->exempt ? "1" : "0");
 	for (i = 0; p->divisions[i] != NULL; i++)
 		kv(s, "div", p->divisions[i]);
+	for (i = 0; p->sdivisions[i] != NULL; i++)
+		kv(s, "sdiv", p->sdivisions[i]);
 	for (i = 0; i < p->posts->len; i++) {
 		const MpOrgPost *op = p->posts->pdata[i];
 		char *u = clean(op->unit), *t = clean(op->title),
@@ -95,7 +97,7 @@ static MpOrgPerson *
 person_parse(const char *key, const char *text, gsize len)
 {
 	MpOrgPerson *p = g_new0(MpOrgPerson, 1);
-	GPtrArray *divs = g_ptr_array_new();
+	GPtrArray *divs = g_ptr_array_new(), *sdivs = g_ptr_array_new();
 	char *copy = g_strndup(text, len), *line, *next;
 
 	p->key = g_strdup(key);
@@ -120,6 +122,8 @@ person_parse(const char *key, const char *text, gsize len)
 			p->exempt = strcmp(eq, "1") == 0;
 		else if (strcmp(line, "div") == 0)
 			g_ptr_array_add(divs, g_strdup(eq));
+		else if (strcmp(line, "sdiv") == 0)
+			g_ptr_array_add(sdivs, g_strdup(eq));
 		else if (strcmp(line, "post") == 0) {
 			parts = g_strsplit(eq, "\t", 5);
 			if (g_strv_length(parts) == 5) {
@@ -146,6 +150,8 @@ person_parse(const char *key, const char *text, gsize len)
 	}
 	g_ptr_array_add(divs, NULL);
 	p->divisions = (char **)g_ptr_array_free(divs, FALSE);
+	g_ptr_array_add(sdivs, NULL);
+	p->sdivisions = (char **)g_ptr_array_free(sdivs, FALSE);
 	if (p->email == NULL)
 		p->email = g_strdup(key);
 	if (p->name == NULL)
@@ -540,6 +546,12 @@ people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 			char **ou = post_list(o, FALSE), **nu = post_list(p, FALSE);
 			char **ot = post_list(o, TRUE), **nt = post_list(p, TRUE);
 
+			if (strcmp(o->name, p->name) != 0) {
+				json_t *e = person_event("renamed", p);
+
+				json_object_set_new(e, "from", mp_json_str(o->name));
+				g_ptr_array_add(changes, e);
+			}
 			if (!strv_equal(ou, nu)) {
 				json_t *e = person_event("moved", p);
 
@@ -664,6 +676,41 @@ groups_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 	g_hash_table_destroy(now);
 }
 
+/*
+ * write_changes_file - the change set next to its generation, so that a
+ * failure to hand it on afterwards (stdout, --changes) loses nothing
+ */
+static int
+write_changes_file(const char *path, GPtrArray *changes, GError **err)
+{
+	char *tmp = g_strconcat(path, ".tmp", NULL);
+	FILE *fp = fopen(tmp, "w");
+	int status = MP_OK;
+	guint i;
+
+	if (fp == NULL) {
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
+		    g_strerror(errno));
+		g_free(tmp);
+		return status;
+	}
+	for (i = 0; i < changes->len && status == MP_OK; i++)
+		status = mp_json_put(fp, json_incref(changes->pdata[i]), err);
+	if (status == MP_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
+		    g_strerror(errno));
+	if (fclose(fp) != 0 && status == MP_OK)
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
+		    g_strerror(errno));
+	if (status == MP_OK && rename(tmp, path) != 0)
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", path,
+		    g_strerror(errno));
+	if (status != MP_OK)
+		unlink(tmp);
+	g_free(tmp);
+	return status;
+}
+
 /* new_generation - a name that sorts by time and is not taken yet */
 static char *
 new_generation(const char *dir)
@@ -701,6 +748,10 @@ prune(const char *dir, guint keep, const char *current)
 		if (current != NULL && strcmp(gens->pdata[i], current) == 0)
 			continue;
 		path = g_strdup_printf("%s/org-%s.cdb", dir,
+		    (char *)gens->pdata[i]);
+		unlink(path);
+		g_free(path);
+		path = g_strdup_printf("%s/org-%s.changes", dir,
 		    (char *)gens->pdata[i]);
 		unlink(path);
 		g_free(path);
@@ -748,10 +799,12 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	struct stat st;
 
 	memset(res, 0, sizeof *res);
-	if (g_mkdir_with_parents(o->dir, 0755) != 0)
+	if (!o->dry_run && g_mkdir_with_parents(o->dir, 0755) != 0)
 		return mp_fail(err, EX_CANTCREAT, "%s: %s", o->dir,
 		    g_strerror(errno));
-	if ((status = lock_dir(o->dir, &lock, err)) != MP_OK)
+	/* a dry run leaves no trace: no directory, no lock file */
+	if ((!o->dry_run || g_file_test(o->dir, G_FILE_TEST_IS_DIR)) &&
+	    (status = lock_dir(o->dir, &lock, err)) != MP_OK)
 		goto out;
 	current = g_build_filename(o->dir, "current", NULL);
 	/* A broken current snapshot is replaced, not an obstacle. */
@@ -820,7 +873,10 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 		unlink(tmp);
 		goto out;
 	}
-	if ((status = fsync_dir(o->dir, err)) != MP_OK ||
+	res->changes = g_strdup_printf("%s/org-%s.changes", o->dir,
+	    res->generation);
+	if ((status = write_changes_file(res->changes, changes, err)) !=
+	    MP_OK || (status = fsync_dir(o->dir, err)) != MP_OK ||
 	    (status = point_current(o->dir, res->generation, err)) != MP_OK)
 		goto out;
 	if (stat(final, &st) == 0)
@@ -843,6 +899,7 @@ mp_publish_result_clear(MpPublishResult *res)
 {
 	g_free(res->generation);
 	g_free(res->previous);
+	g_free(res->changes);
 	memset(res, 0, sizeof *res);
 }
 

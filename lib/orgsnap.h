@@ -44,6 +44,7 @@ typedef struct {
 typedef struct {
 	char *generation;	/* published (or that would have been) */
 	char *previous;		/* the generation it replaced, or NULL */
+	char *changes;		/* DIR/org-GEN.changes: the change set kept */
 	guint prev_people;
 	gsize size;		/* bytes of the snapshot file */
 } MpPublishResult;
@@ -52,7 +53,8 @@ typedef struct {
  * mp_orgsnap_publish - write org as the new current generation: under a
  * lock, check the drop in people against the current one, put the
  * change set (JSON objects) into changes, write a temporary file, fsync,
- * verify, rename, then swing the `current` symlink; prune old ones.
+ * verify, rename, keep the change set beside it, then swing the
+ * `current` symlink; prune old ones.
  */
 int mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
     GPtrArray *changes, MpPublishResult *res, GError **err);

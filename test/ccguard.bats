@@ -42,7 +42,8 @@ json() {
 	for f in "$ORG"/mail/*.eml; do
 		want=$(sed -n 's/^X-Expect: //p' "$f")
 		run mp-ccguard "$f"
-		got=$(awk '{ sub("reason=", "", $2); print $1, $2 }' <<<"$output")
+		[[ "$output" == "$f: "* ]]
+		got=$(awk '{ sub("reason=", "", $3); print $2, $3 }' <<<"$output")
 		[ "$got" = "$want" ] || { echo "$f: want '$want', got '$output'"; false; }
 		case $want in
 		pass*) [ "$status" -eq 0 ] ;;
@@ -52,10 +53,10 @@ json() {
 }
 
 @test "a refusal names the sender and the superiors who would do" {
-	run mp-ccguard "$ORG/mail/06-colleague-not-superior.eml"
+	run mp-ccguard <"$ORG/mail/06-colleague-not-superior.eml"
 	[ "$status" -eq 1 ]
 	[ "$output" = "refuse reason=no-superior sender=sato@example.co.jp superiors=kacho111@example.co.jp,bucho110@example.co.jp" ]
-	run mp-ccguard "$ORG/mail/01-member-cc-section-head.eml"
+	run mp-ccguard <"$ORG/mail/01-member-cc-section-head.eml"
 	[ "$output" = "pass reason=superior-present sender=sato@example.co.jp superior=kacho111@example.co.jp" ]
 }
 
@@ -110,9 +111,9 @@ json() {
 @test "--sender checks the SMTP-AUTH user instead of From" {
 	sed 's/^From: .*/From: list@example.co.jp/' \
 	    "$ORG/mail/01-member-cc-section-head.eml" >"$TMP/m"
-	run mp-ccguard "$TMP/m"
+	run mp-ccguard <"$TMP/m"
 	[ "$output" = "refuse reason=unknown-sender sender=list@example.co.jp" ]
-	run mp-ccguard --sender sato@example.co.jp "$TMP/m"
+	run mp-ccguard --sender sato@example.co.jp <"$TMP/m"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "pass reason=superior-present sender=sato@example.co.jp "* ]]
 	run mp-ccguard --sender 'not an address' "$TMP/m"
@@ -120,11 +121,11 @@ json() {
 }
 
 @test "[ccguard] exempt-senders globs pass" {
-	printf 'exempt-senders = noreply@example.co.jp, *@robots.example.co.jp\n' \
+	printf 'exempt-senders = noreply@example.co.jp, *@Robots.Example.co.jp\n' \
 	    >>"$TMP/mp.conf"
 	sed 's/^From: .*/From: build@robots.example.co.jp/' \
 	    "$ORG/mail/03-external-only.eml" >"$TMP/m"
-	run mp-ccguard "$TMP/m"
+	run mp-ccguard <"$TMP/m"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "pass reason=exempt"* ]]
 }
@@ -139,7 +140,7 @@ json() {
 
 @test "chain = no: only the nearest head counts" {
 	org_with chain=no
-	run mp-ccguard "$ORG/mail/02-member-cc-dept-head-chain.eml"
+	run mp-ccguard <"$ORG/mail/02-member-cc-dept-head-chain.eml"
 	[ "$status" -eq 1 ]
 	[[ "$output" == "refuse reason=no-superior sender=sato@example.co.jp superiors=kacho111@example.co.jp" ]]
 	run mp-ccguard "$ORG/mail/01-member-cc-section-head.eml"
@@ -148,7 +149,7 @@ json() {
 
 @test "unknown-sender = pass lets senders outside the HR data through" {
 	org_with unknown-sender=pass
-	run mp-ccguard "$ORG/mail/15-unknown-sender.eml"
+	run mp-ccguard <"$ORG/mail/15-unknown-sender.eml"
 	[ "$status" -eq 0 ]
 	[ "$output" = "pass reason=unknown-sender sender=stranger@example.co.jp" ]
 }
@@ -195,7 +196,7 @@ json() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"superiors=honbu100@example.co.jp" ]]
 	mp-orgsync --rollback >/dev/null
-	run mp-ccguard "$ORG/mail/12-no-superior-defined.eml"
+	run mp-ccguard <"$ORG/mail/12-no-superior-defined.eml"
 	[[ "$output" == "refuse reason=no-superior-defined"* ]]
 }
 
@@ -208,6 +209,13 @@ json() {
 	[ "$status" -eq 75 ]
 	run sh -c 'mp-ccguard -a <"$1" >/dev/full' sh "$ORG/mail/01-member-cc-section-head.eml"
 	[ "$status" -eq 75 ]
+}
+
+@test "no internal domain is a configuration error: every recipient would be external" {
+	run mp-ccguard -c /dev/null --snapshot "$D/current" \
+	    "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 78 ]
+	[ "$output" = "mp-ccguard: no internal domain: set [domains] internal in /dev/null or give --internal" ]
 }
 
 @test "usage errors exit 64; configuration errors 78" {

@@ -324,3 +324,49 @@ for l in sys.stdin:
 	run mp-orgsync --version
 	[[ "$output" == "mp-orgsync "[0-9]* ]]
 }
+
+@test "a head title on a post without that level is a warning, not a head" {
+	{ cat "$ORG/hr.csv"
+	  echo 'E070,tanto@example.co.jp,担当課長 村上,100,110,,,30,0'; } >"$TMP/hr.csv"
+	run --separate-stderr mp-orgsync "$TMP/hr.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mp-orgsync: warning: $TMP/hr.csv:28: title 30 heads a section, but the post has no section code: it heads nothing" ]
+	run mp-orgsync --explain tanto@example.co.jp
+	[[ "$output" == *"pattern default: member"* ]]
+}
+
+@test "the change set is kept beside its generation; a renamed person is reported" {
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	sed 's/^E005,sato@example.co.jp,佐藤 花子,/E005,sato@example.co.jp,田中 花子,/' \
+	    "$ORG/hr.csv" >"$TMP/hr.csv"
+	sleep 1
+	run mp-orgsync "$TMP/hr.csv"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"event":"renamed","address":"sato@example.co.jp","id":"E005","name":"田中 花子","from":"佐藤 花子"}' ]
+	gen=$(readlink "$D/current" | sed 's/^org-//; s/\.cdb$//')
+	[ "$(cat "$D/org-$gen.changes")" = "$output" ]
+	# stdout fails: the generation is live and its change set kept
+	sleep 1
+	run sh -c 'mp-orgsync "$1" >/dev/full' sh "$ORG/hr.csv"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"is published and its change set kept in $D/org-"*".changes, but: write to standard output: No space left on device" ]]
+}
+
+@test "[orgsync] column.NAME must name a column of the export" {
+	printf 'column.mail = mail\n' >>"$TMP/mp.conf"
+	run mp-orgsync "$ORG/hr.csv"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"unknown key [orgsync] column.mail: not a column of the export"* ]]
+}
+
+@test "--encoding UTF-8 skips a byte order mark too" {
+	{ printf '\xef\xbb\xbf'; cat "$ORG/hr.csv"; } >"$TMP/hr.csv"
+	run mp-orgsync --encoding UTF-8 "$TMP/hr.csv"
+	[ "$status" -eq 0 ]
+}
+
+@test "--dry-run leaves no trace: no directory, no lock" {
+	run mp-orgsync --dry-run "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+	[ ! -e "$D" ]
+}

@@ -111,6 +111,14 @@ main(int argc, char **argv)
 		goto done;
 	}
 	mp_diag_open("mp-ccguard", run.cfg->syslog);
+	/* without our own domains every recipient is external */
+	if (!mp_config_has_internal(run.cfg)) {
+		mp_diag_error(run.cfg->syslog, NULL, "no internal domain: set "
+		    "[domains] internal in %s or give --internal",
+		    run.cfg->path ? run.cfg->path : run.cfg->default_path);
+		status = EX_CONFIG;
+		goto done;
+	}
 	snapshot = opt.snapshot != NULL ? g_strdup(opt.snapshot) :
 	    mp_config_string(run.cfg, "ccguard", "snapshot",
 	    MP_STATEDIR "/org/current");
@@ -125,6 +133,17 @@ main(int argc, char **argv)
 	run.copts.sender = opt.sender;
 	run.copts.exempt_senders = mp_config_list(run.cfg, "ccguard",
 	    "exempt-senders");
+	{
+		/* addresses are compared lower-cased; so are the globs */
+		char **g;
+
+		for (g = run.copts.exempt_senders; *g != NULL; g++) {
+			char *l = g_utf8_strdown(*g, -1);
+
+			g_free(*g);
+			*g = l;
+		}
+	}
 	if (opt.sender != NULL) {
 		MpAddr a;
 
@@ -226,10 +245,10 @@ print_record(Run *run, const MpSource *src, const MpCcguardResult *r,
 	if (!run->opt->json) {
 		char *t = verdict_text(r, TRUE), *label = mp_source_label(src);
 
-		if (run->opt->batch)
-			st = mp_stdio_printf(stdout, err, "%s: %s\n", label, t);
-		else
+		if (src->kind == MP_SOURCE_STDIN && !run->opt->batch)
 			st = mp_stdio_printf(stdout, err, "%s\n", t);
+		else
+			st = mp_stdio_printf(stdout, err, "%s: %s\n", label, t);
 		g_free(t);
 		g_free(label);
 		return st;

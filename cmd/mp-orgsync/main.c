@@ -70,7 +70,8 @@ main(int argc, char **argv)
 	char *dir = NULL;
 	int c, status, modes;
 
-	mp_diag_open("mp-orgsync", FALSE);
+	/* a cron job's failure must be seen: errors always go to syslog */
+	mp_diag_open("mp-orgsync", TRUE);
 	argv[0] = "mp-orgsync";
 	while ((c = getopt_long(argc, argv, "c:hv", longopts, NULL)) != -1) {
 		switch (c) {
@@ -110,8 +111,6 @@ main(int argc, char **argv)
 		return status;
 	}
 	o.syslog = o.syslog || cfg->syslog;
-	/* a cron job's failure must be seen: errors always go to syslog */
-	mp_diag_open("mp-orgsync", TRUE);
 	dir = o.dir != NULL ? g_strdup(o.dir) :
 	    mp_config_string(cfg, "orgsync", "dir", MP_STATEDIR "/org");
 	if (o.explain != NULL)
@@ -150,17 +149,18 @@ usage(void)
 }
 
 /* columns - column names: [orgsync] column.NAME, else NAME itself */
-static void
+static int
 columns(const MpConfig *cfg, const MpOrgConf *oc, MpOrgColumns *cols,
-    GPtrArray *keep)
+    GPtrArray *keep, GError **err)
 {
+	char **keys = g_key_file_get_keys(cfg->kf, "orgsync", NULL, NULL);
 	static const char *fixed[] = { "employee_id", "email", "name", "title",
-		"concurrent" };
+		"concurrent", NULL };
 	const char **slot[] = { &cols->employee_id, &cols->email, &cols->name,
 		&cols->title, &cols->concurrent };
 	guint i;
 
-	for (i = 0; i < G_N_ELEMENTS(fixed); i++) {
+	for (i = 0; fixed[i] != NULL; i++) {
 		char *k = g_strconcat("column.", fixed[i], NULL);
 
 		*slot[i] = mp_config_string(cfg, "orgsync", k, fixed[i]);
@@ -175,6 +175,25 @@ columns(const MpConfig *cfg, const MpOrgConf *oc, MpOrgColumns *cols,
 		g_ptr_array_add(keep, (gpointer)(gsize)cols->level[i]);
 		g_free(k);
 	}
+	/* column.NAME must name a column mp-orgsync reads */
+	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
+		const char *name = keys[i] + strlen("column.");
+		char *w;
+
+		if (!g_str_has_prefix(keys[i], "column.") ||
+		    g_strv_contains(fixed, name) ||
+		    g_strv_contains((const char *const *)oc->levels, name))
+			continue;
+		w = mp_config_where(cfg, "orgsync", keys[i]);
+		mp_fail(err, EX_CONFIG, "unknown key [orgsync] column.%s: "
+		    "not a column of the export (employee_id, email, name, title, "
+		    "concurrent or an [org] level) %s", name, w);
+		g_free(w);
+		g_strfreev(keys);
+		return EX_CONFIG;
+	}
+	g_strfreev(keys);
+	return MP_OK;
 }
 
 /* write_changes - the change set, one JSON object per line */
@@ -197,6 +216,9 @@ write_changes(const char *path, GPtrArray *changes, GError **err)
 	}
 	for (i = 0; i < changes->len && status == MP_OK; i++)
 		status = mp_json_put(fp, json_incref(changes->pdata[i]), err);
+	if (status == MP_OK && tmp == NULL && fflush(fp) != 0)
+		status = mp_fail(err, mp_errno_status(errno),
+		    "write to standard output: %s", g_strerror(errno));
 	if (tmp != NULL) {
 		if (status == MP_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
 			status = mp_fail(err, mp_errno_status(errno), "%s: %s",
@@ -220,6 +242,7 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
     const char *csvpath)
 {
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *changes = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)json_decref);
 	GPtrArray *keep = g_ptr_array_new_with_free_func(g_free);
@@ -242,9 +265,13 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 		goto out;
 	if ((status = mp_csv_read(csvpath, enc, &csv, &err)) != MP_OK)
 		goto out;
-	columns(cfg, oc, &cols, keep);
-	if ((status = mp_org_compile(oc, csv, csvpath, &cols, &org, problems,
-	    &err)) != MP_OK)
+	if ((status = columns(cfg, oc, &cols, keep, &err)) != MP_OK)
+		goto out;
+	status = mp_org_compile(oc, csv, csvpath, &cols, &org, problems,
+	    warnings, &err);
+	for (i = 0; i < warnings->len; i++)
+		mp_diag_warn(TRUE, NULL, "%s", (char *)warnings->pdata[i]);
+	if (status != MP_OK)
 		goto out;
 	po.dir = dir;
 	po.source = csvpath;
@@ -258,6 +285,9 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 	    MP_OK)
 		goto out;
 	status = write_changes(o->changes, changes, &err);
+	if (status != MP_OK && res.changes != NULL)
+		g_prefix_error(&err, "generation %s is published and its change "
+		    "set kept in %s, but: ", res.generation, res.changes);
 	if (status == MP_OK && o->verbose)
 		fprintf(stderr, "mp-orgsync: %s generation %s: %u people, %u "
 		    "posts, %u units, %u changes%s%s\n", o->dry_run ?
@@ -282,6 +312,7 @@ out:
 	mp_csv_free(csv);
 	mp_orgconf_free(oc);
 	g_ptr_array_free(problems, TRUE);
+	g_ptr_array_free(warnings, TRUE);
 	g_ptr_array_free(changes, TRUE);
 	g_ptr_array_free(keep, TRUE);
 	g_free(orgpath);
