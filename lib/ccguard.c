@@ -30,10 +30,10 @@ superior_new(MpOrgSnap *snap, const MpOrgSup *sup)
 }
 
 static gboolean
-shares_division(char **a, char **b)
+shares_division(const char *const *a, const char *const *b)
 {
 	for (; a != NULL && *a != NULL; a++)
-		if (g_strv_contains((const char *const *)b, *a))
+		if (mp_strv_has(b, *a))
 			return TRUE;
 	return FALSE;
 }
@@ -146,8 +146,8 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 		res->reason = "exempt";
 		goto out;
 	}
-	for (i = 0; i < me->sups->len; i++) {
-		const MpOrgSup *s = me->sups->pdata[i];
+	for (i = 0; i < me->nsups; i++) {
+		const MpOrgSup *s = &me->sups[i];
 		MpSuperior *sup = superior_new(snap, s);
 
 		if (g_hash_table_contains(visible, s->key))
@@ -159,7 +159,7 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 		goto out;
 	}
 	res->refuse = TRUE;
-	res->reason = me->sups->len == 0 ? "no-superior-defined" :
+	res->reason = me->nsups == 0 ? "no-superior-defined" :
 	    why_refused(snap, me, internal);
 out:
 	mp_org_person_free(me);

@@ -12,8 +12,9 @@ mp_json_str(const char *s)
 
 	if (s == NULL)
 		return json_null();
+	/* checked here already: jansson need not check again */
 	if (g_utf8_validate(s, -1, NULL))
-		return json_string(s);
+		return json_string_nocheck(s);
 	valid = g_utf8_make_valid(s, -1);
 	j = json_string(valid);
 	g_free(valid);

@@ -4,10 +4,17 @@
 #include "addr.h"
 #include "org.h"
 
+/*
+ * Memory: strings that end up in the compiled org (addresses, names,
+ * unit paths, titles, reasons) are interned in the org's arena, so equal
+ * strings are one pointer and everything is freed at once; the
+ * compile's own scaffolding lives in a second arena freed at its end.
+ */
+
 typedef struct {
 	int person;
-	char **codes;		/* one per level, "" when empty */
-	char *title;
+	const char **codes;	/* one per level, "" when empty */
+	const char *title;
 	gboolean primary;
 	guint line;
 	int pattern;
@@ -18,31 +25,47 @@ typedef struct {
 } Post;
 
 typedef struct {
-	char *key;		/* codes by position: "10/20//40" */
-	char *path;		/* non-empty codes: "10/20/40" */
+	int person;
+	const char *reason;
+} Cand;			/* a candidate superior, before self is removed */
+
+typedef struct {
+	const char *key;	/* codes by position: "10/20//40" */
+	const char *path;	/* non-empty codes: "10/20/40" */
 	int level;
 	int parent;		/* nearest enclosing unit, or -1 */
 	GArray *heads;		/* of post index */
 	GArray *members;	/* posts whose own unit this is */
+	GArray *chain;		/* of Cand: heads from here up, or NULL */
 } Unit;
 
 typedef struct {
-	char *id, *email, *key, *name;
+	const char *id, *email, *key, *name;
 	GArray *posts;		/* of post index */
 	int primary;		/* post index, or -1 */
 	guint line;
 } Person;
 
+/* What a title is in one pattern; cached per (pattern, title). */
+typedef struct {
+	gboolean named;		/* the pattern (or [org]) names it */
+	int head_level;		/* the level it heads, or -1 */
+	gboolean special, exempt;
+} TitleFacts;
+
 typedef struct {
 	const MpOrgConf *oc;
 	const char *csvname;
+	GHashTable **facts;	/* per pattern: interned title -> TitleFacts */
+	MpArena *out;		/* the compiled org's strings and records */
+	GHashTable *interned;	/* string -> its copy in out */
 	GPtrArray *people;	/* of Person * */
 	GArray *posts;		/* of Post */
 	GPtrArray *units;	/* of Unit * */
 	GHashTable *unit_by_key;	/* key -> index + 1 */
 	GHashTable *person_by_id;	/* id -> index + 1 */
 	GHashTable *person_by_key;	/* address key -> index + 1 */
-	GHashTable *specials;	/* division -> GArray of post index */
+	GHashTable *specials;	/* division -> GArray of Cand */
 	GHashTable *level_units;	/* "level\tdivision" -> GArray of unit */
 	GHashTable *pattern_of;	/* unit path -> pattern index + 1 */
 	GPtrArray *problems;
@@ -68,16 +91,48 @@ problem(Build *b, guint line, const char *fmt, ...)
 	g_free(what);
 }
 
+/* intern - the one copy of s in the org's arena */
+static const char *
+intern(Build *b, const char *s)
+{
+	char *hit = g_hash_table_lookup(b->interned, s);
+
+	if (hit == NULL) {
+		hit = mp_arena_strdup(b->out, s);
+		g_hash_table_insert(b->interned, hit, hit);
+	}
+	return hit;
+}
+
+/* intern_take - intern a string we own and free it */
+static const char *
+intern_take(Build *b, char *s)
+{
+	const char *r = intern(b, s);
+
+	g_free(s);
+	return r;
+}
+
+/* mp_strv_has - whether a NULL-terminated list holds s */
+gboolean
+mp_strv_has(const char *const *v, const char *s)
+{
+	for (; v != NULL && *v != NULL && s != NULL; v++)
+		if (strcmp(*v, s) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 static gboolean
 in_list(char **list, const char *s)
 {
-	return list != NULL && s != NULL &&
-	    g_strv_contains((const char *const *)list, s);
+	return mp_strv_has((const char *const *)list, s);
 }
 
 /* unit_path - the non-empty codes up to level, joined by "/" */
 static char *
-unit_path(char **codes, int level)
+unit_path(const char **codes, int level)
 {
 	GString *s = g_string_new(NULL);
 	int i;
@@ -167,6 +222,57 @@ columns(Build *b, const MpCsvRow *head, const MpOrgColumns *cols,
 	return ok;
 }
 
+/* title_facts - what a title is in a pattern, worked out once */
+static const TitleFacts *
+title_facts(Build *b, int pattern, const char *title)
+{
+	const MpOrgPattern *pat = b->oc->patterns->pdata[pattern];
+	TitleFacts *f = g_hash_table_lookup(b->facts[pattern], title);
+	int lv;
+
+	if (f != NULL)
+		return f;
+	f = mp_arena_alloc(b->out, sizeof *f);
+	f->head_level = -1;
+	f->exempt = in_list(b->oc->exempt, title) ||
+	    in_list(pat->exempt, title);
+	f->special = in_list(pat->special, title);
+	f->named = f->exempt || f->special || in_list(pat->members, title);
+	for (lv = 0; lv < (int)b->oc->nlevels; lv++)
+		if (in_list(pat->heads[lv], title)) {
+			f->head_level = lv;
+			f->named = TRUE;
+		}
+	g_hash_table_insert(b->facts[pattern], (gpointer)(gsize)title, f);
+	return f;
+}
+
+/* check_post - the row's own problems: codes, pattern, title */
+static void
+check_post(Build *b, const MpCsvRow *row, Post *post)
+{
+	const MpOrgConf *oc = b->oc;
+	char *path = unit_path(post->codes, (int)oc->nlevels - 1);
+
+	if (post->level < 0)
+		problem(b, row->line, "no org code in any of the level columns");
+	else if ((post->pattern = pattern_for(b, path)) < 0)
+		problem(b, row->line, "no [pattern] matches unit %s", path);
+	if (*post->title == '\0') {
+		problem(b, row->line, "empty title");
+	} else if (post->level >= 0 && post->pattern >= 0) {
+		const TitleFacts *f = title_facts(b, post->pattern, post->title);
+
+		post->head_level = f->head_level;
+		if (!f->named)
+			problem(b, row->line, "title %s is not named by "
+			    "[pattern %s] (unit %s)", post->title,
+			    ((MpOrgPattern *)oc->patterns->pdata[
+			    post->pattern])->name, path);
+	}
+	g_free(path);
+}
+
 /* read_row - one post of the export, checked */
 static void
 read_row(Build *b, const MpCsvRow *row, const int *idx)
@@ -177,11 +283,9 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 	const char *conc = field(row, idx[COL_CONCURRENT]);
 	Post post = { 0 };
 	Person *person;
-	const MpOrgPattern *pat;
-	char *key, *path;
+	char *key;
 	gpointer hit;
-	guint i, problems = b->problems->len;
-	int lv;
+	guint i, before = b->problems->len;
 
 	if (*id == '\0')
 		problem(b, row->line, "empty employee_id");
@@ -193,46 +297,19 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 		post.primary = TRUE;
 	else if (strcmp(conc, "1") != 0)
 		problem(b, row->line, "concurrent must be 0 or 1, not %s", conc);
-	post.codes = g_new0(char *, oc->nlevels + 1);
+	post.codes = mp_arena_alloc(b->out, sizeof(char *) * (oc->nlevels + 1));
 	post.level = -1;
 	for (i = 0; i < oc->nlevels; i++) {
-		post.codes[i] = g_strdup(field(row, idx[COL_LEVEL0 + i]));
+		post.codes[i] = intern(b, field(row, idx[COL_LEVEL0 + i]));
 		if (*post.codes[i] != '\0')
 			post.level = (int)i;
 	}
-	post.title = g_strdup(field(row, idx[COL_TITLE]));
+	post.title = intern(b, field(row, idx[COL_TITLE]));
 	post.line = row->line;
 	post.head_level = post.headed = post.unit = -1;
-	path = unit_path(post.codes, (int)oc->nlevels - 1);
-	if (post.level < 0)
-		problem(b, row->line, "no org code in any of the level columns");
-	else if ((post.pattern = pattern_for(b, path)) < 0)
-		problem(b, row->line, "no [pattern] matches unit %s", path);
-	if (*post.title == '\0')
-		problem(b, row->line, "empty title");
-	else if (post.level >= 0 && post.pattern >= 0) {
-		gboolean named;
-
-		pat = oc->patterns->pdata[post.pattern];
-		named = in_list(oc->exempt, post.title) ||
-		    in_list(pat->special, post.title) ||
-		    in_list(pat->exempt, post.title) ||
-		    in_list(pat->members, post.title);
-		for (lv = 0; lv < (int)oc->nlevels; lv++)
-			if (in_list(pat->heads[lv], post.title)) {
-				post.head_level = lv;
-				named = TRUE;
-			}
-		if (!named)
-			problem(b, row->line, "title %s is not named by "
-			    "[pattern %s] (unit %s)", post.title, pat->name, path);
-	}
-	g_free(path);
-	if (b->problems->len > problems || *id == '\0') {
-		g_strfreev(post.codes);
-		g_free(post.title);
+	check_post(b, row, &post);
+	if (b->problems->len > before || *id == '\0')
 		return;
-	}
 
 	key = mp_addr_key(email);
 	hit = g_hash_table_lookup(b->person_by_id, id);
@@ -245,22 +322,21 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 			problem(b, row->line, "address %s belongs to employee %s "
 			    "(line %u) and %s", email, o->id, o->line, id);
 			g_free(key);
-			g_strfreev(post.codes);
-			g_free(post.title);
 			return;
 		}
-		person = g_new0(Person, 1);
-		person->id = g_strdup(id);
-		person->email = g_strdup(email);
-		person->key = key;
-		person->name = g_strdup(field(row, idx[COL_NAME]));
+		person = mp_arena_alloc(b->out, sizeof *person);
+		person->id = mp_arena_strdup(b->out, id);
+		person->email = mp_arena_strdup(b->out, email);
+		person->key = intern_take(b, key);
+		person->name = mp_arena_strdup(b->out, field(row, idx[COL_NAME]));
 		person->posts = g_array_new(FALSE, FALSE, sizeof(int));
 		person->primary = -1;
 		person->line = row->line;
 		g_ptr_array_add(b->people, person);
-		g_hash_table_insert(b->person_by_id, person->id,
+		g_hash_table_insert(b->person_by_id, (gpointer)(gsize)person->id,
 		    GINT_TO_POINTER((int)b->people->len));
-		g_hash_table_insert(b->person_by_key, person->key,
+		g_hash_table_insert(b->person_by_key,
+		    (gpointer)(gsize)person->key,
 		    GINT_TO_POINTER((int)b->people->len));
 		post.person = (int)b->people->len - 1;
 	} else {
@@ -272,15 +348,13 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 			    email);
 		g_free(key);
 	}
-	if (post.primary && person->primary >= 0) {
+	if (post.primary && person->primary >= 0)
 		problem(b, row->line, "duplicate primary post for employee %s "
 		    "(first at line %u)", id,
 		    g_array_index(b->posts, Post, person->primary).line);
-	}
 	if (post.primary) {
 		person->primary = (int)b->posts->len;
-		g_free(person->name);
-		person->name = g_strdup(field(row, idx[COL_NAME]));
+		person->name = mp_arena_strdup(b->out, field(row, idx[COL_NAME]));
 	}
 	g_array_append_val(person->posts, b->posts->len);
 	g_array_append_val(b->posts, post);
@@ -288,7 +362,7 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 
 /* unit_at - the unit of a post's codes at level, created on first use */
 static int
-unit_at(Build *b, char **codes, int level)
+unit_at(Build *b, const char **codes, int level)
 {
 	GString *key = g_string_new(NULL);
 	gpointer hit;
@@ -305,9 +379,9 @@ unit_at(Build *b, char **codes, int level)
 		g_string_free(key, TRUE);
 		return GPOINTER_TO_INT(hit) - 1;
 	}
-	u = g_new0(Unit, 1);
-	u->key = g_string_free(key, FALSE);
-	u->path = unit_path(codes, level);
+	u = mp_arena_alloc(b->out, sizeof *u);
+	u->key = intern_take(b, g_string_free(key, FALSE));
+	u->path = intern_take(b, unit_path(codes, level));
 	u->level = level;
 	u->parent = -1;
 	for (i = level - 1; i >= 0; i--)
@@ -318,7 +392,7 @@ unit_at(Build *b, char **codes, int level)
 	u->heads = g_array_new(FALSE, FALSE, sizeof(int));
 	u->members = g_array_new(FALSE, FALSE, sizeof(int));
 	g_ptr_array_add(b->units, u);
-	g_hash_table_insert(b->unit_by_key, u->key,
+	g_hash_table_insert(b->unit_by_key, (gpointer)(gsize)u->key,
 	    GINT_TO_POINTER((int)b->units->len));
 	{
 		char *lk = g_strdup_printf("%d\t%s", level, codes[0]);
@@ -344,7 +418,6 @@ place_posts(Build *b)
 
 	for (i = 0; i < b->posts->len; i++) {
 		Post *p = &g_array_index(b->posts, Post, i);
-		const MpOrgPattern *pat = b->oc->patterns->pdata[p->pattern];
 		int n = (int)i;
 
 		p->unit = unit_at(b, p->codes, p->level);
@@ -363,49 +436,30 @@ place_posts(Build *b)
 			    "%s heads a %s, but the post has no %s code: it heads "
 			    "nothing", b->csvname, p->line, p->title, lv, lv));
 		}
-		if (in_list(pat->special, p->title)) {
+		if (title_facts(b, p->pattern, p->title)->special) {
 			GArray *list = g_hash_table_lookup(b->specials,
 			    p->codes[0]);
+			Cand c = { p->person, NULL };
 
 			if (list == NULL) {
-				list = g_array_new(FALSE, FALSE, sizeof(int));
-				g_hash_table_insert(b->specials, p->codes[0], list);
+				list = g_array_new(FALSE, FALSE, sizeof(Cand));
+				g_hash_table_insert(b->specials,
+				    (gpointer)(gsize)p->codes[0], list);
 			}
-			g_array_append_val(list, n);
+			c.reason = intern_take(b, g_strdup_printf("special title "
+			    "%s in %s %s", p->title, b->oc->levels[0],
+			    p->codes[0]));
+			g_array_append_val(list, c);
 		}
 	}
 }
 
-static void
-sup_add(GPtrArray *sups, GHashTable *seen, const char *key, char *reason)
-{
-	MpOrgSup *s;
-
-	if (g_hash_table_contains(seen, key)) {
-		g_free(reason);
-		return;
-	}
-	s = g_new0(MpOrgSup, 1);
-	s->key = g_strdup(key);
-	s->reason = reason;
-	g_hash_table_add(seen, s->key);
-	g_ptr_array_add(sups, s);
-}
-
-static const char *
-person_key(Build *b, int post)
-{
-	const Post *p = &g_array_index(b->posts, Post, post);
-
-	return ((Person *)b->people->pdata[p->person])->key;
-}
-
 /*
- * chain_sups - the heads of the nearest enclosing unit from `unit` up
+ * chain_from - the heads of the nearest enclosing unit from `unit` up
  * that has a head other than self; with chain, every head further up.
  */
 static void
-chain_sups(Build *b, int unit, int self, GPtrArray *sups, GHashTable *seen)
+chain_from(Build *b, int unit, int self, GArray *out)
 {
 	gboolean found = FALSE;
 	int u;
@@ -416,14 +470,18 @@ chain_sups(Build *b, int unit, int self, GPtrArray *sups, GHashTable *seen)
 		gboolean any = FALSE;
 
 		for (i = 0; i < U->heads->len; i++) {
-			int h = g_array_index(U->heads, int, i);
+			const Post *h = &g_array_index(b->posts, Post,
+			    g_array_index(U->heads, int, i));
+			Cand c;
 
-			if (g_array_index(b->posts, Post, h).person == self)
+			if (h->person == self)
 				continue;
 			any = TRUE;
-			sup_add(sups, seen, person_key(b, h), g_strdup_printf(
-			    "head of %s %s%s", b->oc->levels[U->level], U->path,
+			c.person = h->person;
+			c.reason = intern_take(b, g_strdup_printf("head of %s %s%s",
+			    b->oc->levels[U->level], U->path,
 			    found ? " (higher up)" : ""));
+			g_array_append_val(out, c);
 		}
 		if (any && !found) {
 			found = TRUE;
@@ -434,32 +492,122 @@ chain_sups(Build *b, int unit, int self, GPtrArray *sups, GHashTable *seen)
 }
 
 /*
+ * chain_for - chain_from for a person, from a cache per unit: most
+ * people are not heads in their own chain, and then the unit's list is
+ * theirs as it is.
+ */
+static const GArray *
+chain_for(Build *b, int unit, int self, GArray *scratch)
+{
+	Unit *U;
+	guint i;
+
+	if (unit < 0)
+		return scratch;
+	U = b->units->pdata[unit];
+	if (U->chain == NULL) {
+		U->chain = g_array_new(FALSE, FALSE, sizeof(Cand));
+		chain_from(b, unit, -1, U->chain);
+	}
+	for (i = 0; i < U->chain->len; i++)
+		if (g_array_index(U->chain, Cand, i).person == self) {
+			chain_from(b, unit, self, scratch);
+			return scratch;
+		}
+	return U->chain;
+}
+
+typedef struct {
+	GArray *sups;		/* of MpOrgSup */
+	GHashTable *seen;	/* interned key -> 1 */
+} Sups;
+
+static void
+sup_add(Sups *s, const char *key, const char *reason)
+{
+	MpOrgSup sup;
+
+	if (g_hash_table_contains(s->seen, key))
+		return;
+	g_hash_table_add(s->seen, (gpointer)(gsize)key);
+	sup.key = key;
+	sup.reason = reason;
+	g_array_append_val(s->sups, sup);
+}
+
+static void
+cands_add(Build *b, Sups *s, const GArray *cands, int self)
+{
+	guint i;
+
+	for (i = 0; i < cands->len; i++) {
+		const Cand *c = &g_array_index(cands, Cand, i);
+
+		if (c->person != self)
+			sup_add(s, ((Person *)b->people->pdata[c->person])->key,
+			    c->reason);
+	}
+}
+
+/* fallback_sups - [fallback] for a post whose superiors are none */
+static void
+fallback_sups(Build *b, const Post *p, Sups *s)
+{
+	const MpOrgConf *oc = b->oc;
+	const char *path = ((Unit *)b->units->pdata[p->unit])->path;
+	char **addrs;
+	gsize best_len = 0;
+	int best = -1;
+	guint i;
+
+	for (i = 0; i < oc->fb_units->len; i++) {
+		const char *fb = oc->fb_units->pdata[i];
+		gsize n = strlen(fb);
+
+		if ((strcmp(path, fb) == 0 || (g_str_has_prefix(path, fb) &&
+		    path[n] == '/')) && n > best_len) {
+			best = (int)i;
+			best_len = n;
+		}
+	}
+	if (best >= 0) {
+		const char *why = intern_take(b, g_strdup_printf("fallback for "
+		    "unit %s", (char *)oc->fb_units->pdata[best]));
+
+		for (addrs = oc->fb_unit_addrs->pdata[best]; *addrs != NULL;
+		    addrs++)
+			sup_add(s, intern_take(b, mp_addr_key(*addrs)), why);
+	}
+	if (p->title != NULL &&
+	    (addrs = g_hash_table_lookup(oc->fb_titles, p->title)) != NULL) {
+		const char *why = intern_take(b, g_strdup_printf("fallback for "
+		    "title %s", p->title));
+
+		for (; *addrs != NULL; addrs++)
+			sup_add(s, intern_take(b, mp_addr_key(*addrs)), why);
+	}
+}
+
+/*
  * post_sups - the superiors of one post (or of a plain member of a unit
  * when p->person is -1): heads up the chain, the division's special
  * titles, peer heads where the pattern says so, and [fallback] when all
  * that is empty.
  */
 static void
-post_sups(Build *b, const Post *p, GPtrArray *sups, GHashTable *seen)
+post_sups(Build *b, const Post *p, Sups *s, GArray *scratch)
 {
 	const MpOrgConf *oc = b->oc;
 	const MpOrgPattern *pat = oc->patterns->pdata[p->pattern];
-	guint before = sups->len, i, j;
+	guint before = s->sups->len, i, j;
 	GArray *list;
 
-	chain_sups(b, p->headed >= 0 ?
+	g_array_set_size(scratch, 0);
+	cands_add(b, s, chain_for(b, p->headed >= 0 ?
 	    ((Unit *)b->units->pdata[p->headed])->parent : p->unit, p->person,
-	    sups, seen);
-	list = g_hash_table_lookup(b->specials, p->codes[0]);
-	for (i = 0; list != NULL && i < list->len; i++) {
-		const Post *s = &g_array_index(b->posts, Post,
-		    g_array_index(list, int, i));
-
-		if (s->person != p->person)
-			sup_add(sups, seen, person_key(b, g_array_index(list, int,
-			    i)), g_strdup_printf("special title %s in %s %s",
-			    s->title, oc->levels[0], p->codes[0]));
-	}
+	    scratch), p->person);
+	if ((list = g_hash_table_lookup(b->specials, p->codes[0])) != NULL)
+		cands_add(b, s, list, p->person);
 	if (p->headed >= 0 && in_list(pat->peers, oc->levels[p->head_level])) {
 		char *lk = g_strdup_printf("%d\t%s", p->head_level, p->codes[0]);
 
@@ -471,62 +619,25 @@ post_sups(Build *b, const Post *p, GPtrArray *sups, GHashTable *seen)
 			if (g_array_index(list, int, i) == p->headed)
 				continue;
 			for (j = 0; j < U->heads->len; j++) {
-				int h = g_array_index(U->heads, int, j);
+				const Post *h = &g_array_index(b->posts, Post,
+				    g_array_index(U->heads, int, j));
 
-				if (g_array_index(b->posts, Post, h).person !=
-				    p->person)
-					sup_add(sups, seen, person_key(b, h),
+				if (h->person != p->person)
+					sup_add(s, ((Person *)b->people->pdata[
+					    h->person])->key, intern_take(b,
 					    g_strdup_printf("peer: head of %s %s",
-					    oc->levels[U->level], U->path));
+					    oc->levels[U->level], U->path)));
 			}
 		}
 	}
-	if (sups->len > before)
-		return;
-	{
-		const char *path = ((Unit *)b->units->pdata[p->unit])->path;
-		int best = -1;
-		gsize best_len = 0;
-		char **addrs;
-
-		for (i = 0; i < oc->fb_units->len; i++) {
-			const char *fb = oc->fb_units->pdata[i];
-			gsize n = strlen(fb);
-
-			if ((strcmp(path, fb) == 0 || (g_str_has_prefix(path, fb) &&
-			    path[n] == '/')) && n > best_len) {
-				best = (int)i;
-				best_len = n;
-			}
-		}
-		if (best >= 0)
-			for (addrs = oc->fb_unit_addrs->pdata[best]; *addrs != NULL;
-			    addrs++) {
-				char *k = mp_addr_key(*addrs);
-
-				sup_add(sups, seen, k, g_strdup_printf(
-				    "fallback for unit %s",
-				    (char *)oc->fb_units->pdata[best]));
-				g_free(k);
-			}
-		if (p->title != NULL &&
-		    (addrs = g_hash_table_lookup(oc->fb_titles, p->title)) != NULL)
-			for (; *addrs != NULL; addrs++) {
-				char *k = mp_addr_key(*addrs);
-
-				sup_add(sups, seen, k, g_strdup_printf(
-				    "fallback for title %s", p->title));
-				g_free(k);
-			}
-	}
+	if (s->sups->len == before)
+		fallback_sups(b, p, s);
 }
 
 static gboolean
 post_exempt(Build *b, const Post *p)
 {
-	const MpOrgPattern *pat = b->oc->patterns->pdata[p->pattern];
-
-	return in_list(b->oc->exempt, p->title) || in_list(pat->exempt, p->title);
+	return title_facts(b, p->pattern, p->title)->exempt;
 }
 
 static gint
@@ -549,119 +660,128 @@ str_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* sorted_strv - a NULL-terminated, sorted copy of a set of strings */
-static char **
-sorted_strv(GHashTable *set)
+/* sorted_strv - a NULL-terminated, sorted list of a set, in the arena */
+static const char **
+sorted_strv(MpArena *a, GHashTable *set)
 {
-	GPtrArray *v = g_ptr_array_new();
+	guint n = g_hash_table_size(set), i = 0;
+	const char **v = mp_arena_alloc(a, sizeof(char *) * (n + 1));
 	GHashTableIter it;
 	gpointer k;
 
 	g_hash_table_iter_init(&it, set);
 	while (g_hash_table_iter_next(&it, &k, NULL))
-		g_ptr_array_add(v, g_strdup(k));
-	g_ptr_array_sort(v, str_cmp);
-	g_ptr_array_add(v, NULL);
-	return (char **)g_ptr_array_free(v, FALSE);
+		v[i++] = k;
+	qsort(v, n, sizeof(char *), (int (*)(const void *,
+	    const void *))str_cmp);
+	return v;
+}
+
+static const char *
+role_of(Build *b, const Post *p)
+{
+	if (p->headed >= 0)
+		return intern_take(b, g_strdup_printf("head of %s",
+		    b->oc->levels[p->head_level]));
+	if (title_facts(b, p->pattern, p->title)->special)
+		return intern_take(b, g_strdup_printf("special: a superior for "
+		    "every post in %s %s", b->oc->levels[0], p->codes[0]));
+	if (post_exempt(b, p))
+		return "exempt";
+	return "member";
 }
 
 /* make_person - the snapshot's view of one person */
 static MpOrgPerson *
-make_person(Build *b, const Person *src)
+make_person(Build *b, const Person *src, GArray *scratch)
 {
-	MpOrgPerson *mp = g_new0(MpOrgPerson, 1);
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	MpOrgPerson *mp = mp_arena_alloc(b->out, sizeof *mp);
 	GHashTable *divs = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *sdivs = g_hash_table_new(g_str_hash, g_str_equal);
+	Sups s;
 	guint i;
 
-	mp->key = g_strdup(src->key);
-	mp->email = g_strdup(src->email);
-	mp->id = g_strdup(src->id);
-	mp->name = g_strdup(src->name);
-	mp->posts = g_ptr_array_new();
-	mp->sups = g_ptr_array_new();
+	s.sups = g_array_new(FALSE, FALSE, sizeof(MpOrgSup));
+	s.seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+	mp->key = src->key;
+	mp->email = src->email;
+	mp->id = src->id;
+	mp->name = src->name;
+	mp->nposts = src->posts->len;
+	mp->posts = mp_arena_alloc(b->out, sizeof(MpOrgPost) * mp->nposts);
 	for (i = 0; i < src->posts->len; i++) {
 		int n = g_array_index(src->posts, int, i);
 		const Post *p = &g_array_index(b->posts, Post, n);
-		MpOrgPost *op = g_new0(MpOrgPost, 1);
+		MpOrgPost *op = &mp->posts[i];
 		gboolean counts = b->oc->any_post || n == src->primary;
 
-		op->unit = g_strdup(((Unit *)b->units->pdata[p->unit])->path);
-		op->title = g_strdup(p->title);
+		op->unit = ((Unit *)b->units->pdata[p->unit])->path;
+		op->title = p->title;
 		op->primary = p->primary;
-		op->pattern = g_strdup(((MpOrgPattern *)
-		    b->oc->patterns->pdata[p->pattern])->name);
-		if (p->headed >= 0)
-			op->role = g_strdup_printf("head of %s",
-			    b->oc->levels[p->head_level]);
-		else if (in_list(((MpOrgPattern *)b->oc->patterns->pdata[
-		    p->pattern])->special, p->title))
-			op->role = g_strdup_printf("special: a superior for every "
-			    "post in %s %s", b->oc->levels[0], p->codes[0]);
-		else if (post_exempt(b, p))
-			op->role = g_strdup("exempt");
-		else
-			op->role = g_strdup("member");
-		g_ptr_array_add(mp->posts, op);
+		op->pattern = ((MpOrgPattern *)
+		    b->oc->patterns->pdata[p->pattern])->name;
+		op->role = role_of(b, p);
 		if (*p->codes[0] != '\0')
-			g_hash_table_add(divs, p->codes[0]);
+			g_hash_table_add(divs, (gpointer)(gsize)p->codes[0]);
 		if (counts && *p->codes[0] != '\0')
-			g_hash_table_add(sdivs, p->codes[0]);
+			g_hash_table_add(sdivs, (gpointer)(gsize)p->codes[0]);
 		if (counts) {
 			if (post_exempt(b, p))
 				mp->exempt = TRUE;
-			post_sups(b, p, mp->sups, seen);
+			post_sups(b, p, &s, scratch);
 		}
 	}
-	mp->divisions = sorted_strv(divs);
-	mp->sdivisions = sorted_strv(sdivs);
+	mp->divisions = sorted_strv(b->out, divs);
+	mp->sdivisions = sorted_strv(b->out, sdivs);
+	mp->nsups = s.sups->len;
+	mp->sups = mp_arena_alloc(b->out, sizeof(MpOrgSup) * (s.sups->len + 1));
+	if (s.sups->len > 0)
+		memcpy(mp->sups, s.sups->data, sizeof(MpOrgSup) * s.sups->len);
+	g_array_free(s.sups, TRUE);
+	g_hash_table_destroy(s.seen);
 	g_hash_table_destroy(divs);
 	g_hash_table_destroy(sdivs);
-	g_hash_table_destroy(seen);
 	return mp;
 }
 
 /* make_group - whom a plain member of unit u must Cc, and who is in it */
 static MpOrgGroup *
-make_group(Build *b, int u)
+make_group(Build *b, int u, GArray *scratch)
 {
 	const Unit *U = b->units->pdata[u];
-	MpOrgGroup *g = g_new0(MpOrgGroup, 1);
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	MpOrgGroup *g = mp_arena_alloc(b->out, sizeof *g);
 	GHashTable *members = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *sups = g_ptr_array_new();
 	Post virt = { 0 };
+	Sups s;
 	char **codes;
 	guint i;
 
+	s.sups = g_array_new(FALSE, FALSE, sizeof(MpOrgSup));
+	s.seen = g_hash_table_new(g_direct_hash, g_direct_equal);
 	codes = g_strsplit(U->key, "/", -1);
 	virt.person = -1;
-	virt.codes = codes;
+	virt.codes = (const char **)(gpointer)codes;
 	virt.unit = u;
 	virt.headed = virt.head_level = -1;
 	virt.level = U->level;
 	virt.pattern = pattern_for(b, U->path);
 	if (virt.pattern < 0)
 		virt.pattern = 0;	/* only enclosing units lack posts */
-	post_sups(b, &virt, sups, seen);
-	for (i = 0; i < U->members->len; i++)
-		g_hash_table_add(members, (gpointer)(gsize)person_key(b,
-		    g_array_index(U->members, int, i)));
-	g->unit = g_strdup(U->path);
-	g->level = g_strdup(b->oc->levels[U->level]);
-	g->superiors = sorted_strv(seen);
-	g->members = sorted_strv(members);
-	for (i = 0; i < sups->len; i++) {
-		MpOrgSup *s = sups->pdata[i];
+	post_sups(b, &virt, &s, scratch);
+	for (i = 0; i < U->members->len; i++) {
+		const Post *p = &g_array_index(b->posts, Post,
+		    g_array_index(U->members, int, i));
 
-		g_free(s->key);
-		g_free(s->reason);
-		g_free(s);
+		g_hash_table_add(members, (gpointer)(gsize)
+		    ((Person *)b->people->pdata[p->person])->key);
 	}
-	g_ptr_array_free(sups, TRUE);
+	g->unit = U->path;
+	g->level = b->oc->levels[U->level];
+	g->superiors = sorted_strv(b->out, s.seen);
+	g->members = sorted_strv(b->out, members);
+	g_array_free(s.sups, TRUE);
+	g_hash_table_destroy(s.seen);
 	g_hash_table_destroy(members);
-	g_hash_table_destroy(seen);
 	g_strfreev(codes);
 	return g;
 }
@@ -671,32 +791,17 @@ build_free(Build *b)
 {
 	guint i;
 
-	for (i = 0; i < b->people->len; i++) {
-		Person *p = b->people->pdata[i];
-
-		g_free(p->id);
-		g_free(p->email);
-		g_free(p->key);
-		g_free(p->name);
-		g_array_free(p->posts, TRUE);
-		g_free(p);
-	}
+	for (i = 0; i < b->people->len; i++)
+		g_array_free(((Person *)b->people->pdata[i])->posts, TRUE);
 	g_ptr_array_free(b->people, TRUE);
-	for (i = 0; i < b->posts->len; i++) {
-		Post *p = &g_array_index(b->posts, Post, i);
-
-		g_strfreev(p->codes);
-		g_free(p->title);
-	}
 	g_array_free(b->posts, TRUE);
 	for (i = 0; i < b->units->len; i++) {
 		Unit *u = b->units->pdata[i];
 
-		g_free(u->key);
-		g_free(u->path);
 		g_array_free(u->heads, TRUE);
 		g_array_free(u->members, TRUE);
-		g_free(u);
+		if (u->chain != NULL)
+			g_array_free(u->chain, TRUE);
 	}
 	g_ptr_array_free(b->units, TRUE);
 	g_hash_table_destroy(b->unit_by_key);
@@ -705,6 +810,10 @@ build_free(Build *b)
 	g_hash_table_destroy(b->specials);
 	g_hash_table_destroy(b->level_units);
 	g_hash_table_destroy(b->pattern_of);
+	g_hash_table_destroy(b->interned);
+	for (i = 0; i < b->oc->patterns->len; i++)
+		g_hash_table_destroy(b->facts[i]);
+	g_free(b->facts);
 }
 
 static void
@@ -721,6 +830,7 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 {
 	Build b = { 0 };
 	int idx[COL_LEVEL0 + MP_ORG_MAX_LEVELS];
+	GArray *scratch;
 	MpOrg *org;
 	guint i;
 
@@ -729,6 +839,8 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 	b.csvname = csvname;
 	b.problems = problems;
 	b.warnings = warnings;
+	b.out = mp_arena_new();
+	b.interned = g_hash_table_new(g_str_hash, g_str_equal);
 	b.people = g_ptr_array_new();
 	b.posts = g_array_new(FALSE, FALSE, sizeof(Post));
 	b.units = g_ptr_array_new();
@@ -741,6 +853,9 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 	    array_free);
 	b.pattern_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
+	b.facts = g_new0(GHashTable *, oc->patterns->len);
+	for (i = 0; i < oc->patterns->len; i++)
+		b.facts[i] = g_hash_table_new(g_direct_hash, g_direct_equal);
 
 	if (columns(&b, csv->rows->pdata[0], cols, idx))
 		for (i = 1; i < csv->rows->len; i++)
@@ -756,20 +871,23 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 		problem(&b, 1, "no people in the export");
 	if (problems->len > 0) {
 		build_free(&b);
+		mp_arena_free(b.out);
 		return mp_fail(err, EX_DATAERR, "%s: %u problem%s in the export",
 		    csvname, problems->len, problems->len == 1 ? "" : "s");
 	}
 
 	place_posts(&b);
 	org = g_new0(MpOrg, 1);
-	org->people = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)mp_org_person_free);
-	org->groups = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)mp_org_group_free);
+	org->arena = b.out;
+	org->people = g_ptr_array_sized_new(b.people->len);
+	org->groups = g_ptr_array_sized_new(b.units->len);
+	scratch = g_array_new(FALSE, FALSE, sizeof(Cand));
 	for (i = 0; i < b.people->len; i++)
-		g_ptr_array_add(org->people, make_person(&b, b.people->pdata[i]));
+		g_ptr_array_add(org->people, make_person(&b, b.people->pdata[i],
+		    scratch));
 	for (i = 0; i < b.units->len; i++)
-		g_ptr_array_add(org->groups, make_group(&b, (int)i));
+		g_ptr_array_add(org->groups, make_group(&b, (int)i, scratch));
+	g_array_free(scratch, TRUE);
 	g_ptr_array_sort(org->people, person_cmp);
 	g_ptr_array_sort(org->groups, group_cmp);
 	org->nposts = b.posts->len;
@@ -782,52 +900,12 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 	return MP_OK;
 }
 
+/* mp_org_person_free - release a person read on its own (own != NULL) */
 void
 mp_org_person_free(MpOrgPerson *p)
 {
-	guint i;
-
-	if (p == NULL)
-		return;
-	g_free(p->key);
-	g_free(p->email);
-	g_free(p->id);
-	g_free(p->name);
-	g_strfreev(p->divisions);
-	g_strfreev(p->sdivisions);
-	for (i = 0; p->posts != NULL && i < p->posts->len; i++) {
-		MpOrgPost *op = p->posts->pdata[i];
-
-		g_free(op->unit);
-		g_free(op->title);
-		g_free(op->pattern);
-		g_free(op->role);
-		g_free(op);
-	}
-	if (p->posts != NULL)
-		g_ptr_array_free(p->posts, TRUE);
-	for (i = 0; p->sups != NULL && i < p->sups->len; i++) {
-		MpOrgSup *s = p->sups->pdata[i];
-
-		g_free(s->key);
-		g_free(s->reason);
-		g_free(s);
-	}
-	if (p->sups != NULL)
-		g_ptr_array_free(p->sups, TRUE);
-	g_free(p);
-}
-
-void
-mp_org_group_free(MpOrgGroup *g)
-{
-	if (g == NULL)
-		return;
-	g_free(g->unit);
-	g_free(g->level);
-	g_strfreev(g->superiors);
-	g_strfreev(g->members);
-	g_free(g);
+	if (p != NULL && p->own != NULL)
+		mp_arena_free(p->own);
 }
 
 void
@@ -837,5 +915,6 @@ mp_org_free(MpOrg *org)
 		return;
 	g_ptr_array_free(org->people, TRUE);
 	g_ptr_array_free(org->groups, TRUE);
+	mp_arena_free(org->arena);
 	g_free(org);
 }

@@ -2,6 +2,7 @@
 #ifndef MP_ORG_H
 #define MP_ORG_H
 
+#include "arena.h"
 #include "csvread.h"
 
 #define MP_ORG_MAX_LEVELS 8
@@ -44,42 +45,50 @@ typedef struct {
 
 /* One superior of a person, and why it counts. */
 typedef struct {
-	char *key;		/* address as compared (mp_addr_key) */
-	char *reason;
+	const char *key;	/* address as compared (mp_addr_key) */
+	const char *reason;
 } MpOrgSup;
 
 /* A post as the snapshot keeps it, for --explain and the diff. */
 typedef struct {
-	char *unit;		/* display path, "10/20/30" */
-	char *title;
+	const char *unit;	/* display path, "10/20/30" */
+	const char *title;
 	gboolean primary;
-	char *pattern;
-	char *role;		/* "head of section" or "member" */
+	const char *pattern;
+	const char *role;	/* "head of section", "member", ... */
 } MpOrgPost;
 
-/* A person: what mp-ccguard looks up by address. */
+/*
+ * A person: what mp-ccguard looks up by address.  Everything lives in an
+ * arena: the compiled org's, or, for one person read from a snapshot,
+ * `own`, which mp_org_person_free releases.
+ */
 typedef struct {
-	char *key;		/* address as compared */
-	char *email;		/* as written in the export */
-	char *id;
-	char *name;
+	const char *key;	/* address as compared */
+	const char *email;	/* as written in the export */
+	const char *id;
+	const char *name;
 	gboolean exempt;
-	char **divisions;	/* of every post */
-	char **sdivisions;	/* of the posts whose superiors count
+	const char **divisions;	/* of every post, NULL-terminated */
+	const char **sdivisions;	/* of the posts whose superiors count
 				 * (sender-posts): "the sender's division" */
-	GPtrArray *posts;	/* of MpOrgPost * */
-	GPtrArray *sups;	/* of MpOrgSup * */
+	MpOrgPost *posts;
+	guint nposts;
+	MpOrgSup *sups;
+	guint nsups;
+	MpArena *own;
 } MpOrgPerson;
 
 /* A derived group per unit: whom its members must Cc, who they are. */
 typedef struct {
-	char *unit;		/* display path */
-	char *level;
-	char **superiors;	/* address keys, sorted */
-	char **members;		/* address keys, sorted */
+	const char *unit;	/* display path */
+	const char *level;
+	const char **superiors;	/* address keys, sorted, NULL-terminated */
+	const char **members;
 } MpOrgGroup;
 
 typedef struct {
+	MpArena *arena;		/* holds every person, group and string */
 	GPtrArray *people;	/* of MpOrgPerson *, sorted by key */
 	GPtrArray *groups;	/* of MpOrgGroup *, sorted by unit */
 	guint nposts, nunits;
@@ -97,7 +106,10 @@ int mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
     GPtrArray *warnings, GError **err);
 void mp_org_free(MpOrg *org);
 
+/* mp_org_person_free - release a person read on its own (own != NULL) */
 void mp_org_person_free(MpOrgPerson *p);
-void mp_org_group_free(MpOrgGroup *g);
+
+/* mp_strv_has - whether a NULL-terminated list holds s */
+gboolean mp_strv_has(const char *const *v, const char *s);
 
 #endif

@@ -21,33 +21,37 @@
  * read for the one or two people a message needs.
  */
 
-/* clean - a value with tabs and line breaks turned into spaces */
-static char *
-clean(const char *s)
+/* put_clean - append s with tabs and line breaks turned into spaces */
+static void
+put_clean(GString *s, const char *v)
 {
-	char *c = g_strdup(s ? s : ""), *p;
-
-	for (p = c; *p != '\0'; p++)
-		if (*p == '\t' || *p == '\n' || *p == '\r')
-			*p = ' ';
-	return c;
+	if (v == NULL)
+		return;
+	if (strpbrk(v, "\t\n\r") == NULL) {
+		g_string_append(s, v);
+		return;
+	}
+	for (; *v != '\0'; v++)
+		g_string_append_c(s, *v == '\t' || *v == '\n' || *v == '\r' ?
+		    ' ' : *v);
 }
 
 static void
 kv(GString *s, const char *k, const char *v)
 {
-	char *c = clean(v);
-
-	g_string_append_printf(s, "%s=%s\n", k, c);
-	g_free(c);
+	g_string_append(s, k);
+	g_string_append_c(s, '=');
+	put_clean(s, v);
+	g_string_append_c(s, '\n');
 }
 
-static char *
-person_text(const MpOrgPerson *p)
+/* person_text - the "p:" record of a person, into s (emptied first) */
+static void
+person_text(GString *s, const MpOrgPerson *p)
 {
-	GString *s = g_string_new(NULL);
 	guint i;
 
+	g_string_truncate(s, 0);
 	kv(s, "email", p->email);
 	kv(s, "id", p->id);
 	kv(s, "name", p->name);
@@ -56,137 +60,170 @@ person_text(const MpOrgPerson *p)
 		kv(s, "div", p->divisions[i]);
 	for (i = 0; p->sdivisions[i] != NULL; i++)
 		kv(s, "sdiv", p->sdivisions[i]);
-	for (i = 0; i < p->posts->len; i++) {
-		const MpOrgPost *op = p->posts->pdata[i];
-		char *u = clean(op->unit), *t = clean(op->title),
-		    *pat = clean(op->pattern), *r = clean(op->role);
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
 
-		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", u, t,
-		    op->primary ? "primary" : "concurrent", pat, r);
-		g_free(u);
-		g_free(t);
-		g_free(pat);
-		g_free(r);
+		g_string_append(s, "post=");
+		put_clean(s, op->unit);
+		g_string_append_c(s, '\t');
+		put_clean(s, op->title);
+		g_string_append(s, op->primary ? "\tprimary\t" : "\tconcurrent\t");
+		put_clean(s, op->pattern);
+		g_string_append_c(s, '\t');
+		put_clean(s, op->role);
+		g_string_append_c(s, '\n');
 	}
-	for (i = 0; i < p->sups->len; i++) {
-		const MpOrgSup *su = p->sups->pdata[i];
-		char *r = clean(su->reason);
-
-		g_string_append_printf(s, "sup=%s\t%s\n", su->key, r);
-		g_free(r);
+	for (i = 0; i < p->nsups; i++) {
+		g_string_append(s, "sup=");
+		g_string_append(s, p->sups[i].key);
+		g_string_append_c(s, '\t');
+		put_clean(s, p->sups[i].reason);
+		g_string_append_c(s, '\n');
 	}
-	return g_string_free(s, FALSE);
 }
 
-static char *
-group_text(const MpOrgGroup *g)
+/* group_text - the "g:" record of a group, into s (emptied first) */
+static void
+group_text(GString *s, const MpOrgGroup *g)
 {
-	GString *s = g_string_new(NULL);
 	guint i;
 
+	g_string_truncate(s, 0);
 	kv(s, "level", g->level);
 	for (i = 0; g->superiors[i] != NULL; i++)
 		kv(s, "sup", g->superiors[i]);
 	for (i = 0; g->members[i] != NULL; i++)
 		kv(s, "mem", g->members[i]);
-	return g_string_free(s, FALSE);
 }
 
-/* person_parse - a "p:" record back into a person */
-static MpOrgPerson *
-person_parse(const char *key, const char *text, gsize len)
+/* next_line - split off one line of a record, in place */
+static char *
+next_line(char **cur)
 {
-	MpOrgPerson *p = g_new0(MpOrgPerson, 1);
+	char *line = *cur, *nl;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl != NULL) {
+		*nl = '\0';
+		*cur = nl + 1;
+	} else {
+		*cur = NULL;
+	}
+	return line;
+}
+
+/* strv_of - a NULL-terminated copy of a GPtrArray of strings, in a */
+static const char **
+strv_of(MpArena *a, GPtrArray *v)
+{
+	const char **out = mp_arena_alloc(a, sizeof(char *) * (v->len + 1));
+
+	if (v->len > 0)
+		memcpy(out, v->pdata, sizeof(char *) * v->len);
+	return out;
+}
+
+/* person_parse - a "p:" record back into a person, in arena a */
+static MpOrgPerson *
+person_parse(MpArena *a, const char *key, const char *text, gsize len)
+{
+	MpOrgPerson *p = mp_arena_alloc(a, sizeof *p);
 	GPtrArray *divs = g_ptr_array_new(), *sdivs = g_ptr_array_new();
-	char *copy = g_strndup(text, len), *line, *next;
+	GArray *posts = g_array_new(FALSE, TRUE, sizeof(MpOrgPost));
+	GArray *sups = g_array_new(FALSE, TRUE, sizeof(MpOrgSup));
+	char *cur = mp_arena_strndup(a, text, len), *line;
 
-	p->key = g_strdup(key);
-	p->posts = g_ptr_array_new();
-	p->sups = g_ptr_array_new();
-	for (line = copy; line != NULL && *line != '\0'; line = next) {
-		char *eq, **parts;
+	p->key = mp_arena_strdup(a, key);
+	p->email = p->key;
+	p->name = p->id = "";
+	while ((line = next_line(&cur)) != NULL) {
+		char *eq = strchr(line, '=');
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		if ((eq = strchr(line, '=')) == NULL)
+		if (eq == NULL)
 			continue;
 		*eq++ = '\0';
 		if (strcmp(line, "email") == 0)
-			p->email = g_strdup(eq);
+			p->email = eq;
 		else if (strcmp(line, "id") == 0)
-			p->id = g_strdup(eq);
+			p->id = eq;
 		else if (strcmp(line, "name") == 0)
-			p->name = g_strdup(eq);
+			p->name = eq;
 		else if (strcmp(line, "exempt") == 0)
 			p->exempt = strcmp(eq, "1") == 0;
 		else if (strcmp(line, "div") == 0)
-			g_ptr_array_add(divs, g_strdup(eq));
+			g_ptr_array_add(divs, eq);
 		else if (strcmp(line, "sdiv") == 0)
-			g_ptr_array_add(sdivs, g_strdup(eq));
+			g_ptr_array_add(sdivs, eq);
 		else if (strcmp(line, "post") == 0) {
-			parts = g_strsplit(eq, "\t", 5);
-			if (g_strv_length(parts) == 5) {
-				MpOrgPost *op = g_new0(MpOrgPost, 1);
+			MpOrgPost op = { 0 };
+			char *f[5];
+			int n;
 
-				op->unit = g_strdup(parts[0]);
-				op->title = g_strdup(parts[1]);
-				op->primary = strcmp(parts[2], "primary") == 0;
-				op->pattern = g_strdup(parts[3]);
-				op->role = g_strdup(parts[4]);
-				g_ptr_array_add(p->posts, op);
+			for (n = 0; n < 5 && eq != NULL; n++) {
+				f[n] = eq;
+				if ((eq = strchr(eq, '\t')) != NULL)
+					*eq++ = '\0';
 			}
-			g_strfreev(parts);
+			if (n == 5) {
+				op.unit = f[0];
+				op.title = f[1];
+				op.primary = strcmp(f[2], "primary") == 0;
+				op.pattern = f[3];
+				op.role = f[4];
+				g_array_append_val(posts, op);
+			}
 		} else if (strcmp(line, "sup") == 0) {
-			MpOrgSup *su = g_new0(MpOrgSup, 1);
+			MpOrgSup su;
 			char *tab = strchr(eq, '\t');
 
 			if (tab != NULL)
 				*tab++ = '\0';
-			su->key = g_strdup(eq);
-			su->reason = g_strdup(tab ? tab : "");
-			g_ptr_array_add(p->sups, su);
+			su.key = eq;
+			su.reason = tab ? tab : "";
+			g_array_append_val(sups, su);
 		}
 	}
-	g_ptr_array_add(divs, NULL);
-	p->divisions = (char **)g_ptr_array_free(divs, FALSE);
-	g_ptr_array_add(sdivs, NULL);
-	p->sdivisions = (char **)g_ptr_array_free(sdivs, FALSE);
-	if (p->email == NULL)
-		p->email = g_strdup(key);
-	if (p->name == NULL)
-		p->name = g_strdup("");
-	if (p->id == NULL)
-		p->id = g_strdup("");
-	g_free(copy);
+	p->divisions = strv_of(a, divs);
+	p->sdivisions = strv_of(a, sdivs);
+	p->nposts = posts->len;
+	p->posts = mp_arena_alloc(a, sizeof(MpOrgPost) * (posts->len + 1));
+	if (posts->len > 0)
+		memcpy(p->posts, posts->data, sizeof(MpOrgPost) * posts->len);
+	p->nsups = sups->len;
+	p->sups = mp_arena_alloc(a, sizeof(MpOrgSup) * (sups->len + 1));
+	if (sups->len > 0)
+		memcpy(p->sups, sups->data, sizeof(MpOrgSup) * sups->len);
+	g_ptr_array_free(divs, TRUE);
+	g_ptr_array_free(sdivs, TRUE);
+	g_array_free(posts, TRUE);
+	g_array_free(sups, TRUE);
 	return p;
 }
 
+/* group_parse - a "g:" record back into a group, in arena a */
 static MpOrgGroup *
-group_parse(const char *unit, const char *text, gsize len)
+group_parse(MpArena *a, const char *unit, const char *text, gsize len)
 {
-	MpOrgGroup *g = g_new0(MpOrgGroup, 1);
+	MpOrgGroup *g = mp_arena_alloc(a, sizeof *g);
 	GPtrArray *sup = g_ptr_array_new(), *mem = g_ptr_array_new();
-	char **lines = g_strsplit(text, "\n", -1);
-	guint i;
+	char *cur = mp_arena_strndup(a, text, len), *line;
 
-	(void)len;
-	g->unit = g_strdup(unit);
-	for (i = 0; lines[i] != NULL; i++) {
-		if (g_str_has_prefix(lines[i], "level="))
-			g->level = g_strdup(lines[i] + 6);
-		else if (g_str_has_prefix(lines[i], "sup="))
-			g_ptr_array_add(sup, g_strdup(lines[i] + 4));
-		else if (g_str_has_prefix(lines[i], "mem="))
-			g_ptr_array_add(mem, g_strdup(lines[i] + 4));
+	g->unit = mp_arena_strdup(a, unit);
+	g->level = "";
+	while ((line = next_line(&cur)) != NULL) {
+		if (g_str_has_prefix(line, "level="))
+			g->level = line + 6;
+		else if (g_str_has_prefix(line, "sup="))
+			g_ptr_array_add(sup, line + 4);
+		else if (g_str_has_prefix(line, "mem="))
+			g_ptr_array_add(mem, line + 4);
 	}
-	g_strfreev(lines);
-	g_ptr_array_add(sup, NULL);
-	g_ptr_array_add(mem, NULL);
-	g->superiors = (char **)g_ptr_array_free(sup, FALSE);
-	g->members = (char **)g_ptr_array_free(mem, FALSE);
-	if (g->level == NULL)
-		g->level = g_strdup("");
+	g->superiors = strv_of(a, sup);
+	g->members = strv_of(a, mem);
+	g_ptr_array_free(sup, TRUE);
+	g_ptr_array_free(mem, TRUE);
 	return g;
 }
 
@@ -288,16 +325,21 @@ mp_orgsnap_person(MpOrgSnap *snap, const char *key)
 	char *k = g_strconcat("p:", key, NULL);
 	MpOrgPerson *p = NULL;
 
-	if (cdb_find(&snap->cdb, k, (unsigned)strlen(k)) > 0)
-		p = person_parse(key, cdb_getdata(&snap->cdb),
+	if (cdb_find(&snap->cdb, k, (unsigned)strlen(k)) > 0) {
+		MpArena *a = mp_arena_new();
+
+		p = person_parse(a, key, cdb_getdata(&snap->cdb),
 		    cdb_datalen(&snap->cdb));
+		p->own = a;
+	}
 	g_free(k);
 	return p;
 }
 
-/* mp_orgsnap_load_all - every person and group, for the diff */
+/* mp_orgsnap_load_all - every person and group, in arena a, for the diff */
 void
-mp_orgsnap_load_all(MpOrgSnap *snap, GPtrArray *people, GPtrArray *groups)
+mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
+    GPtrArray *groups)
 {
 	unsigned pos;
 
@@ -311,10 +353,10 @@ mp_orgsnap_load_all(MpOrgSnap *snap, GPtrArray *people, GPtrArray *groups)
 			continue;
 		key = g_strndup(k + 2, kl - 2);
 		if (k[0] == 'p')
-			g_ptr_array_add(people, person_parse(key,
+			g_ptr_array_add(people, person_parse(a, key,
 			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
 		else if (k[0] == 'g')
-			g_ptr_array_add(groups, group_parse(key,
+			g_ptr_array_add(groups, group_parse(a, key,
 			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
 		g_free(key);
 	}
@@ -343,6 +385,7 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
     GError **err)
 {
 	struct cdb_make cm;
+	GString *v = g_string_sized_new(4096), *k = g_string_sized_new(256);
 	int fd, e = 0;
 	guint i;
 
@@ -358,24 +401,26 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 		e = errno ? errno : EIO;
 	for (i = 0; e == 0 && i < org->people->len; i++) {
 		const MpOrgPerson *p = org->people->pdata[i];
-		char *k = g_strconcat("p:", p->key, NULL), *v = person_text(p);
 
-		if (cdb_make_add(&cm, k, (unsigned)strlen(k), v,
-		    (unsigned)strlen(v)) != 0)
+		g_string_assign(k, "p:");
+		g_string_append(k, p->key);
+		person_text(v, p);
+		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
+		    (unsigned)v->len) != 0)
 			e = errno ? errno : EIO;
-		g_free(k);
-		g_free(v);
 	}
 	for (i = 0; e == 0 && i < org->groups->len; i++) {
 		const MpOrgGroup *g = org->groups->pdata[i];
-		char *k = g_strconcat("g:", g->unit, NULL), *v = group_text(g);
 
-		if (cdb_make_add(&cm, k, (unsigned)strlen(k), v,
-		    (unsigned)strlen(v)) != 0)
+		g_string_assign(k, "g:");
+		g_string_append(k, g->unit);
+		group_text(v, g);
+		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
+		    (unsigned)v->len) != 0)
 			e = errno ? errno : EIO;
-		g_free(k);
-		g_free(v);
 	}
+	g_string_free(v, TRUE);
+	g_string_free(k, TRUE);
 	if (e == 0 && cdb_make_finish(&cm) != 0)
 		e = errno ? errno : EIO;
 	if (e == 0 && fsync(fd) != 0)
@@ -456,7 +501,7 @@ point_current(const char *dir, const char *gen, GError **err)
 }
 
 static json_t *
-strv_json(char **v)
+strv_json(const char *const *v)
 {
 	json_t *a = json_array();
 
@@ -471,8 +516,8 @@ posts_json(const MpOrgPerson *p)
 	json_t *a = json_array();
 	guint i;
 
-	for (i = 0; i < p->posts->len; i++) {
-		const MpOrgPost *op = p->posts->pdata[i];
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
 		json_t *o = json_object();
 
 		json_object_set_new(o, "unit", mp_json_str(op->unit));
@@ -502,8 +547,8 @@ post_list(const MpOrgPerson *p, gboolean with_title)
 	GPtrArray *v = g_ptr_array_new();
 	guint i;
 
-	for (i = 0; i < p->posts->len; i++) {
-		const MpOrgPost *op = p->posts->pdata[i];
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
 
 		g_ptr_array_add(v, with_title ? g_strdup_printf("%s\t%s",
 		    op->unit, op->title) : g_strdup(op->unit));
@@ -519,29 +564,64 @@ strv_equal(char **a, char **b)
 	return g_strv_equal((const char *const *)a, (const char *const *)b);
 }
 
-/* people_diff - joined, left, moved, title-changed */
+static int
+append_json(const char *buf, size_t len, void *data)
+{
+	g_string_append_len(data, buf, (gssize)len);
+	return 0;
+}
+
+/* emit - one change, as a line of JSON at the end of the change set */
 static void
-people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
+emit(MpChanges *c, json_t *e)
+{
+	json_dump_callback(e, append_json, c->text,
+	    JSON_COMPACT | JSON_PRESERVE_ORDER);
+	g_string_append_c(c->text, '\n');
+	json_decref(e);
+	c->count++;
+}
+
+/* same_posts - the same posts in the same order (the usual case) */
+static gboolean
+same_posts(const MpOrgPerson *a, const MpOrgPerson *b)
+{
+	guint i;
+
+	if (a->nposts != b->nposts)
+		return FALSE;
+	for (i = 0; i < a->nposts; i++)
+		if (strcmp(a->posts[i].unit, b->posts[i].unit) != 0 ||
+		    strcmp(a->posts[i].title, b->posts[i].title) != 0)
+			return FALSE;
+	return TRUE;
+}
+
+/* people_diff - joined, left, moved, title-changed, renamed */
+static void
+people_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
 {
 	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
 	guint i, j;
 
 	for (i = 0; i < prev->len; i++)
-		g_hash_table_insert(old, ((MpOrgPerson *)prev->pdata[i])->key,
-		    prev->pdata[i]);
+		g_hash_table_insert(old, (gpointer)(gsize)
+		    ((MpOrgPerson *)prev->pdata[i])->key, prev->pdata[i]);
 	for (i = 0; i < org->people->len; i++) {
 		const MpOrgPerson *p = org->people->pdata[i];
 		const MpOrgPerson *o = g_hash_table_lookup(old, p->key);
 
-		g_hash_table_add(now, p->key);
+		g_hash_table_add(now, (gpointer)(gsize)p->key);
 		if (o == NULL) {
 			json_t *e = person_event("joined", p);
 
 			json_object_set_new(e, "posts", posts_json(p));
-			g_ptr_array_add(changes, e);
+			emit(changes, e);
 			continue;
 		}
+		if (strcmp(o->name, p->name) == 0 && same_posts(o, p))
+			continue;
 		{
 			char **ou = post_list(o, FALSE), **nu = post_list(p, FALSE);
 			char **ot = post_list(o, TRUE), **nt = post_list(p, TRUE);
@@ -550,14 +630,16 @@ people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 				json_t *e = person_event("renamed", p);
 
 				json_object_set_new(e, "from", mp_json_str(o->name));
-				g_ptr_array_add(changes, e);
+				emit(changes, e);
 			}
 			if (!strv_equal(ou, nu)) {
 				json_t *e = person_event("moved", p);
 
-				json_object_set_new(e, "from", strv_json(ou));
-				json_object_set_new(e, "to", strv_json(nu));
-				g_ptr_array_add(changes, e);
+				json_object_set_new(e, "from",
+				    strv_json((const char *const *)ou));
+				json_object_set_new(e, "to",
+				    strv_json((const char *const *)nu));
+				emit(changes, e);
 			} else if (!strv_equal(ot, nt)) {
 				for (j = 0; nt[j] != NULL && ot[j] != NULL; j++) {
 					json_t *e;
@@ -571,7 +653,7 @@ people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 					    strchr(ot[j], '\t') + 1));
 					json_object_set_new(e, "to", mp_json_str(
 					    strchr(nt[j], '\t') + 1));
-					g_ptr_array_add(changes, e);
+					emit(changes, e);
 				}
 			}
 			g_strfreev(ou);
@@ -584,7 +666,7 @@ people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 		const MpOrgPerson *o = prev->pdata[i];
 
 		if (!g_hash_table_contains(now, o->key))
-			g_ptr_array_add(changes, person_event("left", o));
+			emit(changes, person_event("left", o));
 	}
 	g_hash_table_destroy(old);
 	g_hash_table_destroy(now);
@@ -592,26 +674,25 @@ people_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 
 /* set_diff - added and removed between two sorted address lists */
 static gboolean
-set_diff(char **was, char **is, json_t **added, json_t **removed)
+set_diff(const char *const *was, const char *const *is, json_t **added,
+    json_t **removed)
 {
-	GHashTable *a = g_hash_table_new(g_str_hash, g_str_equal);
-	GHashTable *b = g_hash_table_new(g_str_hash, g_str_equal);
-	char **p;
+	int c;
 
+	/* both lists are sorted: one merge pass */
 	*added = json_array();
 	*removed = json_array();
-	for (p = was; *p != NULL; p++)
-		g_hash_table_add(a, *p);
-	for (p = is; *p != NULL; p++)
-		g_hash_table_add(b, *p);
-	for (p = is; *p != NULL; p++)
-		if (!g_hash_table_contains(a, *p))
-			json_array_append_new(*added, mp_json_str(*p));
-	for (p = was; *p != NULL; p++)
-		if (!g_hash_table_contains(b, *p))
-			json_array_append_new(*removed, mp_json_str(*p));
-	g_hash_table_destroy(a);
-	g_hash_table_destroy(b);
+	while (*was != NULL || *is != NULL) {
+		c = *was == NULL ? 1 : *is == NULL ? -1 : strcmp(*was, *is);
+		if (c < 0)
+			json_array_append_new(*removed, mp_json_str(*was++));
+		else if (c > 0)
+			json_array_append_new(*added, mp_json_str(*is++));
+		else {
+			was++;
+			is++;
+		}
+	}
 	return json_array_size(*added) + json_array_size(*removed) > 0;
 }
 
@@ -629,35 +710,36 @@ group_event(const char *event, const MpOrgGroup *g, const char *kind)
 
 /* groups_diff - per unit and kind: created, deleted, changed */
 static void
-groups_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
+groups_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
 {
 	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
 	guint i, k;
 
 	for (i = 0; i < prev->len; i++)
-		g_hash_table_insert(old, ((MpOrgGroup *)prev->pdata[i])->unit,
-		    prev->pdata[i]);
+		g_hash_table_insert(old, (gpointer)(gsize)
+		    ((MpOrgGroup *)prev->pdata[i])->unit, prev->pdata[i]);
 	for (i = 0; i < org->groups->len; i++) {
 		const MpOrgGroup *g = org->groups->pdata[i];
 		const MpOrgGroup *o = g_hash_table_lookup(old, g->unit);
 
-		g_hash_table_add(now, g->unit);
+		g_hash_table_add(now, (gpointer)(gsize)g->unit);
 		for (k = 0; k < 2; k++) {
 			const char *kind = k == 0 ? "superiors" : "members";
-			char **is = k == 0 ? g->superiors : g->members;
+			const char *const *is = k == 0 ? g->superiors :
+			    g->members;
 			json_t *e, *added, *removed;
 
 			if (o == NULL) {
 				e = group_event("group-created", g, kind);
 				json_object_set_new(e, "addresses", strv_json(is));
-				g_ptr_array_add(changes, e);
-			} else if (set_diff(k == 0 ? o->superiors : o->members, is,
-			    &added, &removed)) {
+				emit(changes, e);
+			} else if (set_diff(k == 0 ? o->superiors : o->members,
+			    is, &added, &removed)) {
 				e = group_event("group-changed", g, kind);
 				json_object_set_new(e, "added", added);
 				json_object_set_new(e, "removed", removed);
-				g_ptr_array_add(changes, e);
+				emit(changes, e);
 			} else {
 				json_decref(added);
 				json_decref(removed);
@@ -669,7 +751,7 @@ groups_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
 
 		if (!g_hash_table_contains(now, o->unit))
 			for (k = 0; k < 2; k++)
-				g_ptr_array_add(changes, group_event("group-deleted",
+				emit(changes, group_event("group-deleted",
 				    o, k == 0 ? "superiors" : "members"));
 	}
 	g_hash_table_destroy(old);
@@ -681,12 +763,11 @@ groups_diff(GPtrArray *prev, const MpOrg *org, GPtrArray *changes)
  * failure to hand it on afterwards (stdout, --changes) loses nothing
  */
 static int
-write_changes_file(const char *path, GPtrArray *changes, GError **err)
+write_changes_file(const char *path, const GString *text, GError **err)
 {
 	char *tmp = g_strconcat(path, ".tmp", NULL);
 	FILE *fp = fopen(tmp, "w");
 	int status = MP_OK;
-	guint i;
 
 	if (fp == NULL) {
 		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
@@ -694,8 +775,9 @@ write_changes_file(const char *path, GPtrArray *changes, GError **err)
 		g_free(tmp);
 		return status;
 	}
-	for (i = 0; i < changes->len && status == MP_OK; i++)
-		status = mp_json_put(fp, json_incref(changes->pdata[i]), err);
+	if (text->len > 0 && fwrite(text->str, 1, text->len, fp) != text->len)
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
+		    g_strerror(errno));
 	if (status == MP_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
 		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
 		    g_strerror(errno));
@@ -786,22 +868,23 @@ lock_dir(const char *dir, int *fd, GError **err)
 /* mp_orgsnap_publish - write org as the new current generation */
 int
 mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
-    GPtrArray *changes, MpPublishResult *res, GError **err)
+    MpChanges *changes, MpPublishResult *res, GError **err)
 {
-	GPtrArray *prev_people = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)mp_org_person_free);
-	GPtrArray *prev_groups = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)mp_org_group_free);
+	GPtrArray *prev_people, *prev_groups;
+	MpArena *prev_arena;
 	char *current, *tmp = NULL, *final = NULL, *meta = NULL;
 	MpOrgSnap *prev = NULL;
 	GError *e = NULL;
-	int lock = -1, status;
+	int lock = -1, status = MP_OK;
 	struct stat st;
 
 	memset(res, 0, sizeof *res);
 	if (!o->dry_run && g_mkdir_with_parents(o->dir, 0755) != 0)
 		return mp_fail(err, EX_CANTCREAT, "%s: %s", o->dir,
 		    g_strerror(errno));
+	prev_people = g_ptr_array_new();
+	prev_groups = g_ptr_array_new();
+	prev_arena = mp_arena_new();
 	/* a dry run leaves no trace: no directory, no lock file */
 	if ((!o->dry_run || g_file_test(o->dir, G_FILE_TEST_IS_DIR)) &&
 	    (status = lock_dir(o->dir, &lock, err)) != MP_OK)
@@ -812,7 +895,7 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	    mp_orgsnap_open(current, &prev, &e) == MP_OK) {
 		res->previous = g_strdup(prev->generation);
 		res->prev_people = prev->people;
-		mp_orgsnap_load_all(prev, prev_people, prev_groups);
+		mp_orgsnap_load_all(prev, prev_arena, prev_people, prev_groups);
 	}
 	g_clear_error(&e);
 	g_free(current);
@@ -875,7 +958,7 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	}
 	res->changes = g_strdup_printf("%s/org-%s.changes", o->dir,
 	    res->generation);
-	if ((status = write_changes_file(res->changes, changes, err)) !=
+	if ((status = write_changes_file(res->changes, changes->text, err)) !=
 	    MP_OK || (status = fsync_dir(o->dir, err)) != MP_OK ||
 	    (status = point_current(o->dir, res->generation, err)) != MP_OK)
 		goto out;
@@ -886,6 +969,7 @@ out:
 	mp_orgsnap_close(prev);
 	g_ptr_array_free(prev_people, TRUE);
 	g_ptr_array_free(prev_groups, TRUE);
+	mp_arena_free(prev_arena);
 	if (lock >= 0)
 		close(lock);
 	g_free(tmp);

@@ -28,9 +28,15 @@ void mp_orgsnap_close(MpOrgSnap *snap);
 /* mp_orgsnap_person - look up one address key; NULL if not there */
 MpOrgPerson *mp_orgsnap_person(MpOrgSnap *snap, const char *key);
 
-/* mp_orgsnap_load_all - every person and group, for the diff */
-void mp_orgsnap_load_all(MpOrgSnap *snap, GPtrArray *people,
+/* mp_orgsnap_load_all - every person and group, in arena a, for the diff */
+void mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
     GPtrArray *groups);
+
+/* The change set: JSON objects, one a line, and how many. */
+typedef struct {
+	GString *text;
+	guint count;
+} MpChanges;
 
 typedef struct {
 	const char *dir;
@@ -57,7 +63,7 @@ typedef struct {
  * `current` symlink; prune old ones.
  */
 int mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
-    GPtrArray *changes, MpPublishResult *res, GError **err);
+    MpChanges *changes, MpPublishResult *res, GError **err);
 void mp_publish_result_clear(MpPublishResult *res);
 
 /* mp_orgsnap_generations - the generation files in dir, oldest first */

@@ -198,12 +198,11 @@ columns(const MpConfig *cfg, const MpOrgConf *oc, MpOrgColumns *cols,
 
 /* write_changes - the change set, one JSON object per line */
 static int
-write_changes(const char *path, GPtrArray *changes, GError **err)
+write_changes(const char *path, const GString *text, GError **err)
 {
 	FILE *fp = stdout;
 	char *tmp = NULL;
 	int status = MP_OK;
-	guint i;
 
 	if (path != NULL && strcmp(path, "-") != 0) {
 		tmp = g_strconcat(path, ".tmp", NULL);
@@ -214,8 +213,9 @@ write_changes(const char *path, GPtrArray *changes, GError **err)
 			return status;
 		}
 	}
-	for (i = 0; i < changes->len && status == MP_OK; i++)
-		status = mp_json_put(fp, json_incref(changes->pdata[i]), err);
+	if (text->len > 0 && fwrite(text->str, 1, text->len, fp) != text->len)
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s",
+		    tmp ? tmp : "write to standard output", g_strerror(errno));
 	if (status == MP_OK && tmp == NULL && fflush(fp) != 0)
 		status = mp_fail(err, mp_errno_status(errno),
 		    "write to standard output: %s", g_strerror(errno));
@@ -243,8 +243,7 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 {
 	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *changes = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)json_decref);
+	MpChanges changes = { g_string_new(NULL), 0 };
 	GPtrArray *keep = g_ptr_array_new_with_free_func(g_free);
 	MpPublishOpts po = { 0 };
 	MpPublishResult res = { 0 };
@@ -281,10 +280,10 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 	    MP_ORGSNAP_MAX_DROP_DEFAULT);
 	po.force = o->force;
 	po.dry_run = o->dry_run;
-	if ((status = mp_orgsnap_publish(org, &po, changes, &res, &err)) !=
+	if ((status = mp_orgsnap_publish(org, &po, &changes, &res, &err)) !=
 	    MP_OK)
 		goto out;
-	status = write_changes(o->changes, changes, &err);
+	status = write_changes(o->changes, changes.text, &err);
 	if (status != MP_OK && res.changes != NULL)
 		g_prefix_error(&err, "generation %s is published and its change "
 		    "set kept in %s, but: ", res.generation, res.changes);
@@ -292,13 +291,13 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 		fprintf(stderr, "mp-orgsync: %s generation %s: %u people, %u "
 		    "posts, %u units, %u changes%s%s\n", o->dry_run ?
 		    "would publish" : "published", res.generation,
-		    org->people->len, org->nposts, org->nunits, changes->len,
+		    org->people->len, org->nposts, org->nunits, changes.count,
 		    res.previous ? " against " : "",
 		    res.previous ? res.previous : "");
 	mp_diag_info(o->syslog, NULL, "action=%s generation=%s people=%u "
 	    "posts=%u units=%u changes=%u", o->dry_run ? "dry-run" : "publish",
 	    res.generation, org->people->len, org->nposts, org->nunits,
-	    changes->len);
+	    changes.count);
 out:
 	for (i = 0; i < problems->len; i++)
 		mp_diag_error(TRUE, NULL, "%s", (char *)problems->pdata[i]);
@@ -313,7 +312,7 @@ out:
 	mp_orgconf_free(oc);
 	g_ptr_array_free(problems, TRUE);
 	g_ptr_array_free(warnings, TRUE);
-	g_ptr_array_free(changes, TRUE);
+	g_string_free(changes.text, TRUE);
 	g_ptr_array_free(keep, TRUE);
 	g_free(orgpath);
 	g_free(enc);
@@ -347,8 +346,8 @@ explain(const char *dir, const char *address)
 	}
 	printf("%s <%s>, employee %s (generation %s)\n", p->name, p->email,
 	    p->id, snap->generation);
-	for (i = 0; i < p->posts->len; i++) {
-		const MpOrgPost *op = p->posts->pdata[i];
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
 
 		printf("  post %s, title %s, %s, pattern %s: %s\n", op->unit,
 		    op->title, op->primary ? "primary" : "concurrent", op->pattern,
@@ -359,14 +358,14 @@ explain(const char *dir, const char *address)
 	    "the primary post (sender-posts = primary)");
 	if (p->exempt) {
 		printf("  exempt: external mail is never checked\n");
-	} else if (p->sups->len == 0) {
+	} else if (p->nsups == 0) {
 		printf("  no superior: external mail is refused "
 		    "(no-superior-defined)\n");
 	} else {
 		printf("  external mail passes with any one of these in To or "
 		    "Cc:\n");
-		for (i = 0; i < p->sups->len; i++) {
-			const MpOrgSup *s = p->sups->pdata[i];
+		for (i = 0; i < p->nsups; i++) {
+			const MpOrgSup *s = &p->sups[i];
 			MpOrgPerson *sp = mp_orgsnap_person(snap, s->key);
 
 			printf("    %s%s%s%s: %s\n", sp ? sp->email : s->key,
