@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diag.h"
+#include "output.h"
 
 /* mp_cli_init - empty shared options */
 void
@@ -108,4 +110,62 @@ mp_cli_run(const MpCliOpts *o, char **files, int nfiles,
 		    mp_batch_stdin(limits, fn, data, err) :
 		    mp_batch_file(files[i], o->head_only, limits, fn, data, err);
 	return status;
+}
+
+/* mp_run_failed - one message could not be read or checked */
+int
+mp_run_failed(MpRun *run, const MpSource *src, int status,
+    const GError *why)
+{
+	char *label;
+	int r;
+
+	if (run->first_failure == 0)
+		run->first_failure = status;
+	if (!run->batch) {
+		g_clear_error(&run->err);
+		run->err = g_error_copy(why);
+		g_prefix_error(&run->err, "%s: ", src->kind == MP_SOURCE_STDIN ?
+		    "stdin" : src->path);
+		return status;
+	}
+	label = mp_source_label(src);
+	mp_diag_error(run->syslog, NULL, "%s: %s", label, why->message);
+	if (run->json_error != NULL)
+		r = run->json_error(src, status, why, &run->err);
+	else
+		r = mp_stdio_printf(stdout, &run->err, "%s: error: %s\n", label,
+		    why->message);
+	g_free(label);
+	return r;
+}
+
+/* mp_run_output - a record or message written (r, err): keep the why */
+int
+mp_run_output(MpRun *run, int r, GError *err)
+{
+	if (r != MP_OK) {		/* only output failures stop a batch */
+		g_clear_error(&run->err);
+		run->err = err;
+	} else if (err != NULL) {
+		g_error_free(err);
+	}
+	return r;
+}
+
+/* mp_run_finish - finish standard output and pick the exit status */
+int
+mp_run_finish(MpRun *run, int status, GError *err)
+{
+	if (status == MP_OK)
+		status = mp_stdout_finish(&err);
+	if (status != MP_OK) {
+		const GError *why = err != NULL ? err : run->err;
+
+		mp_diag_error(run->syslog, NULL, "%s", why != NULL ?
+		    why->message : "failed");
+		g_clear_error(&err);
+		return status;
+	}
+	return run->first_failure;
 }

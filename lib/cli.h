@@ -56,4 +56,32 @@ gboolean mp_cli_is_batch(const MpCliOpts *o, int nfiles);
 int mp_cli_run(const MpCliOpts *o, char **files, int nfiles,
     const MpLimits *limits, MpMessageFunc fn, gpointer data, GError **err);
 
+/* Writes a batch error record as JSON (lib/json.c has one). */
+typedef int (*MpJsonErrorFunc)(const MpSource *src, int status,
+    const GError *why, GError **err);
+
+/* What a command keeps while it goes through its messages. */
+typedef struct {
+	gboolean batch;		/* records per message, errors as records */
+	gboolean syslog;
+	MpJsonErrorFunc json_error;	/* NULL: error records as text */
+	int first_failure;	/* status of the first message that failed */
+	GError *err;		/* why the run stopped */
+} MpRun;
+
+/*
+ * mp_run_failed - one message could not be read or checked: a single-
+ * message run stops with that status (the source in front of the
+ * why); a batch prints an error record for it and goes on.
+ */
+int mp_run_failed(MpRun *run, const MpSource *src, int status,
+    const GError *why);
+
+/* mp_run_output - a record or message written (r, err): keep the why */
+int mp_run_output(MpRun *run, int r, GError *err);
+
+/* mp_run_finish - after the last message: finish standard output, say
+ * what went wrong, and pick the exit status */
+int mp_run_finish(MpRun *run, int status, GError *err);
+
 #endif

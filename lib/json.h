@@ -6,12 +6,19 @@
 
 #include <jansson.h>
 
-#include "mp.h"
+#include "batch.h"
 
 /* mp_json_str - a JSON string from text that may not be valid UTF-8 */
 json_t *mp_json_str(const char *s);
 
 /* mp_json_put - print obj as one line on fp and release it */
 int mp_json_put(FILE *fp, json_t *obj, GError **err);
+
+/* mp_json_source - "source" (and mbox "index", "offset") of a record */
+void mp_json_source(json_t *o, const MpSource *src);
+
+/* mp_json_error_record - a batch record for a message that failed */
+int mp_json_error_record(const MpSource *src, int status, const GError *why,
+    GError **err);
 
 #endif

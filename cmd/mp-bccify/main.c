@@ -37,12 +37,11 @@ typedef struct {
 } Options;
 
 typedef struct {
+	MpRun run;		/* the shared bookkeeping */
 	const Options *opt;
 	MpConfig *cfg;
 	MpAddrParser *ap;
 	MpBccifyOpts bopts;
-	int first_failure;
-	GError *err;
 } Run;
 
 static void usage(void) G_GNUC_NORETURN;
@@ -127,6 +126,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	mp_diag_open("mp-bccify", run.cfg->syslog);
+	run.run.batch = opt.batch;
+	run.run.syslog = run.cfg->syslog;
 	run.opt = &opt;
 	run.ap = mp_addr_parser_new();
 	if (opt.sender != NULL) {
@@ -143,16 +144,11 @@ main(int argc, char **argv)
 
 	status = mp_cli_run(&opt.cli, argv, argc, &run.cfg->limits, one_message,
 	    &run, &err);
-	if (status == MP_OK)
-		status = mp_stdout_finish(&err);
-	if (status != MP_OK)
-		mp_diag_error(run.cfg->syslog, NULL, "%s",
-		    (err != NULL ? err : run.err)->message);
-	else
-		status = run.first_failure;
+	status = mp_run_finish(&run.run, status, err);
+	err = NULL;
 done:
 	g_clear_error(&err);
-	g_clear_error(&run.err);
+	g_clear_error(&run.run.err);
 	mp_addr_parser_free(run.ap);
 	mp_config_free(run.cfg);
 	mp_cli_clear(&opt.cli);
@@ -211,26 +207,13 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 {
 	Run *run = data;
 	MpBccifyResult res;
-	char *label = mp_source_label(src), *msgid;
+	GError *err = NULL;
+	char *label, *msgid;
 	int r = MP_OK;
 
-	if (msg == NULL) {
-		if (run->first_failure == 0)
-			run->first_failure = status;
-		if (!run->opt->batch) {
-			run->err = g_error_copy(why);
-			g_prefix_error(&run->err, "%s: ",
-			    src->kind == MP_SOURCE_STDIN ? "stdin" : src->path);
-			g_free(label);
-			return status;
-		}
-		mp_diag_error(run->cfg->syslog, NULL, "%s: %s", label,
-		    why->message);
-		r = mp_stdio_printf(stdout, &run->err, "%s: error: %s\n", label,
-		    why->message);
-		g_free(label);
-		return r;
-	}
+	if (msg == NULL)
+		return mp_run_failed(&run->run, src, status, why);
+	label = mp_source_label(src);
 	mp_bccify(run->cfg, run->ap, msg, &run->bopts, &res);
 	msgid = mp_message_id(msg);
 	if (res.out != NULL) {
@@ -244,19 +227,19 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	}
 	if (run->opt->batch) {
 		if (res.out != NULL)
-			r = mp_stdio_printf(stdout, &run->err,
+			r = mp_stdio_printf(stdout, &err,
 			    "%s: moved=%u external=%u\n", label, res.moved,
 			    res.external);
 		else
-			r = mp_stdio_printf(stdout, &run->err,
+			r = mp_stdio_printf(stdout, &err,
 			    "%s: unchanged external=%u\n", label, res.external);
 	} else if (res.out != NULL) {
-		r = mp_stdio_put(stdout, res.out->str, res.out->len, &run->err);
+		r = mp_stdio_put(stdout, res.out->str, res.out->len, &err);
 	} else {
-		r = mp_stdio_put(stdout, msg->data, msg->len, &run->err);
+		r = mp_stdio_put(stdout, msg->data, msg->len, &err);
 	}
 	mp_bccify_result_clear(&res);
 	g_free(msgid);
 	g_free(label);
-	return r;
+	return mp_run_output(&run->run, r, err);
 }

@@ -31,15 +31,14 @@ typedef struct {
 } Options;
 
 typedef struct {
+	MpRun run;		/* the shared bookkeeping */
 	const Options *opt;
 	MpConfig *cfg;
 	MpAddrParser *ap;
 	MpOrgSnap *snap;
 	MpCcguardOpts copts;
-	int first_failure;
 	guint total, refused;
 	GHashTable *reasons;	/* reason -> count */
-	GError *err;
 } Run;
 
 static void usage(void) G_GNUC_NORETURN;
@@ -127,6 +126,9 @@ main(int argc, char **argv)
 		mp_diag_error(run.cfg->syslog, NULL, "%s", err->message);
 		goto done;
 	}
+	run.run.batch = opt.batch;
+	run.run.syslog = run.cfg->syslog;
+	run.run.json_error = opt.json ? mp_json_error_record : NULL;
 	run.opt = &opt;
 	run.ap = mp_addr_parser_new();
 	run.reasons = g_hash_table_new(g_str_hash, g_str_equal);
@@ -160,18 +162,13 @@ main(int argc, char **argv)
 	    &run, &err);
 	if (status == MP_OK && opt.summary)
 		status = print_summary(&run, &err);
-	if (status == MP_OK)
-		status = mp_stdout_finish(&err);
-	if (status != MP_OK)
-		mp_diag_error(run.cfg->syslog, NULL, "%s",
-		    (err != NULL ? err : run.err)->message);
-	else if (run.first_failure != 0)
-		status = run.first_failure;
-	else if (run.refused > 0 && !opt.annotate)
+	status = mp_run_finish(&run.run, status, err);
+	err = NULL;
+	if (status == MP_OK && run.refused > 0 && !opt.annotate)
 		status = MP_STOP;
 done:
 	g_clear_error(&err);
-	g_clear_error(&run.err);
+	g_clear_error(&run.run.err);
 	if (run.reasons != NULL)
 		g_hash_table_destroy(run.reasons);
 	g_strfreev(run.copts.exempt_senders);
@@ -254,10 +251,7 @@ print_record(Run *run, const MpSource *src, const MpCcguardResult *r,
 		return st;
 	}
 	o = json_object();
-	if (src->kind != MP_SOURCE_STDIN)
-		json_object_set_new(o, "source", mp_json_str(src->path));
-	if (src->kind == MP_SOURCE_MBOX)
-		json_object_set_new(o, "index", json_integer((json_int_t)src->index));
+	mp_json_source(o, src);
 	json_object_set_new(o, "verdict", json_string(r->refuse ? "refuse" :
 	    "pass"));
 	json_object_set_new(o, "reason", json_string(r->reason));
@@ -304,39 +298,11 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 {
 	Run *run = data;
 	MpCcguardResult r;
-	char *label;
+	GError *err = NULL;
 	int st;
 
-	if (msg == NULL) {
-		if (run->first_failure == 0)
-			run->first_failure = status;
-		label = mp_source_label(src);
-		if (!run->opt->batch) {
-			run->err = g_error_copy(why);
-			g_prefix_error(&run->err, "%s: ",
-			    src->kind == MP_SOURCE_STDIN ? "stdin" : src->path);
-			g_free(label);
-			return status;
-		}
-		mp_diag_error(run->cfg->syslog, NULL, "%s: %s", label,
-		    why->message);
-		if (run->opt->json) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "source", mp_json_str(src->path));
-			if (src->kind == MP_SOURCE_MBOX)
-				json_object_set_new(o, "index",
-				    json_integer((json_int_t)src->index));
-			json_object_set_new(o, "error", mp_json_str(why->message));
-			json_object_set_new(o, "status", json_integer(status));
-			st = mp_json_put(stdout, o, &run->err);
-		} else {
-			st = mp_stdio_printf(stdout, &run->err, "%s: error: %s\n",
-			    label, why->message);
-		}
-		g_free(label);
-		return st;
-	}
+	if (msg == NULL)
+		return mp_run_failed(&run->run, src, status, why);
 	mp_ccguard(run->cfg, run->ap, run->snap, msg, &run->copts, &r);
 	run->total++;
 	if (r.refuse)
@@ -348,11 +314,11 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	    "sender=%s", r.refuse ? "refuse" : "pass", r.reason,
 	    r.sender ? r.sender : "");
 	if (run->opt->annotate)
-		st = annotate(msg, &r, &run->err);
+		st = annotate(msg, &r, &err);
 	else
-		st = print_record(run, src, &r, &run->err);
+		st = print_record(run, src, &r, &err);
 	mp_ccguard_result_clear(&r);
-	return st;
+	return mp_run_output(&run->run, st, err);
 }
 
 static gint

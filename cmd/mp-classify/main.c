@@ -28,11 +28,10 @@ typedef struct {
 } Options;
 
 typedef struct {
+	MpRun run;		/* first: the shared bookkeeping */
 	const Options *opt;
 	MpConfig *cfg;
 	MpAddrParser *ap;
-	int first_failure;	/* status of the first unreadable message */
-	GError *err;		/* why the run stopped */
 } Run;
 
 static void usage(void) G_GNUC_NORETURN;
@@ -40,10 +39,8 @@ static int one_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
 static int print_record(Run *run, const MpSource *src,
     const MpClassification *c, GError **err);
-static int print_error_record(Run *run, const MpSource *src, int status,
-    const GError *why, GError **err);
-static int annotate(Run *run, const MpMessage *msg,
-    const MpClassification *c, GError **err);
+static int annotate(const MpMessage *msg, const MpClassification *c,
+    GError **err);
 static char *counts_text(const MpClassification *c);
 
 int
@@ -109,6 +106,9 @@ main(int argc, char **argv)
 	opt.resent = opt.resent ||
 	    mp_config_bool(run.cfg, "classify", "resent", FALSE);
 	mp_diag_open("mp-classify", run.cfg->syslog);
+	run.run.batch = opt.batch;
+	run.run.syslog = run.cfg->syslog;
+	run.run.json_error = opt.json ? mp_json_error_record : NULL;
 	run.opt = &opt;
 	run.ap = mp_addr_parser_new();
 	mp_addr_parser_want_names(run.ap, opt.json);
@@ -126,16 +126,11 @@ main(int argc, char **argv)
 
 	status = mp_cli_run(&opt.cli, argv, argc, &run.cfg->limits, one_message,
 	    &run, &err);
-	if (status == MP_OK)
-		status = mp_stdout_finish(&err);
-	if (status != MP_OK)
-		mp_diag_error(run.cfg->syslog, NULL, "%s",
-		    (err != NULL ? err : run.err)->message);
-	else
-		status = run.first_failure;
+	status = mp_run_finish(&run.run, status, err);
+	err = NULL;
 done:
 	g_clear_error(&err);
-	g_clear_error(&run.err);
+	g_clear_error(&run.run.err);
 	mp_addr_parser_free(run.ap);
 	mp_config_free(run.cfg);
 	g_ptr_array_free(opt.envelope, TRUE);
@@ -160,46 +155,27 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	GError *err = NULL;
 	int r;
 
-	if (msg == NULL) {
-		if (run->first_failure == 0)
-			run->first_failure = status;
-		if (!run->opt->batch) {
-			run->err = g_error_copy(why);
-			g_prefix_error(&run->err, "%s: ",
-			    src->kind == MP_SOURCE_STDIN ? "stdin" : src->path);
-			return status;
-		}
-		r = print_error_record(run, src, status, why, &err);
-	} else if ((status = mp_classify(run->cfg, run->ap, msg,
+	if (msg == NULL)
+		return mp_run_failed(&run->run, src, status, why);
+	if ((status = mp_classify(run->cfg, run->ap, msg,
 	    (char *const *)run->opt->envelope->pdata, run->opt->resent,
 	    run->opt->json || run->cfg->syslog, &c, &err)) != MP_OK) {
-		if (run->first_failure == 0)
-			run->first_failure = status;
-		if (!run->opt->batch) {
-			g_prefix_error(&err, "%s: ", src->kind == MP_SOURCE_STDIN ?
-			    "stdin" : src->path);
-			run->err = err;
-			return status;
-		}
-		r = print_error_record(run, src, status, err, &run->err);
-		g_clear_error(&err);
+		r = mp_run_failed(&run->run, src, status, err);
+		g_error_free(err);
 		return r;
-	} else {
-		if (run->cfg->syslog) {
-			char *t = counts_text(&c);
-
-			mp_diag_info(TRUE, c.message_id, "%s", t);
-			g_free(t);
-		}
-		if (run->opt->annotate)
-			r = annotate(run, msg, &c, &err);
-		else
-			r = print_record(run, src, &c, &err);
-		mp_classification_clear(&c);
 	}
-	if (r != MP_OK)		/* only output failures stop a batch */
-		run->err = err;
-	return r;
+	if (run->cfg->syslog) {
+		char *t = counts_text(&c);
+
+		mp_diag_info(TRUE, c.message_id, "%s", t);
+		g_free(t);
+	}
+	if (run->opt->annotate)
+		r = annotate(msg, &c, &err);
+	else
+		r = print_record(run, src, &c, &err);
+	mp_classification_clear(&c);
+	return mp_run_output(&run->run, r, err);
 }
 
 /* counts_text - "internal=N semi-internal=N external=N" */
@@ -214,25 +190,6 @@ counts_text(const MpClassification *c)
 	if (c->unreadable > 0)
 		g_string_append_printf(s, " unreadable=%u", c->unreadable);
 	return g_string_free(s, FALSE);
-}
-
-static void
-json_source(json_t *o, const MpSource *src)
-{
-	switch (src->kind) {
-	case MP_SOURCE_MBOX:
-		json_object_set_new(o, "source", mp_json_str(src->path));
-		json_object_set_new(o, "index", json_integer((json_int_t)src->index));
-		json_object_set_new(o, "offset",
-		    json_integer((json_int_t)src->offset));
-		break;
-	case MP_SOURCE_MAILDIR:
-	case MP_SOURCE_FILE:
-		json_object_set_new(o, "source", mp_json_str(src->path));
-		break;
-	default:
-		break;
-	}
 }
 
 /* print_record - one line (or one JSON object) for a message */
@@ -256,7 +213,7 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 		return r;
 	}
 	o = json_object();
-	json_source(o, src);
+	mp_json_source(o, src);
 	json_object_set_new(o, "from", mp_json_str(c->from));
 	json_object_set_new(o, "message_id", mp_json_str(c->message_id));
 	json_object_set_new(o, "size", json_integer((json_int_t)c->size));
@@ -286,30 +243,6 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 	return mp_json_put(stdout, o, err);
 }
 
-/* print_error_record - a batch record for a message that could not be read */
-static int
-print_error_record(Run *run, const MpSource *src, int status,
-    const GError *why, GError **err)
-{
-	char *label = mp_source_label(src);
-	json_t *o;
-	int r = MP_OK;
-
-	mp_diag_error(run->cfg->syslog, NULL, "%s: %s", label, why->message);
-	if (run->opt->json) {
-		o = json_object();
-		json_source(o, src);
-		json_object_set_new(o, "error", mp_json_str(why->message));
-		json_object_set_new(o, "status", json_integer(status));
-		r = mp_json_put(stdout, o, err);
-	} else {
-		r = mp_stdio_printf(stdout, err, "%s: error: %s\n", label,
-		    why->message);
-	}
-	g_free(label);
-	return r;
-}
-
 /*
  * annotate - the message, byte for byte, with one X-MP-Classify field
  *
@@ -317,8 +250,7 @@ print_error_record(Run *run, const MpSource *src, int status,
  * not be able to forge the verdict a later recipe matches on.
  */
 static int
-annotate(Run *run, const MpMessage *msg, const MpClassification *c,
-    GError **err)
+annotate(const MpMessage *msg, const MpClassification *c, GError **err)
 {
 	MpHeaderEdit *ed = mp_header_edit_new(msg);
 	char *t = counts_text(c), *line;
@@ -326,7 +258,6 @@ annotate(Run *run, const MpMessage *msg, const MpClassification *c,
 	guint i;
 	int r;
 
-	(void)run;
 	for (i = 0; i < msg->fields->len; i++)
 		if (mp_field_is(msg, &g_array_index(msg->fields, MpField, i),
 		    "X-MP-Classify"))
