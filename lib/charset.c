@@ -152,7 +152,9 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 
 /*
  * mp_looks_sjis - whether every 8-bit byte is part of a Shift_JIS (CP932)
- * character: a lead byte with a valid trail byte, or half-width katakana
+ * character: a lead byte with a valid trail byte, or half-width katakana.
+ * Lead bytes 0xF0-0xF9 (CP932's user-defined area) do not count: nobody
+ * mails them, and Latin-1 text such as "ösche" would pass for Shift_JIS.
  */
 gboolean
 mp_looks_sjis(const char *s, gsize len)
@@ -168,8 +170,8 @@ mp_looks_sjis(const char *s, gsize len)
 		any = TRUE;
 		if (c >= 0xa1 && c <= 0xdf)
 			continue;
-		if (!((c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xfc)) ||
-		    i + 1 >= len)
+		if (!((c >= 0x81 && c <= 0x9f) || (c >= 0xe0 && c <= 0xef) ||
+		    (c >= 0xfa && c <= 0xfc)) || i + 1 >= len)
 			return FALSE;
 		d = (guchar)s[++i];
 		if (d < 0x40 || d == 0x7f || d > 0xfc)

@@ -364,3 +364,9 @@ json() {
 	[ -z "$stderr" ]
 	[ "$(json 'd["recipients"][0]["address"]' <<<"$output")" = b@x.example ]
 }
+
+@test "Latin-1 names are not mistaken for Shift_JIS" {
+	printf 'From: a@example.co.jp\nTo: "Fr\xf6sche" <b@x.example>, Andr\xe9 <c@x.example>\n\nb\n' >"$TMP/m"
+	run mp-classify --json "$TMP/m"
+	[ "$(json '" ".join(r["name"] for r in d["recipients"])' <<<"$output")" = "Frösche André" ]
+}
