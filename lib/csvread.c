@@ -35,8 +35,16 @@ on_field(void *s, size_t len, void *data)
 		rd->row->fields = g_ptr_array_new_with_free_func(g_free);
 		rd->row->line = rd->next_start;
 	}
-	g_ptr_array_add(rd->row->fields, g_strstrip(g_strndup(s ? s : "",
-	    len)));
+	{
+		/* a line break or tab inside a quoted field reads as a space:
+		 * the snapshot keeps one value per line */
+		char *f = g_strndup(s ? s : "", len), *c;
+
+		for (c = f; *c != '\0'; c++)
+			if (*c == '\t' || *c == '\n' || *c == '\r')
+				*c = ' ';
+		g_ptr_array_add(rd->row->fields, g_strstrip(f));
+	}
 }
 
 /* on_row - libcsv callback: the current row is complete */

@@ -95,7 +95,11 @@ problem(Build *b, guint line, const char *fmt, ...)
 static const char *
 intern(Build *b, const char *s)
 {
-	char *hit = g_hash_table_lookup(b->interned, s);
+	char *hit;
+
+	if (*s == '\0')
+		return "";	/* the commonest value: empty org codes */
+	hit = g_hash_table_lookup(b->interned, s);
 
 	if (hit == NULL) {
 		hit = mp_arena_strdup(b->out, s);

@@ -21,33 +21,27 @@
  * read for the one or two people a message needs.
  */
 
-/* put_clean - append s with tabs and line breaks turned into spaces */
-static void
-put_clean(GString *s, const char *v)
-{
-	if (v == NULL)
-		return;
-	if (strpbrk(v, "\t\n\r") == NULL) {
-		g_string_append(s, v);
-		return;
-	}
-	for (; *v != '\0'; v++)
-		g_string_append_c(s, *v == '\t' || *v == '\n' || *v == '\r' ?
-		    ' ' : *v);
-}
-
+/*
+ * Every value written comes from the export (whose fields have no tabs
+ * or line breaks: see csvread.c), from org.conf or from mp itself, so
+ * records are plain "name=value" lines with tab-separated parts.
+ */
 static void
 kv(GString *s, const char *k, const char *v)
 {
 	g_string_append(s, k);
 	g_string_append_c(s, '=');
-	put_clean(s, v);
+	g_string_append(s, v != NULL ? v : "");
 	g_string_append_c(s, '\n');
 }
 
-/* person_text - the "p:" record of a person, into s (emptied first) */
+/*
+ * person_text - the "p:" record of a person, into s (emptied first).
+ * A superior's reason is a number: the text is the record "r:N", written
+ * once however many people it applies to.
+ */
 static void
-person_text(GString *s, const MpOrgPerson *p)
+person_text(GString *s, const MpOrgPerson *p, GHashTable *reasons)
 {
 	guint i;
 
@@ -63,23 +57,14 @@ person_text(GString *s, const MpOrgPerson *p)
 	for (i = 0; i < p->nposts; i++) {
 		const MpOrgPost *op = &p->posts[i];
 
-		g_string_append(s, "post=");
-		put_clean(s, op->unit);
-		g_string_append_c(s, '\t');
-		put_clean(s, op->title);
-		g_string_append(s, op->primary ? "\tprimary\t" : "\tconcurrent\t");
-		put_clean(s, op->pattern);
-		g_string_append_c(s, '\t');
-		put_clean(s, op->role);
-		g_string_append_c(s, '\n');
+		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", op->unit,
+		    op->title, op->primary ? "primary" : "concurrent",
+		    op->pattern, op->role);
 	}
-	for (i = 0; i < p->nsups; i++) {
-		g_string_append(s, "sup=");
-		g_string_append(s, p->sups[i].key);
-		g_string_append_c(s, '\t');
-		put_clean(s, p->sups[i].reason);
-		g_string_append_c(s, '\n');
-	}
+	for (i = 0; i < p->nsups; i++)
+		g_string_append_printf(s, "sup=%s\t%u\n", p->sups[i].key,
+		    GPOINTER_TO_UINT(g_hash_table_lookup(reasons,
+		    p->sups[i].reason)) - 1);
 }
 
 /* group_text - the "g:" record of a group, into s (emptied first) */
@@ -327,10 +312,21 @@ mp_orgsnap_person(MpOrgSnap *snap, const char *key)
 
 	if (cdb_find(&snap->cdb, k, (unsigned)strlen(k)) > 0) {
 		MpArena *a = mp_arena_new();
+		guint i;
 
 		p = person_parse(a, key, cdb_getdata(&snap->cdb),
 		    cdb_datalen(&snap->cdb));
 		p->own = a;
+		/* the reasons, from their own records */
+		for (i = 0; i < p->nsups; i++) {
+			char *rk = g_strconcat("r:", p->sups[i].reason, NULL);
+
+			if (cdb_find(&snap->cdb, rk, (unsigned)strlen(rk)) > 0)
+				p->sups[i].reason = mp_arena_strndup(a,
+				    cdb_getdata(&snap->cdb),
+				    cdb_datalen(&snap->cdb));
+			g_free(rk);
+		}
 	}
 	g_free(k);
 	return p;
@@ -386,8 +382,9 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 {
 	struct cdb_make cm;
 	GString *v = g_string_sized_new(4096), *k = g_string_sized_new(256);
+	GHashTable *reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
 	int fd, e = 0;
-	guint i;
+	guint i, j;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -402,9 +399,22 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 	for (i = 0; e == 0 && i < org->people->len; i++) {
 		const MpOrgPerson *p = org->people->pdata[i];
 
+		/* new reasons first: "r:N" = the text (reasons are interned) */
+		for (j = 0; e == 0 && j < p->nsups; j++) {
+			const char *r = p->sups[j].reason;
+
+			if (g_hash_table_contains(reasons, r))
+				continue;
+			g_hash_table_insert(reasons, (gpointer)(gsize)r,
+			    GUINT_TO_POINTER(g_hash_table_size(reasons) + 1));
+			g_string_printf(k, "r:%u", g_hash_table_size(reasons) - 1);
+			if (cdb_make_add(&cm, k->str, (unsigned)k->len, r,
+			    (unsigned)strlen(r)) != 0)
+				e = errno ? errno : EIO;
+		}
 		g_string_assign(k, "p:");
 		g_string_append(k, p->key);
-		person_text(v, p);
+		person_text(v, p, reasons);
 		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
 		    (unsigned)v->len) != 0)
 			e = errno ? errno : EIO;
@@ -421,6 +431,7 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 	}
 	g_string_free(v, TRUE);
 	g_string_free(k, TRUE);
+	g_hash_table_destroy(reasons);
 	if (e == 0 && cdb_make_finish(&cm) != 0)
 		e = errno ? errno : EIO;
 	if (e == 0 && fsync(fd) != 0)
