@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# make install: everything lands where PREFIX and DESTDIR say
+
+load helper
+
+setup() {
+	setup_tmp
+}
+
+teardown() {
+	teardown_tmp
+}
+
+@test "make install DESTDIR=... puts tools, pages, completions and samples in place" {
+	# install what this suite tests: the binaries of MP_BIN
+	run make -C "$ROOT" install BUILD="$(dirname "$MP_BIN")" \
+	    DESTDIR="$TMP/root" PREFIX=/opt/mp
+	[ "$status" -eq 0 ]
+	R=$TMP/root/opt/mp
+	for b in "$MP_BIN"/*; do
+		case $(basename "$b") in
+		mp-download)	# a CGI program: for the web server only
+			[ -x "$R/lib/mp/cgi/mp-download" ]
+			[ ! -e "$R/bin/mp-download" ] ;;
+		*)	[ -x "$R/bin/$(basename "$b")" ] ;;
+		esac
+	done
+	# the lighttpd set-up of mp-download(8), pointed at what was installed
+	grep -qx 'var.mp_cgi    = "/opt/mp/lib/mp/cgi/mp-download"' \
+	    "$R/share/mp/lighttpd/lighttpd.conf"
+	grep -qx 'var.mp_config = "/opt/mp/etc/mp/mp.conf"' \
+	    "$R/share/mp/lighttpd/lighttpd.conf"
+	grep -qx 'var.mp_www    = "/opt/mp/share/mp/www"' \
+	    "$R/share/mp/lighttpd/lighttpd.conf"
+	[ -f "$R/share/mp/lighttpd/mp-download.conf" ]
+	[ -d "$R/share/mp/www" ]
+	if command -v lighttpd >/dev/null; then
+		(cd "$R/share/mp/lighttpd" && lighttpd -tt -f lighttpd.conf)
+	fi
+	for m in "$ROOT"/man/*.[1-8]; do
+		n=$(basename "$m")
+		[ -f "$R/share/man/man${n##*.}/$n" ]
+	done
+	for c in "$ROOT"/completions/*.bash; do
+		[ -f "$R/share/bash-completion/completions/$(basename "$c" .bash)" ]
+	done
+	for c in "$ROOT"/completions/_*; do
+		[ -f "$R/share/zsh/vendor-completions/$(basename "$c")" ]
+	done
+	[ -f "$R/etc/mp/mp.conf" ]
+	[ -f "$R/share/mp/mp.conf.sample" ]
+	[ -f "$R/share/mp/procmailrc.sample" ]
+	[ -f "$R/share/mp/mailfilter.sample" ]
+	[ -x "$R/share/mp/mp-postfix-filter" ]
+	# an existing configuration is never overwritten
+	echo '# mine' >"$R/etc/mp/mp.conf"
+	make -C "$ROOT" install BUILD="$(dirname "$MP_BIN")" \
+	    DESTDIR="$TMP/root" PREFIX=/opt/mp >/dev/null
+	[ "$(cat "$R/etc/mp/mp.conf")" = "# mine" ]
+}
+
+@test "the installed binaries find their configuration under SYSCONFDIR" {
+	run "$MP_BIN/mp-classify" </dev/null
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"/etc/mp/mp.conf: No such file or directory"* ]]
+}
