@@ -5,6 +5,7 @@
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make demo            the sample pipeline on the sample mail
 #   make bench           figures against peers (see scripts/bench)
+#   make bench-zipenc    mp-zipenc against 7z and zip on 50 MB
 #   make install         PREFIX=/usr/local DESTDIR=
 
 .DEFAULT_GOAL := all
@@ -15,6 +16,7 @@ SYSCONFDIR ?= $(PREFIX)/etc
 STATEDIR   ?= /var/lib/mp
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
+CGIDIR     ?= $(PREFIX)/lib/mp/cgi
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
 DESTDIR    ?=
@@ -48,7 +50,10 @@ GLIB_LIBS  = -lglib-2.0 -lpcre2-8 -lm -pthread
 JSON_LIBS  = -ljansson
 CDB_LIBS   = -lcdb
 CSV_LIBS   = -lcsv
+SODIUM_LIBS = -lsodium
 SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
+ARCHIVE_LIBS = $(ARCHIVE_SLIM) -larchive -lnettle -llzma -lbz2 -lsodium
+ARCHIVE_SLIM = $(BUILD)/lib/archive-slim.o
 else ifeq ($(LINK),mixed)
 LINK_FLAGS =
 GMIME_LIBS = -Wl,-Bstatic $(STATIC_GMIME) -Wl,-Bdynamic -lm -pthread
@@ -56,7 +61,11 @@ GLIB_LIBS  = -Wl,-Bstatic -lglib-2.0 -lpcre2-8 -Wl,-Bdynamic -lm -pthread
 JSON_LIBS  = -Wl,-Bstatic -ljansson -Wl,-Bdynamic
 CDB_LIBS   = -Wl,-Bstatic -lcdb -Wl,-Bdynamic
 CSV_LIBS   = -Wl,-Bstatic -lcsv -Wl,-Bdynamic
+SODIUM_LIBS = -Wl,-Bstatic -lsodium -Wl,-Bdynamic
 SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
+ARCHIVE_LIBS = $(ARCHIVE_SLIM) -Wl,-Bstatic -larchive -lnettle -llzma \
+               -lbz2 -lsodium -Wl,-Bdynamic
+ARCHIVE_SLIM = $(BUILD)/lib/archive-slim.o
 else
 LINK_FLAGS =
 GMIME_LIBS = $(shell pkg-config --libs gmime-3.0)
@@ -64,22 +73,36 @@ GLIB_LIBS  = $(shell pkg-config --libs glib-2.0)
 JSON_LIBS  = $(shell pkg-config --libs jansson)
 CDB_LIBS   = -lcdb
 CSV_LIBS   = -lcsv
+SODIUM_LIBS = $(shell pkg-config --libs libsodium)
 SLIM_OBJ   =
+ARCHIVE_LIBS = $(shell pkg-config --libs libarchive libsodium)
+ARCHIVE_SLIM =
 endif
+# libarchive (ZIP writing, archive reading) and libsodium (passwords):
+# see lib/archive-slim.c for the two libarchive.a members left out.
 
-TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard
+TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach
+# CGI programs: built with the tools, installed into $(CGIDIR)
+CGIS  = mp-download
 # Each binary links only what it uses.
 mp-classify_LIBS = $(GMIME_LIBS) $(JSON_LIBS)
 mp-bccify_LIBS   = $(GMIME_LIBS)
 mp-orgsync_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(CSV_LIBS)
 mp-ccguard_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS)
+mp-zipenc_LIBS   = $(ARCHIVE_LIBS) $(GMIME_LIBS)
+$(BUILD)/bin/mp-zipenc: $(ARCHIVE_SLIM)
+mp-detach_LIBS   = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
+# mp-download parses no mail: GMime comes only with mp.conf's domain
+# checks (lib/config.c); it starts in about a millisecond all the same.
+mp-download_LIBS = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
 
-LIB_SRC = $(filter-out lib/gmime-slim.c,$(wildcard lib/*.c))
+LIB_SRC = $(filter-out lib/gmime-slim.c lib/archive-slim.c,$(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 BINS    = $(TOOLS:%=$(BUILD)/bin/%)
+CGI_BINS = $(CGIS:%=$(BUILD)/bin/%)
 MANS    = $(wildcard man/*.[0-9])
 
-all: $(BINS)
+all: $(BINS) $(CGI_BINS)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h) Makefile
 	@mkdir -p $(@D)
@@ -137,6 +160,9 @@ demo: all
 bench: all
 	@sh scripts/bench $(BUILD)/bin
 
+bench-zipenc: all
+	@sh scripts/bench-zipenc $(BUILD)/bin
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -156,9 +182,21 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf
 	install -m 644 scripts/procmailrc.sample scripts/mailfilter.sample \
 	    $(DESTDIR)$(DATADIR)/mp/
+	install -m 755 scripts/mp-postfix-filter $(DESTDIR)$(DATADIR)/mp/
+	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DATADIR)/mp/lighttpd \
+	    $(DESTDIR)$(DATADIR)/mp/www
+	install -m 755 $(CGI_BINS) $(DESTDIR)$(CGIDIR)
+	install -m 644 scripts/lighttpd/mp-download.conf \
+	    $(DESTDIR)$(DATADIR)/mp/lighttpd/
+	sed -e 's|"/usr/local/lib/mp/cgi/|"$(CGIDIR)/|' \
+	    -e 's|"/usr/local/etc/|"$(SYSCONFDIR)/|' \
+	    -e 's|"/usr/local/share/|"$(DATADIR)/|' \
+	    scripts/lighttpd/lighttpd.conf \
+	    >$(DESTDIR)$(DATADIR)/mp/lighttpd/lighttpd.conf
+	install -m 755 scripts/mp-orgsync-cron $(DESTDIR)$(DATADIR)/mp/
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check test check-asan fuzz demo bench install clean
+.PHONY: all check test check-asan fuzz demo bench bench-zipenc install clean
 .SECONDARY:

@@ -92,6 +92,50 @@ mp_parse_size(const char *s, guint64 *out)
 }
 
 /*
+ * mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds:
+ * a whole number and at most one unit letter; none means seconds.
+ */
+gboolean
+mp_parse_duration(const char *s, guint64 *out)
+{
+	char *end;
+	guint64 v, mul;
+
+	if (s == NULL || !g_ascii_isdigit(*s))
+		return FALSE;
+	errno = 0;
+	v = g_ascii_strtoull(s, &end, 10);
+	if (errno != 0)
+		return FALSE;
+	switch (*end) {
+	case '\0':
+	case 's':
+		mul = 1;
+		break;
+	case 'm':
+		mul = 60;
+		break;
+	case 'h':
+		mul = 60 * 60;
+		break;
+	case 'd':
+		mul = 24 * 60 * 60;
+		break;
+	case 'w':
+		mul = 7 * 24 * 60 * 60;
+		break;
+	default:
+		return FALSE;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return FALSE;
+	if (v > G_MAXUINT64 / mul)
+		return FALSE;
+	*out = v * mul;
+	return TRUE;
+}
+
+/*
  * mp_keyfile_load_text - load INI text into kf, allowing comments after
  * values: GKeyFile takes "a = b   # note" as the value "b   # note", and
  * administrators write notes there.  A '#' after white space starts a
@@ -438,10 +482,14 @@ check_value(MpConfig *cfg, const MpKeySpec *spec, const char *group,
 	switch (spec->type) {
 	case MP_KEY_UINT:
 	case MP_KEY_SIZE:
+	case MP_KEY_DURATION:
 		if (spec->type == MP_KEY_UINT ? !(g_ascii_string_to_unsigned(v,
-		    10, 0, G_MAXUINT64, &n, NULL)) : !mp_parse_size(v, &n))
+		    10, 0, G_MAXUINT64, &n, NULL)) : spec->type == MP_KEY_SIZE ?
+		    !mp_parse_size(v, &n) : !mp_parse_duration(v, &n))
 			why = g_strdup_printf("\"%s\" is not %s", v,
 			    spec->type == MP_KEY_SIZE ? "a size (like 10M)" :
+			    spec->type == MP_KEY_DURATION ?
+			    "a duration (like 30m, 12h, 7d)" :
 			    "a whole number");
 		else if (n < spec->min || n > spec->max)
 			why = g_strdup_printf("%s is outside %" G_GUINT64_FORMAT
@@ -524,6 +572,23 @@ mp_config_uint(const MpConfig *cfg, const char *group, const char *key,
 	if (v != NULL) {
 		g_strstrip(v);
 		if (!mp_parse_size(v, &n))
+			n = def;
+		g_free(v);
+	}
+	return n;
+}
+
+/* mp_config_duration - a duration in seconds; def when absent */
+guint64
+mp_config_duration(const MpConfig *cfg, const char *group, const char *key,
+    guint64 def)
+{
+	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
+	guint64 n = def;
+
+	if (v != NULL) {
+		g_strstrip(v);
+		if (!mp_parse_duration(v, &n))
 			n = def;
 		g_free(v);
 	}

@@ -72,6 +72,13 @@ const char *mp_keys_repeated(char **keys);
 /* mp_parse_size - "10M", "2048", "1G" to bytes */
 gboolean mp_parse_size(const char *s, guint64 *out);
 
+/* mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds */
+gboolean mp_parse_duration(const char *s, guint64 *out);
+
+/* mp_config_duration - a duration in seconds; def when absent */
+guint64 mp_config_duration(const MpConfig *cfg, const char *group,
+    const char *key, guint64 def);
+
 /* mp_split_list - split "a; b, c" into a NULL-terminated vector */
 char **mp_split_list(const char *s);
 

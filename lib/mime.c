@@ -219,6 +219,56 @@ mp_part_free(MpPart *part)
 }
 
 /*
+ * Private-use character standing in for the '?' of "=?" while GMime
+ * parses a parameter list: GMime decodes encoded-words inside quotes
+ * itself, with iconv's strict Shift_JIS and ISO-2022-JP, which turns
+ * Microsoft's extensions (①, ㈱, 髙) into garbage.  Hidden from it, the
+ * words reach mp_decode_header_text, which handles them.
+ */
+#define WORD_MARK "\xee\x80\x80"
+
+/*
+ * param_prepare - the parameter text after the first ';', made safe for
+ * GMime: raw Shift_JIS and JIS are UTF-8 already (a Shift_JIS trail
+ * byte 0x5c is a backslash, a JIS byte can be a quote), encoded-words
+ * are hidden, and a backslash inside quotes that escapes nothing is
+ * doubled, so that "C:\TEMP\nsmail.png" (Netscape and Outlook do not
+ * escape Windows paths) keeps its separators.
+ */
+static char *
+param_prepare(const char *raw)
+{
+	const char *semi = strchr(raw, ';'), *p;
+	char *u;
+	GString *out;
+	gboolean quoted = FALSE;
+
+	if (semi == NULL)
+		return NULL;
+	u = mp_text_to_utf8(semi + 1, strlen(semi + 1));
+	out = g_string_sized_new(strlen(u) + 16);
+	for (p = u; *p != '\0'; p++) {
+		if (*p == '"') {
+			quoted = !quoted;
+		} else if (quoted && *p == '\\') {
+			if (p[1] == '"' || p[1] == '\\') {
+				g_string_append_c(out, *p++);
+			} else {
+				g_string_append(out, "\\\\");
+				continue;
+			}
+		} else if (*p == '=' && p[1] == '?') {
+			g_string_append(out, "=" WORD_MARK);
+			p++;
+			continue;
+		}
+		g_string_append_c(out, *p);
+	}
+	g_free(u);
+	return g_string_free(out, FALSE);
+}
+
+/*
  * mp_part_param - a Content-Type or Content-Disposition parameter,
  * decoded (RFC 2231 and RFC 2047) to UTF-8
  *
@@ -234,40 +284,37 @@ mp_part_param(const MpMessage *msg, const MpPart *part, const char *field,
 	GMimeParserOptions *opts;
 	char *raw = mp_part_header(msg, part, field), *u, *out = NULL;
 	GMimeParamList *list;
-	const char *semi;
 
 	if (raw == NULL)
 		return NULL;
-	semi = strchr(raw, ';');
-	if (semi == NULL) {
-		g_free(raw);
+	u = param_prepare(raw);
+	g_free(raw);
+	if (u == NULL)
 		return NULL;
-	}
-	u = g_strdup(semi + 1);
 	opts = g_mime_parser_options_new();
 	g_mime_parser_options_set_parameter_compliance_mode(opts,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
-	/* strict: leave encoded-words in quotes to mp_decode_header_text */
-	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
-	    GMIME_RFC_COMPLIANCE_STRICT);
 	g_mime_parser_options_set_fallback_charsets(opts, fallback);
 	list = g_mime_param_list_parse(opts, u);
 	if (list != NULL) {
 		GMimeParam *p = g_mime_param_list_get_parameter(list, param);
 
 		if (p != NULL && g_mime_param_get_value(p) != NULL) {
-			const char *v = g_mime_param_get_value(p);
+			char **parts = g_strsplit(g_mime_param_get_value(p),
+			    WORD_MARK, -1);
+			char *v = g_strjoinv("?", parts);
 
+			g_strfreev(parts);
 			if (strstr(v, "=?") != NULL)
 				out = mp_decode_header_text(v, strlen(v), FALSE);
 			else
 				out = mp_text_to_utf8(v, strlen(v));
+			g_free(v);
 		}
 		g_object_unref(list);
 	}
 	g_mime_parser_options_free(opts);
 	g_free(u);
-	g_free(raw);
 	return out;
 }
 
@@ -286,43 +333,199 @@ mp_part_disposition(const MpMessage *msg, const MpPart *part)
 	return d;
 }
 
-/* mp_part_filename - the decoded file name, or NULL */
+/*
+ * mp_part_filename - the decoded file name, or NULL
+ *
+ * A file name is only a name (RFC 2183 2.3): a directory that old
+ * mailers left in front of it ("C:\TEMP\report.doc") is dropped, and so
+ * are control characters.
+ */
 char *
 mp_part_filename(const MpMessage *msg, const MpPart *part)
 {
 	char *name = mp_part_param(msg, part, "Content-Disposition",
 	    "filename");
+	const char *base;
+	GString *clean;
 
 	if (name == NULL || *name == '\0') {
 		g_free(name);
 		name = mp_part_param(msg, part, "Content-Type", "name");
 	}
-	if (name != NULL && *name == '\0') {
-		g_free(name);
-		name = NULL;
+	if (name == NULL)
+		return NULL;
+	base = MAX(strrchr(name, '/'), strrchr(name, '\\'));
+	base = base != NULL ? base + 1 : name;
+	clean = g_string_new(NULL);
+	for (; *base != '\0'; base++)
+		if ((guchar)*base >= 0x20 && *base != 0x7f)
+			g_string_append_c(clean, *base);
+	g_strstrip(clean->str);
+	g_free(name);
+	if (*clean->str == '\0') {
+		g_string_free(clean, TRUE);
+		return NULL;
 	}
-	return name;
+	return g_string_free(clean, FALSE);
 }
 
-/* mp_part_is_attachment - a leaf part the user attached */
-gboolean
-mp_part_is_attachment(const MpMessage *msg, const MpPart *part)
+/* mp_part_content_id - the Content-ID without angle brackets, or NULL */
+char *
+mp_part_content_id(const MpMessage *msg, const MpPart *part)
 {
-	char *disp, *name;
-	gboolean yes;
+	char *raw = mp_part_header(msg, part, "Content-ID"), *id;
 
-	if (part->children != NULL || part->parent == NULL)
-		return FALSE;
-	disp = mp_part_disposition(msg, part);
-	if (disp != NULL && strcmp(disp, "attachment") == 0) {
-		g_free(disp);
-		return TRUE;
+	if (raw == NULL)
+		return NULL;
+	id = g_mime_utils_decode_message_id(raw);
+	if (id == NULL || *id == '\0') {
+		g_free(id);
+		id = g_strdup(g_strstrip(g_strdelimit(raw, "<>", ' ')));
 	}
-	name = mp_part_filename(msg, part);
-	yes = name != NULL && (disp == NULL || strcmp(disp, "inline") != 0);
-	g_free(name);
-	g_free(disp);
-	return yes;
+	g_free(raw);
+	if (*id == '\0') {
+		g_free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/*
+ * mp_part_decode - the body of a leaf part with its transfer encoding
+ * undone (base64, quoted-printable, uuencode; anything else as it is).
+ * GMime's decoders skip what does not decode, as mail readers do.
+ */
+GBytes *
+mp_part_decode(const MpMessage *msg, const MpPart *part)
+{
+	char *cte = mp_part_header(msg, part, "Content-Transfer-Encoding");
+	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	const char *in = msg->data + part->body_start;
+	gsize inlen = part->end > part->body_start ?
+	    part->end - part->body_start : 0;
+	GMimeEncoding state;
+	guchar *out;
+	gsize n;
+
+	if (cte != NULL) {
+		enc = g_mime_content_encoding_from_string(g_strstrip(cte));
+		g_free(cte);
+	}
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	    enc != GMIME_CONTENT_ENCODING_UUENCODE)
+		return g_bytes_new(in, inlen);
+	g_mime_encoding_init_decode(&state, enc);
+	if (enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+		/* GMime's decoder starts after the "begin" line */
+		const char *b = in;
+
+		while (b != NULL && ((gsize)(in + inlen - b) < 6 ||
+		    memcmp(b, "begin ", 6) != 0)) {
+			b = memchr(b, '\n', inlen - (gsize)(b - in));
+			b = b != NULL && b + 1 < in + inlen ? b + 1 : NULL;
+		}
+		if (b == NULL)
+			return g_bytes_new(NULL, 0);
+		b = memchr(b, '\n', inlen - (gsize)(b - in));
+		b = b != NULL ? b + 1 : in + inlen;
+		inlen -= (gsize)(b - in);
+		in = b;
+		state.state |= GMIME_UUDECODE_STATE_BEGIN;
+	}
+	out = g_malloc(g_mime_encoding_outlen(&state, inlen) + 1);
+	n = g_mime_encoding_flush(&state, in, inlen, (char *)out);
+	return g_bytes_new_take(out, n);
+}
+
+/*
+ * html_cids - the cid: URLs (RFC 2392) that the text/html parts refer
+ * to, lower case and %-decoded, as a set
+ */
+static GHashTable *
+html_cids(const MpMessage *msg, GPtrArray *leaves)
+{
+	GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	guint i;
+
+	for (i = 0; i < leaves->len; i++) {
+		const MpPart *p = leaves->pdata[i];
+		GBytes *body;
+		const char *d, *end, *q;
+		gsize len;
+
+		if (strcmp(p->type, "text/html") != 0)
+			continue;
+		body = mp_part_decode(msg, p);
+		d = g_bytes_get_data(body, &len);
+		end = d + len;
+		for (q = d; q != NULL && end - q > 4; ) {
+			const char *s;
+			char *raw, *url;
+
+			q = memchr(q, ':', (gsize)(end - q));
+			if (q == NULL)
+				break;
+			if (q - d < 3 || g_ascii_strncasecmp(q - 3, "cid", 3) != 0) {
+				q++;
+				continue;
+			}
+			s = ++q;
+			while (q < end && strchr("\"'<> \t\r\n)", *q) == NULL)
+				q++;
+			raw = g_strndup(s, (gsize)(q - s));
+			url = g_uri_unescape_string(raw, NULL);
+			if (url != NULL)
+				g_hash_table_add(set, g_ascii_strdown(url, -1));
+			g_free(url);
+			g_free(raw);
+		}
+		g_bytes_unref(body);
+	}
+	return set;
+}
+
+/*
+ * mp_part_attachments - the parts the sender attached, in order
+ *
+ * A leaf is an attachment when its disposition is "attachment", or when
+ * it has a file name and is not shown inside an HTML body: an image
+ * whose Content-ID a text/html part refers to (cid:) is part of the
+ * text, whatever its disposition says.  A message/rfc822 part counts as
+ * one attachment (the walker does not descend into it), and so does a
+ * message whose whole body is a file.
+ */
+GPtrArray *
+mp_part_attachments(const MpMessage *msg, MpPart *root)
+{
+	GPtrArray *leaves = mp_part_leaves(root), *out = g_ptr_array_new();
+	GHashTable *cids = html_cids(msg, leaves);
+	guint i;
+
+	for (i = 0; i < leaves->len; i++) {
+		MpPart *p = leaves->pdata[i];
+		char *disp = mp_part_disposition(msg, p), *name, *cid;
+		gboolean yes = disp != NULL && strcmp(disp, "attachment") == 0;
+
+		if (!yes && (name = mp_part_filename(msg, p)) != NULL) {
+			yes = TRUE;
+			if ((cid = mp_part_content_id(msg, p)) != NULL) {
+				char *lc = g_ascii_strdown(cid, -1);
+
+				yes = !g_hash_table_contains(cids, lc);
+				g_free(lc);
+				g_free(cid);
+			}
+			g_free(name);
+		}
+		if (yes)
+			g_ptr_array_add(out, p);
+		g_free(disp);
+	}
+	g_hash_table_destroy(cids);
+	g_ptr_array_free(leaves, TRUE);
+	return out;
 }
 
 static void

@@ -43,11 +43,20 @@ char *mp_part_param(const MpMessage *msg, const MpPart *part,
 /* mp_part_disposition - "attachment", "inline" or NULL, lower case */
 char *mp_part_disposition(const MpMessage *msg, const MpPart *part);
 
-/* mp_part_filename - the decoded file name, or NULL */
+/* mp_part_filename - the decoded file name, without a directory, or NULL */
 char *mp_part_filename(const MpMessage *msg, const MpPart *part);
 
-/* mp_part_is_attachment - a leaf part the user attached */
-gboolean mp_part_is_attachment(const MpMessage *msg, const MpPart *part);
+/* mp_part_content_id - the Content-ID without angle brackets, or NULL */
+char *mp_part_content_id(const MpMessage *msg, const MpPart *part);
+
+/* mp_part_decode - the body of a leaf part with its transfer encoding
+ * undone */
+GBytes *mp_part_decode(const MpMessage *msg, const MpPart *part);
+
+/* mp_part_attachments - the parts the sender attached, in order: an
+ * attachment disposition, or a file name and not an image the HTML
+ * shows (cid:); the message itself when its whole body is one */
+GPtrArray *mp_part_attachments(const MpMessage *msg, MpPart *root);
 
 /* mp_part_leaves - every leaf part, depth first, in order */
 GPtrArray *mp_part_leaves(MpPart *root);

@@ -13,13 +13,15 @@ typedef enum {
 	MP_KEY_PATH,
 	MP_KEY_LIST,
 	MP_KEY_DOMAINS,
+	MP_KEY_DURATION,	/* "90s", "30m", "12h", "7d", "2w" */
 } MpKeyType;
 
 typedef struct {
 	const char *group;
 	const char *key;
 	MpKeyType type;
-	guint64 min, max;	/* MP_KEY_UINT, MP_KEY_SIZE */
+	guint64 min, max;	/* MP_KEY_UINT, MP_KEY_SIZE; seconds for
+				 * MP_KEY_DURATION */
 	const char *choices;	/* MP_KEY_ENUM: "a|b|c" */
 } MpKeySpec;
 

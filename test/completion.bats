@@ -61,12 +61,19 @@ hasnt() {
 }
 
 @test "completion: both bash files carry the same shared helpers" {
-	for f in mp-classify mp-bccify; do
+	for f in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
+	    mp-detach; do
 		bash --norc -c 'source "$1"; declare -f __mp_complete __mp_in __mp_files' \
 		    _ "$COMP/$f.bash" >"$BATS_TEST_TMPDIR/$f.helpers"
 	done
 	cmp "$BATS_TEST_TMPDIR/mp-classify.helpers" \
 	    "$BATS_TEST_TMPDIR/mp-bccify.helpers"
+	cmp "$BATS_TEST_TMPDIR/mp-classify.helpers" \
+	    "$BATS_TEST_TMPDIR/mp-zipenc.helpers"
+	for f in mp-orgsync mp-ccguard mp-detach; do
+		cmp "$BATS_TEST_TMPDIR/mp-classify.helpers" \
+		    "$BATS_TEST_TMPDIR/$f.helpers"
+	done
 }
 
 @test "completion: mp-bccify --se offers --self-only and --sender" {
@@ -202,7 +209,8 @@ hasnt() {
 
 @test "completion: zsh files parse (zsh -n)" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
-	for t in mp-classify mp-bccify; do
+	for t in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
+	    mp-detach; do
 		run zsh -n "$COMP/_$t"
 		echo "$output"
 		[ "$status" -eq 0 ]
@@ -211,18 +219,145 @@ hasnt() {
 }
 
 @test "completion: zsh files are #compdef files for their tool" {
-	for t in mp-classify mp-bccify; do
+	for t in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
+	    mp-detach; do
 		[ "$(head -n 1 "$COMP/_$t")" = "#compdef $t" ]
 		grep -q '_arguments' "$COMP/_$t"
 	done
 }
 
 @test "completion: zsh files name every option of -h" {
-	for t in mp-classify mp-bccify; do
+	for t in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
+	    mp-detach; do
 		for o in $("$t" -h | grep -oE -- '(^|[][ |])--?[a-z][a-z-]*' |
 		    sed 's/^[][ |]//'); do
 			grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$COMP/_$t" ||
 			    { echo "_$t: no $o"; false; }
 		done
+	done
+}
+
+@test "completion: mp-zipenc offers every option of -h, and choices" {
+	run complete_line mp-zipenc mp-zipenc -
+	words=$output
+	for o in $(mp-zipenc -h | grep -oE -- '(^|[][ |])--?[a-z][a-z-]*' |
+	    sed 's/^[][ |]//'); do
+		grep -qx -- "$o" <<<"$words" || { echo "missing $o"; false; }
+	done
+	run complete_line mp-zipenc mp-zipenc --cipher ''
+	[ "$output" = "$(printf 'aes256\nzipcrypto')" ]
+	run complete_line mp-zipenc mp-zipenc --notify r
+	[ "$output" = recipients ]
+	run complete_line mp-zipenc mp-zipenc --lang = e
+	[ "$output" = en ]
+	run complete_line mp-zipenc mp-zipenc --password-length 20 --pass
+	hasnt --password-file
+	make_tree
+	run complete_line mp-zipenc mp-zipenc --notice-maildir ''
+	has Maildir
+	hasnt sent.mbox
+	run complete_line mp-zipenc mp-zipenc --delay ''
+	[ -z "$output" ]
+}
+
+@test "completion: mp-orgsync and mp-ccguard register and offer every option of -h" {
+	for t in mp-orgsync mp-ccguard; do
+		fn=_$(echo "$t" | tr - _)
+		grep -q "^$fn()" "$COMP/$t.bash"
+		grep -q "^complete -F $fn $t\$" "$COMP/$t.bash"
+		run complete_line "$t" "$t" -
+		[ "$status" -eq 0 ]
+		words=$output
+		for o in $("$t" -h | grep -oE -- '(^|[][ |])--?[a-z][a-z-]*' |
+		    sed 's/^[][ |]//'); do
+			grep -qx -- "$o" <<<"$words" ||
+			    { echo "$t: missing $o"; false; }
+		done
+	done
+}
+
+@test "completion: mp-orgsync --encoding offers encodings, --rollback generations" {
+	make_tree
+	mkdir -p "$BATS_TEST_TMPDIR/snaps"
+	: >"$BATS_TEST_TMPDIR/snaps/org-20261122T193008Z.cdb"
+	: >"$BATS_TEST_TMPDIR/snaps/org-20261123T193012Z.cdb"
+	run complete_line mp-orgsync mp-orgsync --encoding C
+	[ "$output" = CP932 ]
+	run complete_line mp-orgsync mp-orgsync --dir snaps --rollback ''
+	[ "$output" = "$(printf '20261122T193008Z\n20261123T193012Z')" ]
+	# --dir=DIR, split at the = or not, before or after --rollback
+	run complete_line mp-orgsync mp-orgsync --dir = snaps --rollback 2026112
+	[ "$output" = "$(printf '20261122T193008Z\n20261123T193012Z')" ]
+	run complete_line mp-orgsync mp-orgsync --rollback --dir=snaps 20261123
+	[ "$output" = 20261123T193012Z ]
+	run complete_line mp-orgsync mp-orgsync --dir ''
+	has snaps
+	hasnt mp.conf
+	run complete_line mp-orgsync mp-orgsync --changes ''
+	has mp.conf
+}
+
+@test "completion: the forms of mp-orgsync exclude each other" {
+	make_tree
+	run complete_line mp-orgsync mp-orgsync --explain a@example.co.jp -
+	has --dir
+	has -c
+	hasnt --force
+	hasnt --rollback
+	hasnt --list
+	run complete_line mp-orgsync mp-orgsync --list ''
+	[ -z "$output" ]
+	run complete_line mp-orgsync mp-orgsync --explain ''
+	[ -z "$output" ]
+	run complete_line mp-orgsync mp-orgsync --dry-run -
+	has --force
+	hasnt --explain
+	hasnt --list
+	run complete_line mp-orgsync mp-orgsync --force se
+	[ "$output" = sent.mbox ]
+}
+
+@test "completion: mp-ccguard -a excludes --json, --summary and batch input" {
+	make_tree
+	run complete_line mp-ccguard mp-ccguard -a --
+	hasnt --json
+	hasnt --summary
+	hasnt --mbox
+	has --snapshot
+	has --sender
+	run complete_line mp-ccguard mp-ccguard --summary -
+	hasnt -a
+	has --json
+	has --mbox
+	run complete_line mp-ccguard mp-ccguard --snapshot m
+	[ "$output" = mp.conf ]
+	run complete_line mp-ccguard mp-ccguard --sender ''
+	[ -z "$output" ]
+}
+
+@test "completion: mp-detach offers every option of -h, choices, and one mode" {
+	run complete_line mp-detach mp-detach -
+	words=$output
+	for o in $(mp-detach -h | grep -oE -- '(^|[][ |])--?[a-z][a-z-]*' |
+	    sed 's/^[][ |]//'); do
+		grep -qx -- "$o" <<<"$words" || { echo "missing $o"; false; }
+	done
+	grep -q '^_mp_detach()' "$COMP/mp-detach.bash"
+	grep -q '^complete -F _mp_detach mp-detach$' "$COMP/mp-detach.bash"
+	run complete_line mp-detach mp-detach --lang ''
+	[ "$output" = "$(printf 'ja\nen')" ]
+	run complete_line mp-detach mp-detach --notify = s
+	[ "$output" = sender ]
+	run complete_line mp-detach mp-detach --list --
+	hasnt --show
+	hasnt --purge
+	has --store
+	make_tree
+	run complete_line mp-detach mp-detach --store ''
+	has Maildir
+	hasnt sent.mbox
+	for w in --min-size --expires --base-url --show --revoke; do
+		run complete_line mp-detach mp-detach "$w" ''
+		[ -z "$output" ] || { echo "$w: $output"; false; }
 	done
 }

@@ -9,8 +9,9 @@ else
 	PATH=$MP_BIN:$PATH
 fi
 ROOT=$BATS_TEST_DIRNAME/..
-TOOLS="mp-classify mp-bccify"
-PAGES="mp-classify.1 mp-bccify.1 mp.conf.5 mp.7"
+TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach"
+PAGES="mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 mp-ccguard.1
+       mp-detach.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7"
 
 need_mandoc() {
 	command -v mandoc >/dev/null ||
@@ -62,11 +63,14 @@ long_options() {
 }
 
 @test "docs: pages have EXIT STATUS and EXAMPLES sections" {
-	for p in mp-classify.1 mp-bccify.1 mp.7 mp.conf.5; do
+	for p in mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 \
+	    mp-ccguard.1 mp-detach.1 mp-download.8 mp.7 mp.conf.5 \
+	    mp-org.conf.5; do
 		grep -qx '\.Sh EXAMPLES' "$ROOT/man/$p" ||
 		    { echo "$p: no EXAMPLES"; false; }
 	done
-	for p in mp-classify.1 mp-bccify.1 mp.7; do
+	for p in mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 \
+	    mp-ccguard.1 mp-detach.1 mp-download.8 mp.7 mp-org.conf.5; do
 		grep -qx '\.Sh EXIT STATUS' "$ROOT/man/$p" ||
 		    { echo "$p: no EXIT STATUS"; false; }
 	done
@@ -99,6 +103,13 @@ long_options() {
 	done
 }
 
+@test "docs: mp-download.8 SYNOPSIS is its usage text" {
+	need_mandoc
+	usage=$(mp-download -h | sed 's/^usage: //' | one_line)
+	synopsis=$(section mp-download.8 SYNOPSIS | one_line)
+	[ "$usage" = "$synopsis" ]
+}
+
 @test "docs: every long option of --help is described under OPTIONS" {
 	need_mandoc
 	for t in $TOOLS; do
@@ -116,7 +127,8 @@ long_options() {
 		opts=$(long_options "$t")
 		[ -n "$opts" ]
 		for o in $opts; do
-			run "$t" "$o" </dev/null
+			# with no configuration, nothing is done past the options
+			run env MP_CONFIG="$BATS_TEST_TMPDIR/none" "$t" "$o" </dev/null
 			case $output in
 			*"unrecognized option"*)
 				echo "$t does not know $o: $output"
@@ -172,7 +184,8 @@ long_options() {
 	need_mandoc
 	tmp=$BATS_TEST_TMPDIR
 	section mp.conf.5 EXAMPLES |
-	    sed -n '/^ *# mp.conf/,/^ *trace = /p' | sed 's/^ *//' >"$tmp/mp.conf"
+	    sed -n '/^ *# mp.conf/,/^ *The error for a mistyped key/p' | sed '$d' |
+	    sed 's/^ *//' >"$tmp/mp.conf"
 	grep -q '^\[domains\]' "$tmp/mp.conf"
 	keys=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", "\([a-z-]*\)",.*/\2/p' \
 	    "$ROOT/lib/schema.c")
@@ -225,5 +238,124 @@ long_options() {
 		    on && $0 == ".It " c { found = 1 }
 		    END { exit !found }' "$ROOT/man/mp.7" ||
 		    { echo "mp.7: no exit status $code"; false; }
+	done
+}
+
+# render_utf8 PAGE - the page as UTF-8 text (the Japanese of the example
+# org stays readable), no overstrike, no line wrapping
+render_utf8() {
+	mandoc -Tutf8 -O width=500 "$ROOT/man/$1" | sed 's/.\x08//g'
+}
+
+# display PAGE FIRST - the literal display of PAGE whose first line is
+# FIRST, up to its end, without the 11 columns of indentation
+display() {
+	render_utf8 "$1" | awk -v first="^           $2\$" '
+	    !on && $0 ~ first { on = 1 }
+	    on && $0 != "" && !/^           / { exit }
+	    on { sub(/^           /, ""); print }' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# example_org DIR - the snapshot of testdata/org published in DIR
+example_org() {
+	mp-orgsync -c /dev/null --org "$TESTDATA/org/org.conf" --dir "$1" \
+	    "$TESTDATA/org/hr.csv" >/dev/null
+}
+
+@test "docs: the example org of mp-org.conf.5 is the one of testdata/org" {
+	need_mandoc
+	display mp-org.conf.5 '# org.conf - .*' | diff -u "$TESTDATA/org/org.conf" -
+	display mp-org.conf.5 'employee_id,email,.*' |
+	    diff -u "$TESTDATA/org/hr.csv" -
+}
+
+@test "docs: the --explain examples are what mp-orgsync --explain prints" {
+	need_mandoc
+	tmp=$BATS_TEST_TMPDIR
+	example_org "$tmp/org"
+	n=0
+	# each "$ mp-orgsync --explain ADDRESS" of a display, and the lines
+	# after it: one that does not start with a space, then those that do
+	{ render_utf8 mp-orgsync.1; render_utf8 mp-org.conf.5; } |
+	    sed 's/^           //' | awk -v dir="$tmp" '
+	    /^\$ mp-orgsync --explain / {
+		f = dir "/want." ++n; print $4 >(dir "/addr." n); head = 1; next
+	    }
+	    f && head { print >f; head = 0; next }
+	    f && /^ / { print >f; next }
+	    { f = "" }'
+	for a in "$tmp"/addr.*; do
+		i=${a##*.}
+		addr=$(cat "$a")
+		run mp-orgsync -c /dev/null --dir "$tmp/org" --explain "$addr"
+		got=$(printf '%s\n' "$output" |
+		    sed -E 's/\(generation [0-9TZ-]+\)/(generation G)/')
+		want=$(sed -E 's/\(generation [0-9TZ-]+\)/(generation G)/' \
+		    "$tmp/want.$i")
+		echo "--- $addr"
+		diff -u <(echo "$want") <(echo "$got")
+		n=$((n + 1))
+	done
+	[ "$n" -ge 9 ]
+}
+
+@test "docs: the change set of mp-orgsync.1 is what mp-orgsync prints" {
+	need_mandoc
+	tmp=$BATS_TEST_TMPDIR
+	example_org "$tmp/org"
+	# Ito heads section 111, Kato moves to 111, Tanaka joins, Shimizu leaves
+	sed -e '/^E006,/s/,40,0$/,30,0/' -e '/^E007,/s/,112,,50,0$/,111,,50,0/' \
+	    -e '/^E009,/d' "$TESTDATA/org/hr.csv" >"$tmp/next.csv"
+	echo 'E040,tanaka@example.co.jp,田中 陽子,100,110,112,,30,0' \
+	    >>"$tmp/next.csv"
+	mp-orgsync -c /dev/null --org "$TESTDATA/org/org.conf" \
+	    --dir "$tmp/org" "$tmp/next.csv" >"$tmp/got"
+	render_utf8 mp-orgsync.1 | sed -n 's/^ *\({"event":\)/\1/p' |
+	    grep -v group-created >"$tmp/want"
+	diff -u "$tmp/want" "$tmp/got"
+	# and the group-created line is one of the first run
+	example_org "$tmp/first"
+	mp-orgsync -c /dev/null --org "$TESTDATA/org/org.conf" \
+	    --dir "$tmp/empty" --dry-run "$TESTDATA/org/hr.csv" |
+	    grep -qxF "$(render_utf8 mp-orgsync.1 |
+	    sed -n 's/^ *\({"event":"group-created".*\)/\1/p')"
+}
+
+@test "docs: the mp-ccguard examples are what mp-ccguard prints" {
+	need_mandoc
+	tmp=$BATS_TEST_TMPDIR
+	example_org "$tmp/org"
+	printf '[domains]\ninternal = example.co.jp\nsemi-internal = group.example.jp\n[ccguard]\nsnapshot = %s/org/current\n' \
+	    "$tmp" >"$tmp/mp.conf"
+	ex=$(render_utf8 mp-ccguard.1 | sed 's/^           //')
+	printf '%s\n' "$ex" | sed -n '/^\$ cat msg.eml$/,/^\$ mp-ccguard/p' |
+	    sed '1d;$d' >"$tmp/msg.eml"
+	[ -s "$tmp/msg.eml" ]
+	run mp-ccguard -c "$tmp/mp.conf" <"$tmp/msg.eml"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$ex" | grep -qxF -- "$output"
+	sed -i 's/^Cc: ito@/Cc: kacho111@/' "$tmp/msg.eml"
+	run mp-ccguard -c "$tmp/mp.conf" <"$tmp/msg.eml"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$ex" | grep -qxF -- "$output"
+	# last month's mail: the 30 messages of testdata/org/mail
+	for f in "$TESTDATA"/org/mail/*.eml; do
+		echo "From mp@example.co.jp  Mon Nov  2 10:00:00 2026"
+		cat "$f"
+		echo
+	done >"$tmp/sent.mbox"
+	run mp-ccguard -c "$tmp/mp.conf" --summary --mbox "$tmp/sent.mbox"
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$ex" | grep -qxF -- "${lines[${#lines[@]}-1]}"
+}
+
+@test "docs: the pages of mp-orgsync and mp-ccguard name every exit status" {
+	for code in 0 1 64 65 66 73 74 75 78; do
+		grep -qx "\.It $code" "$ROOT/man/mp-orgsync.1" ||
+		    { echo "mp-orgsync.1: no exit status $code"; false; }
+	done
+	for code in 0 1 64 65 66 74 75 78; do
+		grep -qx "\.It $code" "$ROOT/man/mp-ccguard.1" ||
+		    { echo "mp-ccguard.1: no exit status $code"; false; }
 	done
 }

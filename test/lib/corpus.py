@@ -3,15 +3,19 @@
 
   corpus.py BINDIR CORPUS
 
-For every file: mp-classify (plain, --json, -a) and mp-bccify -n 1 must
-exit with a documented status (0 or 65 for a file that is not a usable
-message) within the time limit, without a sanitizer report.  Files
+For every file: mp-classify (plain, --json, -a), mp-bccify -n 1 and
+mp-zipenc must exit with a documented status (0 or 65 for a file that
+is not a usable message) within the time limit, without a sanitizer report.  Files
 that start with a From_ line also go through --mbox.  The outputs are
 checked without mp's own parser:
 
   * mp-classify -a output equals the input plus one X-MP-Classify line;
   * mp-bccify output equals the input outside To/Cc/Bcc/X-MP-Bccify, and
     is the input itself when it did not act;
+  * mp-zipenc's rewritten message and its notice are read to the last
+    part by Python's email package;
+  * so are mp-detach's, whose store entry must exist when it rewrote
+    the message, and must not when it did not;
   * the visible recipients of the rewritten message, as Python's email
     package reads them, are exactly the input's internal and
     semi-internal ones (messages whose To/Cc Python cannot read, or reads
@@ -23,8 +27,11 @@ import email
 import email.policy
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hdr  # noqa: E402
@@ -109,6 +116,8 @@ def main():
     ccguard = os.path.join(bindir, "mp-ccguard")
     classify = os.path.join(bindir, "mp-classify")
     bccify = os.path.join(bindir, "mp-bccify")
+    zipenc = os.path.join(bindir, "mp-zipenc")
+    detach = os.path.join(bindir, "mp-detach")
     dom = []
     for d in INTERNAL:
         dom += ["--internal", d]
@@ -137,6 +146,64 @@ def main():
             fail(path, "%s sanitizer report: %s" % (tool, err[:400]))
             return False
         return True
+
+    def check_zipenc(path, data):
+        """mp-zipenc: a documented status; its output and its notice
+        are messages Python's email package reads to the last part."""
+        notice = "/tmp/mp-corpus-notice.%d" % os.getpid()
+        if data.startswith(b"From "):
+            st, out, err = run([zipenc, "-c", "/dev/null", "--mbox", path])
+            check_status(path, "zipenc --mbox", st, err)
+        st, out, err = run([zipenc, "-c", "/dev/null", "--notice", notice],
+                           data)
+        if not check_status(path, "zipenc", st, err) or st != 0 or \
+                out == data:
+            return
+        stats["zipped"] = stats.get("zipped", 0) + 1
+        try:
+            for blob in (out, open(notice, "rb").read()):
+                m = email.message_from_bytes(blob,
+                                             policy=email.policy.default)
+                for part in m.walk():
+                    part.get_payload(decode=True)
+            assert re.search(rb"(^|[\r\n])X-MP-Zipenc: ", out)
+        except Exception as e:  # noqa: BLE001
+            fail(path, "zipenc output or notice unreadable: %r" % e)
+        os.unlink(notice)
+
+    def check_detach(path, data):
+        """mp-detach: a documented status; an entry in the store exactly
+        when it rewrote; its output and its notice readable to the end."""
+        tmp = tempfile.mkdtemp(prefix="mp-corpus-detach.")
+        store, notice = os.path.join(tmp, "store"), os.path.join(tmp, "n")
+        args = [detach, "-c", "/dev/null", "--store", store,
+                "--base-url", "https://dl.example/d/", "--notice", notice]
+        try:
+            if data.startswith(b"From "):
+                st, out, err = run(args + ["--mbox", path])
+                check_status(path, "detach --mbox", st, err)
+            st, out, err = run(args, data)
+            if not check_status(path, "detach", st, err) or st != 0:
+                return
+            entries = os.listdir(store) if os.path.isdir(store) else []
+            if out == data:
+                if entries:
+                    fail(path, "detach stored without rewriting")
+                return
+            stats["detached"] = stats.get("detached", 0) + 1
+            if len(entries) != 1 or not re.search(
+                    rb"(^|[\r\n])X-MP-Detach: detached=", out):
+                fail(path, "detach rewrote, store holds %r" % entries)
+                return
+            for blob in (out, open(notice, "rb").read()):
+                m = email.message_from_bytes(blob,
+                                             policy=email.policy.default)
+                for part in m.walk():
+                    part.get_payload(decode=True)
+        except Exception as e:  # noqa: BLE001
+            fail(path, "detach output or notice unreadable: %r" % e)
+        finally:
+            shutil.rmtree(tmp)
 
     for path in files(corpus):
         stats["files"] += 1
@@ -191,6 +258,9 @@ def main():
         else:
             stats["messages"] += 1
 
+        check_zipenc(path, data)
+        check_detach(path, data)
+
         st, out, err = run([bccify, "-n", "1"] + base, data)
         if not check_status(path, "bccify", st, err) or st != 0:
             continue
@@ -222,8 +292,10 @@ def main():
         os.unlink(tmp_in)
         os.unlink(tmp_out)
 
-    print("corpus: %d files, %d messages, %d rewritten by mp-bccify"
-          % (stats["files"], stats["messages"], stats["rewritten"]))
+    print("corpus: %d files, %d messages, %d rewritten by mp-bccify, "
+          "%d by mp-zipenc, %d by mp-detach"
+          % (stats["files"], stats["messages"], stats["rewritten"],
+             stats.get("zipped", 0), stats.get("detached", 0)))
     print("exit codes: " + ", ".join("%s: %d" % kv for kv in
                                      sorted(stats["exit"].items())))
     if skipped:

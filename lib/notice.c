@@ -1,0 +1,489 @@
+/* notice.c - a message of its own (a password notice), made and delivered */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "encode.h"
+#include "notice.h"
+#include "output.h"
+#include "secret.h"
+
+/* a template is a page of text; anything bigger is not one */
+#define TEMPLATE_BYTES_MAX (64 * 1024)
+#define PLACEHOLDER_MAX 32
+
+static int notice_to_file(const char *path, const GString *text,
+    GError **err);
+static int notice_to_maildir(const char *dir, const GString *text,
+    GError **err);
+static int notice_to_command(const char *command, const GString *text,
+    GError **err);
+
+/* placeholder_at - the length of "{name}" at s, with name, or 0 */
+static gsize
+placeholder_at(const char *s, char *name)
+{
+	gsize i;
+
+	if (s[0] != '{')
+		return 0;
+	for (i = 1; i <= PLACEHOLDER_MAX && (g_ascii_isalnum(s[i]) ||
+	    s[i] == '-'); i++)
+		;
+	if (i == 1 || i > PLACEHOLDER_MAX || s[i] != '}')
+		return 0;
+	memcpy(name, s + 1, i - 1);
+	name[i - 1] = '\0';
+	return i + 1;
+}
+
+/* check_placeholders - every {name} allowed; note the ones seen.
+ * line is the file's line number where text starts. */
+static int
+check_placeholders(const char *text, const char *where, guint line,
+    const char *const *allowed, GHashTable *seen, GError **err)
+{
+	const char *p;
+
+	char name[PLACEHOLDER_MAX + 1];
+	gsize n;
+
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '\n')
+			line++;
+		if (*p != '{')
+			continue;
+		if (p[1] == '{') {
+			p++;
+			continue;
+		}
+		n = placeholder_at(p, name);
+		if (n == 0 || !g_strv_contains(allowed, name))
+			return mp_fail(err, EX_CONFIG, "template %s:%u: "
+			    "unknown placeholder %.*s (write {{ for a brace)",
+			    where, line, n > 0 ? (int)n : 1, p);
+		g_hash_table_add(seen, g_strdup(name));
+		p += n - 1;
+	}
+	return MP_OK;
+}
+
+/* mp_template_parse - check text against the allowed placeholders */
+int
+mp_template_parse(const char *text, const char *path, gboolean has_subject,
+    const char *const *allowed, const char *const *required,
+    MpTemplate **out, GError **err)
+{
+	const char *where = path != NULL ? path : "(built in)";
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	MpTemplate *t = g_new0(MpTemplate, 1);
+	int status = MP_OK;
+	guint i;
+
+	*out = NULL;
+	t->path = g_strdup(path);
+	if (!g_utf8_validate(text, -1, NULL))
+		status = mp_fail(err, EX_CONFIG, "template %s: not UTF-8 text",
+		    where);
+	else if (has_subject) {
+		const char *nl = strchr(text, '\n');
+		gsize first = nl != NULL ? (gsize)(nl - text) : strlen(text);
+
+		if (g_ascii_strncasecmp(text, "Subject:", 8) != 0 ||
+		    (nl != NULL && nl[1] != '\n' && nl[1] != '\0'))
+			status = mp_fail(err, EX_CONFIG, "template %s:1: must "
+			    "start with a Subject: line and an empty line",
+			    where);
+		else {
+			t->subject = g_strstrip(g_strndup(text + 8, first - 8));
+			t->body = g_strdup(nl != NULL && nl[1] != '\0' ?
+			    nl + 2 : "");
+		}
+	} else {
+		t->body = g_strdup(text);
+	}
+	if (status == MP_OK && t->subject != NULL)
+		status = check_placeholders(t->subject, where, 1, allowed, seen,
+		    err);
+	/* a notice's body starts on line 3, after the empty line */
+	if (status == MP_OK)
+		status = check_placeholders(t->body, where,
+		    t->subject != NULL ? 3 : 1, allowed, seen, err);
+	for (i = 0; status == MP_OK && required != NULL && required[i] != NULL;
+	    i++)
+		if (!g_hash_table_contains(seen, required[i]))
+			status = mp_fail(err, EX_CONFIG, "template %s: must "
+			    "hold {%s}", where, required[i]);
+	g_hash_table_destroy(seen);
+	if (status != MP_OK) {
+		mp_template_free(t);
+		return status;
+	}
+	*out = t;
+	return MP_OK;
+}
+
+/* mp_template_load - DIR/NAME if it exists, else the built-in text */
+int
+mp_template_load(const char *dir, const char *name, const char *builtin,
+    gboolean has_subject, const char *const *allowed,
+    const char *const *required, MpTemplate **out, GError **err)
+{
+	char *path, *text = NULL;
+	GError *e = NULL;
+	gsize len;
+	int status;
+
+	*out = NULL;
+	if (dir == NULL)
+		return mp_template_parse(builtin, NULL, has_subject, allowed,
+		    required, out, err);
+	path = g_build_filename(dir, name, NULL);
+	if (!g_file_get_contents(path, &text, &len, &e)) {
+		if (g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_error_free(e);
+			g_free(path);
+			return mp_template_parse(builtin, NULL, has_subject,
+			    allowed, required, out, err);
+		}
+		status = mp_fail(err, EX_CONFIG, "template %s", e->message);
+		g_error_free(e);
+		g_free(path);
+		return status;
+	}
+	if (len > TEMPLATE_BYTES_MAX || strlen(text) != len)
+		status = mp_fail(err, EX_CONFIG, "template %s: not a text of "
+		    "at most %d bytes", path, TEMPLATE_BYTES_MAX);
+	else
+		status = mp_template_parse(text, path, has_subject, allowed,
+		    required, out, err);
+	g_free(text);
+	g_free(path);
+	return status;
+}
+
+/* mp_template_free - release a template */
+void
+mp_template_free(MpTemplate *t)
+{
+	if (t == NULL)
+		return;
+	g_free(t->path);
+	g_free(t->subject);
+	g_free(t->body);
+	g_free(t);
+}
+
+/* mp_template_expand - text with every {name} replaced from values */
+char *
+mp_template_expand(const char *text, GHashTable *values)
+{
+	GString *out = g_string_sized_new(strlen(text) + 256);
+	char name[PLACEHOLDER_MAX + 1];
+	const char *p;
+	gsize n;
+
+	for (p = text; *p != '\0'; p++) {
+		if (p[0] == '{' && p[1] == '{') {
+			g_string_append_c(out, '{');
+			p++;
+		} else if ((n = placeholder_at(p, name)) > 0) {
+			const char *v = g_hash_table_lookup(values, name);
+
+			g_string_append(out, v != NULL ? v : "");
+			p += n - 1;
+		} else {
+			g_string_append_c(out, *p);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* mp_rfc5322_date - "Mon, 23 Nov 2026 09:00:00 +0900", locale-free */
+char *
+mp_rfc5322_date(GDateTime *t)
+{
+	static const char *const day[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+	    "Sat", "Sun" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	gint64 off = g_date_time_get_utc_offset(t) / G_TIME_SPAN_MINUTE;
+
+	return g_strdup_printf("%s, %d %s %d %02d:%02d:%02d %c%02d%02d",
+	    day[g_date_time_get_day_of_week(t) - 1],
+	    g_date_time_get_day_of_month(t),
+	    mon[g_date_time_get_month(t) - 1], g_date_time_get_year(t),
+	    g_date_time_get_hour(t), g_date_time_get_minute(t),
+	    g_date_time_get_second(t), off < 0 ? '-' : '+',
+	    (int)(ABS(off) / 60), (int)(ABS(off) % 60));
+}
+
+/* list_field - "Name: a, b" folded between addresses, or "" if none */
+static void
+list_field(GString *out, const char *name, GPtrArray *addrs)
+{
+	gsize line;
+	guint i;
+
+	if (addrs == NULL || addrs->len == 0)
+		return;
+	g_string_append_printf(out, "%s:", name);
+	line = strlen(name) + 1;
+	for (i = 0; i < addrs->len; i++) {
+		const char *a = addrs->pdata[i];
+
+		if (i > 0) {
+			g_string_append_c(out, ',');
+			line++;
+		}
+		if (i > 0 && line + 1 + strlen(a) > 78) {
+			g_string_append(out, "\n");
+			line = 0;
+		}
+		g_string_append_printf(out, " %s", a);
+		line += 1 + strlen(a);
+	}
+	g_string_append(out, "\n");
+}
+
+/*
+ * mp_notice_render - the notice as message text (LF line breaks)
+ *
+ * LF because every way a notice leaves (a file, a Maildir, sendmail's
+ * standard input) takes the local line ending.  Auto-Submitted keeps
+ * vacation programs from answering it (RFC 3834).
+ */
+GString *
+mp_notice_render(const MpNotice *n)
+{
+	GString *out = g_string_new(NULL);
+	GDateTime *now = n->date != NULL ? g_date_time_ref(n->date) :
+	    g_date_time_new_now_local();
+	const char *at = strrchr(n->from, '@');
+	char *date = mp_rfc5322_date(now), *token = mp_secret_token(12);
+	char *subject = mp_header_field("Subject", n->subject, "\n");
+	char *ct = mp_text_part_header(n->body, "\n");
+	GString *body = mp_text_part_body(n->body, "\n");
+
+	g_string_append_printf(out, "From: %s\n", n->from);
+	list_field(out, "To", n->to);
+	list_field(out, "Cc", n->cc);
+	list_field(out, "Bcc", n->bcc);
+	g_string_append(out, subject);
+	g_string_append_printf(out, "Date: %s\n", date);
+	g_string_append_printf(out, "Message-ID: <%s.notice@%s>\n", token,
+	    at != NULL && at[1] != '\0' ? at + 1 : "localhost");
+	if (n->references != NULL)
+		g_string_append_printf(out, "References: <%s>\n", n->references);
+	g_string_append(out, "Auto-Submitted: auto-generated\n");
+	if (n->deliver_after > 0)
+		g_string_append_printf(out, "X-MP-Deliver-After: %"
+		    G_GUINT64_FORMAT "\n", n->deliver_after);
+	g_string_append(out, "MIME-Version: 1.0\n");
+	g_string_append(out, ct);
+	g_string_append(out, "\n");
+	g_string_append_len(out, body->str, (gssize)body->len);
+	g_string_append(out, "\n");
+	g_string_free(body, TRUE);
+	g_free(ct);
+	g_free(subject);
+	g_free(token);
+	g_free(date);
+	g_date_time_unref(now);
+	return out;
+}
+
+/* fsync_dir - make a rename in dir durable */
+static int
+fsync_dir(const char *dir, GError **err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", dir,
+		    g_strerror(errno));
+	r = fsync(fd);
+	e = errno;
+	close(fd);
+	if (r != 0 && e != EINVAL && e != EROFS)
+		return mp_fail(err, EX_TEMPFAIL, "notice: sync %s: %s", dir,
+		    g_strerror(e));
+	return MP_OK;
+}
+
+/* write_sync_close - all of text to fd, fsync, close; fd is closed */
+static int
+write_sync_close(int fd, const char *path, const GString *text,
+    GError **err)
+{
+	char *what = g_strconcat("notice: ", path, NULL);
+	int status = mp_write_all(fd, text->str, text->len, what, err);
+
+	g_free(what);
+
+	if (status == MP_OK && fsync(fd) != 0)
+		status = mp_fail(err, EX_TEMPFAIL, "notice: sync %s: %s", path,
+		    g_strerror(errno));
+	if (close(fd) != 0 && status == MP_OK)
+		status = mp_fail(err, EX_TEMPFAIL, "notice: close %s: %s", path,
+		    g_strerror(errno));
+	if (status != MP_OK && err != NULL && *err != NULL)
+		(*err)->code = EX_TEMPFAIL;
+	return status != MP_OK ? EX_TEMPFAIL : MP_OK;
+}
+
+/*
+ * notice_to_file - path is replaced atomically: the notice is written
+ * to a temporary file beside it, synced, and renamed over it.
+ */
+static int
+notice_to_file(const char *path, const GString *text, GError **err)
+{
+	char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+	int fd, status;
+
+	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		status = mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", tmp,
+		    g_strerror(errno));
+		goto done;
+	}
+	status = write_sync_close(fd, tmp, text, err);
+	if (status == MP_OK && rename(tmp, path) != 0)
+		status = mp_fail(err, EX_TEMPFAIL, "notice: rename to %s: %s",
+		    path, g_strerror(errno));
+	if (status != MP_OK)
+		unlink(tmp);
+	else
+		status = fsync_dir(dir, err);
+done:
+	g_free(tmp);
+	g_free(base);
+	g_free(dir);
+	return status;
+}
+
+/*
+ * notice_to_maildir - the Maildir way: write into tmp/ under a unique
+ * name, sync, then rename into new/, where readers look.
+ */
+static int
+notice_to_maildir(const char *dir, const GString *text, GError **err)
+{
+	gint64 now = g_get_real_time();
+	char *token = mp_secret_token(8), host[256];
+	char *name, *tmp, *dst, *newdir;
+	int fd, status;
+
+	if (gethostname(host, sizeof host) != 0)
+		g_strlcpy(host, "localhost", sizeof host);
+	host[sizeof host - 1] = '\0';
+	g_strdelimit(host, "/:", '_');
+	name = g_strdup_printf("%" G_GINT64_FORMAT ".M%06dP%dR%s.%s",
+	    now / G_USEC_PER_SEC, (int)(now % G_USEC_PER_SEC), (int)getpid(),
+	    token, host);
+	tmp = g_build_filename(dir, "tmp", name, NULL);
+	newdir = g_build_filename(dir, "new", NULL);
+	dst = g_build_filename(newdir, name, NULL);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		status = mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", tmp,
+		    g_strerror(errno));
+		goto done;
+	}
+	status = write_sync_close(fd, tmp, text, err);
+	if (status == MP_OK && rename(tmp, dst) != 0)
+		status = mp_fail(err, EX_TEMPFAIL, "notice: rename to %s: %s",
+		    dst, g_strerror(errno));
+	if (status != MP_OK)
+		unlink(tmp);
+	else
+		status = fsync_dir(newdir, err);
+done:
+	g_free(dst);
+	g_free(newdir);
+	g_free(tmp);
+	g_free(name);
+	g_free(token);
+	return status;
+}
+
+/*
+ * notice_to_command - run command with sh -c, the notice on its
+ * standard input.  Its standard output goes to our standard error: our
+ * standard output is the message.  Only exit status 0 counts as taken.
+ * The caller ignores SIGPIPE, so a command that exits early shows as a
+ * failed write rather than killing us.
+ */
+static int
+notice_to_command(const char *command, const GString *text, GError **err)
+{
+	int fds[2], wstatus, status;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return mp_fail(err, EX_TEMPFAIL, "notice command: pipe: %s",
+		    g_strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return mp_fail(err, EX_TEMPFAIL, "notice command: fork: %s",
+		    g_strerror(errno));
+	}
+	if (pid == 0) {
+		if (dup2(fds[0], 0) < 0 || dup2(2, 1) < 0)
+			_exit(EX_OSERR);
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	status = mp_write_all(fds[1], text->str, text->len, "notice command",
+	    err);
+	close(fds[1]);
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			g_clear_error(err);
+			return mp_fail(err, EX_TEMPFAIL, "notice command: "
+			    "wait: %s", g_strerror(errno));
+		}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && status == MP_OK)
+		return MP_OK;
+	g_clear_error(err);
+	if (WIFSIGNALED(wstatus))
+		return mp_fail(err, EX_TEMPFAIL, "notice command killed by "
+		    "signal %d: %s", WTERMSIG(wstatus), command);
+	if (WEXITSTATUS(wstatus) != 0)
+		return mp_fail(err, EX_TEMPFAIL, "notice command exited "
+		    "with %d: %s", WEXITSTATUS(wstatus), command);
+	return mp_fail(err, EX_TEMPFAIL, "notice command did not read the "
+	    "notice: %s", command);
+}
+
+/*
+ * mp_notice_deliver - hand text to every destination, durably
+ *
+ * Every failure is temporary (75): the message must not go out while
+ * its password is nowhere, and the MTA's retry makes a new password and
+ * a new notice.
+ */
+int
+mp_notice_deliver(const MpNoticeDest *dest, const GString *text,
+    GError **err)
+{
+	int status = MP_OK;
+
+	if (dest->file != NULL)
+		status = notice_to_file(dest->file, text, err);
+	if (status == MP_OK && dest->maildir != NULL)
+		status = notice_to_maildir(dest->maildir, text, err);
+	if (status == MP_OK && dest->command != NULL)
+		status = notice_to_command(dest->command, text, err);
+	return status;
+}

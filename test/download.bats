@@ -1,0 +1,397 @@
+#!/usr/bin/env bats
+# mp-download under lighttpd, driven with curl: status codes, headers,
+# file names, escaping, brute-force protection, expiry, revocation
+
+load helper
+load lib/lighttpd
+bats_require_minimum_version 1.5.0
+
+# One lighttpd for the whole file, on a free port of 127.0.0.1, serving
+# a store that each test adds its own entries to.
+setup_file() {
+	command -v lighttpd >/dev/null && command -v curl >/dev/null || return 0
+	LT=$(mktemp -d "${BATS_TMPDIR:-/tmp}/mp-lighttpd.XXXXXX")
+	mkdir -m 700 "$LT/store"
+	cat >"$LT/mp.conf" <<-EOF
+	[detach]
+	store = $LT/store
+	base-url = http://127.0.0.1/download/
+	lang = en
+	max-failures = 3
+	lock-time = 10m
+	EOF
+	lighttpd_start "$LT" "$LT/mp.conf"
+	export LT
+}
+
+teardown_file() {
+	[ -n "${LT:-}" ] || return 0
+	lighttpd_stop "$LT"
+	rm -rf "$LT"
+}
+
+setup() {
+	need_lighttpd
+	setup_tmp
+	D=$TESTDATA/detach
+	DC="python3 $BATS_TEST_DIRNAME/lib/detachcheck.py"
+	ST=$LT/store
+}
+
+teardown() {
+	teardown_tmp
+}
+
+# detach FILE [OPTION...] - store FILE's attachments; ID and PW say
+# where and with what
+detach() {
+	local f=$1
+
+	shift
+	mp-detach -c "$LT/mp.conf" --notice "$TMP/notice.eml" "$@" <"$f" \
+	    >"$TMP/out"
+	ID=$($DC url "$TMP/out" | sed 's|.*/||')
+	PW=$($DC password "$TMP/notice.eml")
+	[ ${#ID} -eq 24 ]
+}
+
+# get ID [CURL OPTION...] - the page; headers in $TMP/h, body in $TMP/b
+get() {
+	local id=$1
+
+	shift
+	curl -s -D "$TMP/h" -o "$TMP/b" -w '%{http_code}' "$@" "$LT_URL$id"
+}
+
+# post ID BODY [CURL OPTION...] - a form POST, like get
+post() {
+	local id=$1 body=$2
+
+	shift 2
+	curl -s -D "$TMP/h" -o "$TMP/b" -w '%{http_code}' --data-raw "$body" \
+	    "$@" "$LT_URL$id"
+}
+
+# header NAME - the value of a response header in $TMP/h
+header() {
+	grep -i "^$1:" "$TMP/h" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'
+}
+
+# meta_set ID KEY JSON - change a value of an entry's metadata, as time
+# passing or an administrator would
+meta_set() {
+	python3 - "$ST/$1/meta.json" "$2" "$3" <<-'EOF'
+	import json, os, sys
+	m = json.load(open(sys.argv[1]))
+	m[sys.argv[2]] = json.loads(sys.argv[3])
+	tmp = sys.argv[1] + ".t"
+	with open(tmp, "w") as f:
+	    json.dump(m, f)
+	os.chmod(tmp, 0o600)
+	os.rename(tmp, sys.argv[1])
+	EOF
+}
+
+@test "download: GET shows the files and a password form, never cached" {
+	detach "$D/report.eml"
+	[ "$(get "$ID")" = 200 ]
+	[ "$(header Content-Type)" = "text/html; charset=UTF-8" ]
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(header X-Content-Type-Options)" = nosniff ]
+	[ "$(header X-Frame-Options)" = DENY ]
+	[ "$(header Referrer-Policy)" = no-referrer ]
+	[[ $(header Content-Security-Policy) == "default-src 'none'; style-src 'sha256-"*"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'" ]]
+	[ "$(header Content-Length)" -eq "$(stat -c %s "$TMP/b")" ]
+	grep -q '<html lang="en">' "$TMP/b"
+	grep -q '<td class="name">見積書.pdf</td>' "$TMP/b"
+	grep -q '<td class="name">明細①.xls</td>' "$TMP/b"
+	grep -q 'name="file" value="2"' "$TMP/b"
+	grep -q '<input id="password" name="password" type="password"' "$TMP/b"
+	grep -q '<dd id="sender">sato@example.co.jp</dd>' "$TMP/b"
+	# the style the policy allows by its hash is the page's style
+	python3 - "$TMP/b" "$(header Content-Security-Policy)" <<-'EOF'
+	import base64, hashlib, re, sys
+	style = re.search(r"<style>(.*?)</style>", open(sys.argv[1]).read()).group(1)
+	h = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+	assert "'sha256-%s'" % h in sys.argv[2]
+	EOF
+}
+
+@test "download: Accept-Language picks Japanese or English" {
+	detach "$D/report.eml"
+	get "$ID" -H 'Accept-Language: ja,en;q=0.8' >/dev/null
+	grep -q '<html lang="ja">' "$TMP/b"
+	grep -q '<title>添付ファイルのダウンロード</title>' "$TMP/b"
+	get "$ID" -H 'Accept-Language: ja;q=0.3, en-US' >/dev/null
+	grep -q '<html lang="en">' "$TMP/b"
+	get "$ID" -H 'Accept-Language: fr' >/dev/null
+	grep -q '<html lang="en">' "$TMP/b"	# [detach] lang = en
+}
+
+@test "download: HEAD answers the headers of GET and no body" {
+	detach "$D/report.eml"
+	code=$(curl -s -I -o "$TMP/h" -w '%{http_code}' "$LT_URL$ID")
+	[ "$code" = 200 ]
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(header Content-Length)" -gt 1000 ]
+	# and the program itself writes nothing after the header
+	printf '[detach]\nstore = %s\n' "$ST" >"$TMP/c.conf"
+	env GATEWAY_INTERFACE=CGI/1.1 MP_CONFIG="$TMP/c.conf" \
+	    REQUEST_METHOD=HEAD PATH_INFO="/$ID" mp-download >"$TMP/raw" \
+	    2>/dev/null
+	[ "$(tail -c 4 "$TMP/raw" | od -An -c | tr -d ' ')" = '\r\n\r\n' ]
+	[ "$(grep -c 'Content-Length' "$TMP/raw")" -eq 1 ]
+}
+
+@test "download: the right password streams the file, byte for byte" {
+	detach "$D/report.eml"
+	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+	[ "$(header Content-Type)" = application/pdf ]
+	[ "$(header Content-Length)" -eq 674 ]
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(header X-Content-Type-Options)" = nosniff ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; sandbox" ]
+	[ "$(sha256sum <"$TMP/b" | cut -d' ' -f1)" = \
+	    "$($DC sha "$D/report.eml" 見積書.pdf)" ]
+	head -c 8 "$TMP/b" | grep -q '^%PDF-1.4'
+	[ "$(post "$ID" "password=$PW&file=2")" = 200 ]
+	[ "$(header Content-Type)" = application/vnd.ms-excel ]
+	[ "$(sha256sum <"$TMP/b" | cut -d' ' -f1)" = \
+	    "$($DC sha "$D/report.eml" 明細①.xls)" ]
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["downloads"])' \
+	    "$ST/$ID/meta.json")" -eq 2 ]
+}
+
+@test "download: Content-Disposition carries the Japanese name (RFC 6266, 5987)" {
+	detach "$D/report.eml"
+	post "$ID" "password=$PW&file=1" >/dev/null
+	[ "$(header Content-Disposition)" = \
+	    "attachment; filename=\"download.pdf\"; filename*=UTF-8''%E8%A6%8B%E7%A9%8D%E6%9B%B8.pdf" ]
+	post "$ID" "password=$PW&file=2" >/dev/null
+	# read back by Python's RFC 2231 decoder: the original names
+	python3 - "$(header Content-Disposition)" <<-'EOF'
+	import re, sys, urllib.parse
+	v = re.fullmatch(r'attachment; filename="([^"]*)"; '
+	                 r"filename\*=UTF-8''([!#$&+.^_`|~0-9A-Za-z%-]+)", sys.argv[1])
+	assert v, sys.argv[1]
+	assert v.group(1) == "download.xls"
+	assert urllib.parse.unquote(v.group(2), errors="strict") == "明細①.xls"
+	EOF
+	# an ASCII name is its own fallback
+	detach "$D/sizes.eml"
+	post "$ID" "password=$PW&file=2" >/dev/null
+	[ "$(header Content-Disposition)" = \
+	    "attachment; filename=\"big.bin\"; filename*=UTF-8''big.bin" ]
+	[ "$(header Content-Type)" = application/octet-stream ]
+}
+
+@test "download: hostile file names are escaped in the page and the header" {
+	detach "$D/hostile.eml"
+	get "$ID" >/dev/null
+	! grep -q '<img' "$TMP/b"
+	! grep -q 'onerror="' "$TMP/b"
+	grep -q '<td class="name">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.html</td>' "$TMP/b"
+	grep -q '<td class="name">a&quot;b;c%41 &#39;q&#39;&amp;amp;.txt</td>' "$TMP/b"
+	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+	[ "$(header Content-Disposition)" = \
+	    "attachment; filename=\"_img src=x onerror=_alert(1)_.html\"; filename*=UTF-8''%3Cimg%20src%3Dx%20onerror%3D%22alert%281%29%22%3E.html" ]
+	# a text/html file is a download in a sandbox, never a page
+	[ "$(header Content-Type)" = text/html ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; sandbox" ]
+	post "$ID" "password=$PW&file=2" >/dev/null
+	[ "$(header Content-Disposition)" = \
+	    "attachment; filename=\"a_b_c_41 'q'&amp_.txt\"; filename*=UTF-8''a%22b%3Bc%2541%20%27q%27&amp%3B.txt" ]
+}
+
+@test "download: 403 for a wrong password; the form again, the count kept" {
+	detach "$D/report.eml"
+	[ "$(post "$ID" "password=wrong&file=1")" = 403 ]
+	grep -q 'id="message">Wrong password. After 2 more wrong passwords' "$TMP/b"
+	grep -q '<input id="password"' "$TMP/b"
+	[ "$(header Cache-Control)" = no-store ]
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"])' \
+	    "$ST/$ID/meta.json")" -eq 1 ]
+	# the right one resets the count
+	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"])' \
+	    "$ST/$ID/meta.json")" -eq 0 ]
+}
+
+@test "download: after 3 wrong passwords it locks: 429, even for the right one" {
+	detach "$D/report.eml"
+	[ "$(post "$ID" "password=a&file=1")" = 403 ]
+	[ "$(post "$ID" "password=b&file=1")" = 403 ]
+	[ "$(post "$ID" "password=c&file=1")" = 403 ]
+	grep -q 'locked for about 10 minutes' "$TMP/b"
+	[ "$(post "$ID" "password=$PW&file=1")" = 429 ]
+	grep -q 'this download is locked' "$TMP/b"
+	[ "$(header Retry-After)" -gt 500 ]
+	[ "$(header Retry-After)" -le 600 ]
+	[ "$(get "$ID")" = 429 ]
+	# the lock runs out: the right password works again
+	meta_set "$ID" locked-until '"2020-01-01T00:00:00Z"'
+	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+}
+
+@test "download: 410 once expired" {
+	detach "$D/report.eml"
+	[ "$(get "$ID")" = 200 ]
+	meta_set "$ID" expires '"2020-01-01T00:00:00Z"'
+	[ "$(get "$ID")" = 410 ]
+	grep -q 'This download has expired' "$TMP/b"
+	! grep -q '見積書' "$TMP/b"
+	[ "$(post "$ID" "password=$PW&file=1")" = 410 ]
+	[ "$(header Content-Type)" = "text/html; charset=UTF-8" ]
+}
+
+@test "download: 410 once revoked (mp-detach --revoke)" {
+	detach "$D/report.eml"
+	[ "$(get "$ID")" = 200 ]
+	mp-detach -c "$LT/mp.conf" --revoke "$ID"
+	[ "$(get "$ID")" = 410 ]
+	grep -q 'The sender has withdrawn this download' "$TMP/b"
+	[ "$(post "$ID" "password=$PW&file=1")" = 410 ]
+}
+
+@test "download: 410 over the download limit" {
+	detach "$D/report.eml" --max-downloads 2
+	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+	[ "$(post "$ID" "password=$PW&file=2")" = 200 ]
+	[ "$(post "$ID" "password=$PW&file=1")" = 410 ]
+	grep -q 'reached its download limit' "$TMP/b"
+	[ "$(get "$ID")" = 410 ]
+}
+
+@test "download: concurrent requests are counted exactly (flock)" {
+	detach "$D/report.eml"
+	# five wrong passwords at once against max-failures = 3
+	for i in 1 2 3 4 5; do
+		curl -s -o /dev/null -w '%{http_code}\n' \
+		    --data-raw "password=wrong$i&file=1" "$LT_URL$ID" &
+	done >"$TMP/codes"
+	wait
+	[ "$(sort "$TMP/codes" | tr '\n' ' ')" = "403 403 403 429 429 " ]
+	# four right ones at once against a limit of two downloads
+	detach "$D/report.eml" --max-downloads 2
+	for i in 1 2 3 4; do
+		curl -s -o /dev/null -w '%{http_code}\n' \
+		    --data-raw "password=$PW&file=1" "$LT_URL$ID" &
+	done >"$TMP/codes"
+	wait
+	[ "$(sort "$TMP/codes" | tr '\n' ' ')" = "200 200 410 410 " ]
+}
+
+@test "download: a file changed or cut on disk is a 500, never half a file" {
+	detach "$D/report.eml"
+	# one byte of the second file's ciphertext flipped
+	python3 - "$ST/$ID/2.enc" <<-'EOF'
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	b[30000] ^= 1
+	open(sys.argv[1], "wb").write(b)
+	EOF
+	[ "$(post "$ID" "password=$PW&file=2")" = 500 ]
+	[ "$(header Content-Type)" = "text/html; charset=UTF-8" ]
+	! grep -q 'Content-Disposition' "$TMP/h"
+	# the first file cut short by a chunk
+	head -c 100 "$ST/$ID/1.enc" >"$TMP/cut" && cp "$TMP/cut" "$ST/$ID/1.enc"
+	[ "$(post "$ID" "password=$PW&file=1")" = 500 ]
+	# neither counted as a download
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["downloads"])' \
+	    "$ST/$ID/meta.json")" -eq 0 ]
+	for _ in $(seq 50); do
+		grep -q "id=$ID result=error why=\"store: .*1.enc" "$LT/log" && break
+		sleep 0.1
+	done
+	grep -q "id=$ID result=error why=\"store: .*2.enc: chunk at 0 does not open" "$LT/log"
+}
+
+@test "download: 404 for unknown ids and every path that tries to get out" {
+	detach "$D/report.eml"
+	for p in AAAAAAAAAAAAAAAAAAAAAAAA "${ID}x" "${ID:0:23}" '' \
+	    "$ID/meta.json" "$ID/1.enc" "..%2F..%2F..%2Fetc%2Fpasswd" \
+	    "%2e%2e%2f%2e%2e%2fetc%2fpasswd" ".new-x" "$ID%20" \
+	    "..%2Fstore%2F$ID" "?id=../../etc/passwd"; do
+		code=$(curl -s -o "$TMP/b" -w '%{http_code}' --path-as-is \
+		    "$LT_URL$p")
+		[ "$code" = 404 ] || { echo "$p: $code"; false; }
+		! grep -q 'root:' "$TMP/b"
+		! grep -q '"kdf"' "$TMP/b"
+	done
+	code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is \
+	    "${LT_URL}../../../../etc/passwd")
+	[ "$code" = 404 ]
+	# what the server lets through, the program refuses by itself
+	printf '[detach]\nstore = %s\n' "$ST" >"$TMP/c.conf"
+	mkdir -p "$TMP/AAAAAAAAAAAAAAAAAAAAAAAA"
+	cp "$ST/$ID/meta.json" "$TMP/AAAAAAAAAAAAAAAAAAAAAAAA/"
+	for p in "/../$ID" "/$ID/../$ID" "/../../../../etc/passwd" "//$ID" \
+	    "/$(basename "$TMP")/AAAAAAAAAAAAAAAAAAAAAAAA" "/$ID/x" \
+	    "/.new-$ID" "/$ID."; do
+		env GATEWAY_INTERFACE=CGI/1.1 MP_CONFIG="$TMP/c.conf" \
+		    REQUEST_METHOD=GET PATH_INFO="$p" mp-download \
+		    >"$TMP/raw" 2>/dev/null
+		head -1 "$TMP/raw" | grep -q '^Status: 404 Not Found' ||
+		    { echo "$p: $(head -1 "$TMP/raw")"; false; }
+	done
+	[ "$(post AAAAAAAAAAAAAAAAAAAAAAAA "password=x&file=1")" = 404 ]
+	# the id in the query string works as in the path
+	code=$(curl -s -o /dev/null -w '%{http_code}' "${LT_URL%/}?id=$ID")
+	[ "$code" = 200 ]
+}
+
+@test "download: 400 for a malformed POST, 405 for other methods" {
+	detach "$D/report.eml"
+	[ "$(post "$ID" "file=1")" = 400 ]		# no password
+	[ "$(post "$ID" "password=&file=1")" = 400 ]
+	[ "$(post "$ID" "password=$PW")" = 400 ]	# two files: which?
+	[ "$(post "$ID" "password=$PW&file=3")" = 400 ]
+	[ "$(post "$ID" "password=$PW&file=x")" = 400 ]
+	[ "$(post "$ID" "password=$PW&password=$PW&file=1")" = 400 ]
+	[ "$(post "$ID" "password=%zz&file=1")" = 400 ]
+	[ "$(post "$ID" "password=$PW&file=1" -H 'Content-Type: text/plain')" = 400 ]
+	grep -q '<input id="password"' "$TMP/b"
+	# none of these counted as a wrong password
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"])' \
+	    "$ST/$ID/meta.json")" -eq 0 ]
+	for m in PUT DELETE PATCH; do
+		code=$(curl -s -D "$TMP/h" -o /dev/null -w '%{http_code}' -X "$m" \
+		    "$LT_URL$ID")
+		[ "$code" = 405 ] || { echo "$m: $code"; false; }
+		[ "$(header Allow)" = "GET, HEAD, POST" ]
+	done
+	# a single file needs no number; + and %XX are decoded
+	printf 'a b+c%%\n' >"$TMP/pw"
+	detach "$D/single.eml" --password-file "$TMP/pw"
+	[ "$(post "$ID" "password=a+b%2Bc%25")" = 200 ]
+}
+
+@test "download: every download and failure is logged, the password never" {
+	detach "$D/report.eml"
+	post "$ID" "password=$PW&file=2" >/dev/null
+	post "$ID" "password=Not-$PW&file=1" >/dev/null
+	get "$ID" >/dev/null
+	# the server writes what the program said after it answered
+	for _ in $(seq 50); do
+		grep -q "id=$ID result=page" "$LT/log" && break
+		sleep 0.1
+	done
+	grep -E "^mp-download: time=20[0-9-]+T[0-9:]+Z client=127.0.0.1 method=POST id=$ID result=download file=2 bytes=40000 downloads=1 status=200\$" "$LT/log"
+	grep -E "^mp-download: time=.* client=127.0.0.1 method=POST id=$ID result=wrong-password failures=1 status=403\$" "$LT/log"
+	grep -E "^mp-download: time=.* client=127.0.0.1 method=GET id=$ID result=page status=200\$" "$LT/log"
+	! grep -q -- "$PW" "$LT/log"
+}
+
+@test "download: a broken configuration is a 500 page, not a crash" {
+	printf '[detach]\nmax-failures = lots\n' >"$TMP/bad.conf"
+	run --separate-stderr env GATEWAY_INTERFACE=CGI/1.1 \
+	    MP_CONFIG="$TMP/bad.conf" REQUEST_METHOD=GET \
+	    PATH_INFO=/AAAAAAAAAAAAAAAAAAAAAAAA REMOTE_ADDR=127.0.0.1 mp-download
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "Status: 500 Internal Server Error"* ]]
+	[[ $stderr == *"result=error why=\"bad value for [detach] max-failures"* ]]
+}
+
+@test "download: the server log holds no sanitizer report" {
+	! grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$LT/log"
+}
