@@ -175,6 +175,7 @@ install: all
 	for t in $(TOOLS); do \
 	    install -m 644 completions/$$t.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; \
 	    install -m 644 completions/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; done
+	install -m 644 completions/mp-common.bash $(DESTDIR)$(BASHCOMPDIR)/mp-common
 	install -m 644 testdata/sample/mp.conf \
 	    $(DESTDIR)$(DATADIR)/mp/mp.conf.sample
 	test -e $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf || \

@@ -60,7 +60,11 @@ hasnt() {
 	grep -q '^complete -F _mp_bccify mp-bccify$' "$COMP/mp-bccify.bash"
 }
 
-@test "completion: both bash files carry the same shared helpers" {
+@test "completion: every bash file gets the shared helpers from mp-common" {
+	for f in "$COMP"/mp-*.bash; do
+		[ "$f" = "$COMP/mp-common.bash" ] && continue
+		! grep -q '^__mp_complete()' "$f"
+	done
 	for f in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
 	    mp-detach; do
 		bash --norc -c 'source "$1"; declare -f __mp_complete __mp_in __mp_files' \

@@ -44,6 +44,9 @@ teardown() {
 	for c in "$ROOT"/completions/*.bash; do
 		[ -f "$R/share/bash-completion/completions/$(basename "$c" .bash)" ]
 	done
+	# an installed completion finds the helpers it shares
+	bash --norc -c '. "$1/mp-bccify" && declare -F __mp_complete' _ \
+	    "$R/share/bash-completion/completions"
 	for c in "$ROOT"/completions/_*; do
 		[ -f "$R/share/zsh/vendor-completions/$(basename "$c")" ]
 	done
