@@ -4,7 +4,8 @@
 #   make check           build, then run the whole test suite
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make demo            the sample pipeline on the sample mail
-#   make bench           figures against peers (see scripts/bench)
+#   make bench           figures against peers: bench-mail (scripts/bench),
+#                        bench-org (scripts/bench-org), bench-zipenc
 #   make bench-zipenc    mp-zipenc against 7z and zip on 50 MB
 #   make install         PREFIX=/usr/local DESTDIR=
 
@@ -157,8 +158,14 @@ fuzz:
 demo: all
 	@sh scripts/demo $(BUILD)/bin
 
-bench: all
+# every benchmark; each also has a target of its own
+bench: bench-mail bench-org bench-zipenc
+
+bench-mail: all
 	@sh scripts/bench $(BUILD)/bin
+
+bench-org: all
+	@sh scripts/bench-org $(BUILD)/bin
 
 bench-zipenc: all
 	@sh scripts/bench-zipenc $(BUILD)/bin
@@ -199,5 +206,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check test check-asan fuzz demo bench bench-zipenc install clean
+.PHONY: all check test check-asan fuzz demo bench bench-mail bench-org \
+	bench-zipenc install clean
 .SECONDARY:

@@ -779,3 +779,16 @@ sums() {
 	zipped "$f" "$TMP/out"
 	$ZC names "$TMP/a.zip" | grep -qx 'utf8 てすと.txt'
 }
+
+@test "[limits] mime-depth: deeper nesting is refused with 65, no output" {
+	printf '[limits]\nmime-depth = 3\n[zipenc]\nnotice = %s/notice.eml\n' \
+	    "$TMP" >"$TMP/depth.conf"
+	python3 "$BATS_TEST_DIRNAME/lib/nested.py" 5 >"$TMP/deep.eml"
+	run --separate-stderr mp-zipenc -c "$TMP/depth.conf" <"$TMP/deep.eml"
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[ "$stderr" = "mp-zipenc: stdin: MIME nesting deeper than mime-depth limit (3)" ]
+	python3 "$BATS_TEST_DIRNAME/lib/nested.py" 3 >"$TMP/ok.eml"
+	run mp-zipenc -c "$TMP/depth.conf" <"$TMP/ok.eml"
+	[ "$status" -eq 0 ]
+}
