@@ -11,12 +11,19 @@
  * by one was most of mp-orgsync's time; an arena makes both a handful of
  * calls.
  */
-#define ARENA_BLOCK (1024 * 1024)
+/*
+ * Blocks start small (one person read from a snapshot needs a few
+ * hundred bytes, and mp-ccguard reads a few per message) and double up
+ * to a megabyte (a compiled org of 100,000 people).
+ */
+#define ARENA_FIRST_BLOCK 2048
+#define ARENA_MAX_BLOCK (1024 * 1024)
 
 struct MpArena {
 	GSList *blocks;		/* newest first */
 	char *next;		/* free space in the newest block */
 	gsize left;
+	gsize block;		/* size of the next block */
 };
 
 /* mp_arena_new - an empty arena */
@@ -34,8 +41,11 @@ mp_arena_alloc(MpArena *a, gsize n)
 
 	n = (n + 7) & ~(gsize)7;
 	if (n > a->left) {
-		gsize size = MAX(n, (gsize)ARENA_BLOCK);
+		gsize size;
 
+		a->block = a->block == 0 ? ARENA_FIRST_BLOCK :
+		    MIN(a->block * 2, (gsize)ARENA_MAX_BLOCK);
+		size = MAX(n, a->block);
 		p = g_malloc0(size);
 		a->blocks = g_slist_prepend(a->blocks, p);
 		/* an oversized request gets a block of its own */
