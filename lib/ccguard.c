@@ -15,12 +15,16 @@ superior_free(gpointer p)
 	g_free(s);
 }
 
-/* superior_new - a superior by address key, named from the snapshot */
+/*
+ * superior_new - a superior by address key; with details, named from
+ * the snapshot (one more lookup each, for --json and notices)
+ */
 static MpSuperior *
-superior_new(MpOrgSnap *snap, const MpOrgSup *sup)
+superior_new(MpOrgSnap *snap, const MpOrgSup *sup, gboolean details)
 {
 	MpSuperior *s = g_new0(MpSuperior, 1);
-	MpOrgPerson *p = mp_orgsnap_person(snap, sup->key);
+	MpOrgPerson *p = details ? mp_orgsnap_person_brief(snap, sup->key) :
+	    NULL;
 
 	s->address = g_strdup(p ? p->email : sup->key);
 	s->name = g_strdup(p ? p->name : "");
@@ -60,7 +64,7 @@ why_refused(MpOrgSnap *snap, const MpOrgPerson *me, GHashTable *internal)
 		if (strcmp(k, me->key) == 0)
 			continue;
 		others = TRUE;
-		if ((p = mp_orgsnap_person(snap, k)) != NULL) {
+		if ((p = mp_orgsnap_person_brief(snap, k)) != NULL) {
 			related = related || shares_division(p->divisions,
 			    me->sdivisions);
 			mp_org_person_free(p);
@@ -137,7 +141,8 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 			res->reason = "exempt";
 			goto out;
 		}
-	if (key == NULL || (me = mp_orgsnap_person(snap, key)) == NULL) {
+	if (key == NULL || (me = o->details ? mp_orgsnap_person(snap, key) :
+	    mp_orgsnap_person_brief(snap, key)) == NULL) {
 		res->refuse = !snap->unknown_pass;
 		res->reason = "unknown-sender";
 		goto out;
@@ -148,10 +153,11 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 	}
 	for (i = 0; i < me->nsups; i++) {
 		const MpOrgSup *s = &me->sups[i];
-		MpSuperior *sup = superior_new(snap, s);
+		MpSuperior *sup = superior_new(snap, s, o->details);
 
 		if (g_hash_table_contains(visible, s->key))
-			g_ptr_array_add(res->present, superior_new(snap, s));
+			g_ptr_array_add(res->present, superior_new(snap, s,
+			    o->details));
 		g_ptr_array_add(res->superiors, sup);
 	}
 	if (res->present->len > 0) {

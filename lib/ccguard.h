@@ -8,7 +8,8 @@
 
 /* A superior the sender has (or could add), with why they count. */
 typedef struct {
-	char *address;		/* as the export writes it */
+	char *address;		/* as the export writes it (with details;
+				 * else as compared) */
 	char *name;
 	char *reason;
 } MpSuperior;
@@ -26,6 +27,7 @@ typedef struct {
 typedef struct {
 	const char *sender;	/* override of From (e.g. the SMTP-AUTH user) */
 	char **exempt_senders;	/* globs over the sender's address */
+	gboolean details;	/* superiors' names and reasons (lookups) */
 } MpCcguardOpts;
 
 /* mp_ccguard - the verdict on one message */

@@ -303,9 +303,25 @@ mp_orgsnap_close(MpOrgSnap *snap)
 	g_free(snap);
 }
 
+static MpOrgPerson *
+person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons);
+
 /* mp_orgsnap_person - look up one address key; NULL if not there */
 MpOrgPerson *
 mp_orgsnap_person(MpOrgSnap *snap, const char *key)
+{
+	return person_lookup(snap, key, TRUE);
+}
+
+/* mp_orgsnap_person_brief - the same without the superiors' reasons */
+MpOrgPerson *
+mp_orgsnap_person_brief(MpOrgSnap *snap, const char *key)
+{
+	return person_lookup(snap, key, FALSE);
+}
+
+static MpOrgPerson *
+person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
 {
 	char *k = g_strconcat("p:", key, NULL);
 	MpOrgPerson *p = NULL;
@@ -318,7 +334,9 @@ mp_orgsnap_person(MpOrgSnap *snap, const char *key)
 		    cdb_datalen(&snap->cdb));
 		p->own = a;
 		/* the reasons, from their own records */
-		for (i = 0; i < p->nsups; i++) {
+		for (i = 0; i < p->nsups && !reasons; i++)
+			p->sups[i].reason = "";
+		for (i = 0; i < p->nsups && reasons; i++) {
 			char *rk = g_strconcat("r:", p->sups[i].reason, NULL);
 
 			if (cdb_find(&snap->cdb, rk, (unsigned)strlen(rk)) > 0)

@@ -28,6 +28,10 @@ void mp_orgsnap_close(MpOrgSnap *snap);
 /* mp_orgsnap_person - look up one address key; NULL if not there */
 MpOrgPerson *mp_orgsnap_person(MpOrgSnap *snap, const char *key);
 
+/* mp_orgsnap_person_brief - the same without the superiors' reasons
+ * (each is a lookup of its own); they read as "" */
+MpOrgPerson *mp_orgsnap_person_brief(MpOrgSnap *snap, const char *key);
+
 /* mp_orgsnap_load_all - every person and group, in arena a, for the diff */
 void mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
     GPtrArray *groups);

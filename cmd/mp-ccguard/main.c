@@ -133,6 +133,7 @@ main(int argc, char **argv)
 	run.ap = mp_addr_parser_new();
 	run.reasons = g_hash_table_new(g_str_hash, g_str_equal);
 	run.copts.sender = opt.sender;
+	run.copts.details = opt.json;
 	run.copts.exempt_senders = mp_config_list(run.cfg, "ccguard",
 	    "exempt-senders");
 	{
