@@ -45,6 +45,12 @@ MpHeaderEdit *mp_splice_header(MpSplice *sp);
 /* mp_splice_apply - the message with every change made */
 GString *mp_splice_apply(MpSplice *sp);
 
+/* mp_attachments_replace - parts where the first of atts was, the other
+ * atts left out, and the trace field "NAME: VALUE" */
+GString *mp_attachments_replace(const MpMessage *msg, MpPart *root,
+    GPtrArray *atts, GPtrArray *parts, const char *trace_name,
+    const char *trace_value);
+
 /* mp_part_new_file - a base64 MIME part holding a file, no final EOL */
 char *mp_part_new_file(const char *type, const char *filename,
     GBytes *data, const char *eol);

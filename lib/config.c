@@ -54,22 +54,34 @@ mp_split_list(const char *s)
 	return (char **)g_ptr_array_free(v, FALSE);
 }
 
-/* mp_parse_size - "10M", "2048", "1G" to bytes */
-gboolean
-mp_parse_size(const char *s, guint64 *out)
+/* parse_scaled - a whole number times what unit makes of the rest: its
+ * multiplier, 0 when the rest is not a unit */
+static gboolean
+parse_scaled(const char *s, guint64 (*unit)(const char *rest),
+    guint64 *out)
 {
 	char *end;
-	guint64 v, mul = 1;
+	guint64 v, mul;
 
 	if (s == NULL || !g_ascii_isdigit(*s))
 		return FALSE;
 	errno = 0;
 	v = g_ascii_strtoull(s, &end, 10);
-	if (errno != 0)
+	if (errno != 0 || (mul = unit(end)) == 0 || v > G_MAXUINT64 / mul)
 		return FALSE;
-	switch (g_ascii_toupper(*end)) {
+	*out = v * mul;
+	return TRUE;
+}
+
+/* size_unit - none, K, M or G (any case), a B after the letter allowed */
+static guint64
+size_unit(const char *u)
+{
+	guint64 mul;
+
+	switch (g_ascii_toupper(*u)) {
 	case '\0':
-		break;
+		return 1;
 	case 'K':
 		mul = 1024;
 		break;
@@ -80,34 +92,27 @@ mp_parse_size(const char *s, guint64 *out)
 		mul = 1024 * 1024 * 1024;
 		break;
 	default:
-		return FALSE;
+		return 0;
 	}
-	if (*end != '\0' && end[1] != '\0' &&
-	    !(g_ascii_toupper(end[1]) == 'B' && end[2] == '\0'))
-		return FALSE;
-	if (v > G_MAXUINT64 / mul)
-		return FALSE;
-	*out = v * mul;
-	return TRUE;
+	if (u[1] != '\0' && !(g_ascii_toupper(u[1]) == 'B' && u[2] == '\0'))
+		return 0;
+	return mul;
 }
 
-/*
- * mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds:
- * a whole number and at most one unit letter; none means seconds.
- */
+/* mp_parse_size - "10M", "2048", "1G" to bytes */
 gboolean
-mp_parse_duration(const char *s, guint64 *out)
+mp_parse_size(const char *s, guint64 *out)
 {
-	char *end;
-	guint64 v, mul;
+	return parse_scaled(s, size_unit, out);
+}
 
-	if (s == NULL || !g_ascii_isdigit(*s))
-		return FALSE;
-	errno = 0;
-	v = g_ascii_strtoull(s, &end, 10);
-	if (errno != 0)
-		return FALSE;
-	switch (*end) {
+/* duration_unit - none or one of s, m, h, d, w */
+static guint64
+duration_unit(const char *u)
+{
+	guint64 mul;
+
+	switch (*u) {
 	case '\0':
 	case 's':
 		mul = 1;
@@ -125,14 +130,21 @@ mp_parse_duration(const char *s, guint64 *out)
 		mul = 7 * 24 * 60 * 60;
 		break;
 	default:
-		return FALSE;
+		return 0;
 	}
-	if (*end != '\0' && end[1] != '\0')
-		return FALSE;
-	if (v > G_MAXUINT64 / mul)
-		return FALSE;
-	*out = v * mul;
-	return TRUE;
+	if (*u != '\0' && u[1] != '\0')
+		return 0;
+	return mul;
+}
+
+/*
+ * mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds:
+ * a whole number and at most one unit letter; none means seconds.
+ */
+gboolean
+mp_parse_duration(const char *s, guint64 *out)
+{
+	return parse_scaled(s, duration_unit, out);
 }
 
 /*
@@ -545,6 +557,7 @@ check_value(MpConfig *cfg, const MpKeySpec *spec, const char *group,
 	return status;
 }
 
+/* mp_config_free - release a configuration */
 void
 mp_config_free(MpConfig *cfg)
 {
@@ -561,21 +574,36 @@ mp_config_free(MpConfig *cfg)
 	g_free(cfg);
 }
 
+/* config_value - a key's value without surrounding blanks, or NULL */
+static char *
+config_value(const MpConfig *cfg, const char *group, const char *key)
+{
+	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
+
+	return v != NULL ? g_strstrip(v) : NULL;
+}
+
+/* config_number - a value parse reads; def when absent (or unreadable:
+ * the schema checked it) */
+static guint64
+config_number(const MpConfig *cfg, const char *group, const char *key,
+    guint64 def, gboolean (*parse)(const char *, guint64 *))
+{
+	char *v = config_value(cfg, group, key);
+	guint64 n = def;
+
+	if (v != NULL && !parse(v, &n))
+		n = def;
+	g_free(v);
+	return n;
+}
+
 /* mp_config_uint - a whole number or size; def when absent */
 guint64
 mp_config_uint(const MpConfig *cfg, const char *group, const char *key,
     guint64 def)
 {
-	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
-	guint64 n = def;
-
-	if (v != NULL) {
-		g_strstrip(v);
-		if (!mp_parse_size(v, &n))
-			n = def;
-		g_free(v);
-	}
-	return n;
+	return config_number(cfg, group, key, def, mp_parse_size);
 }
 
 /* mp_config_duration - a duration in seconds; def when absent */
@@ -583,16 +611,7 @@ guint64
 mp_config_duration(const MpConfig *cfg, const char *group, const char *key,
     guint64 def)
 {
-	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
-	guint64 n = def;
-
-	if (v != NULL) {
-		g_strstrip(v);
-		if (!mp_parse_duration(v, &n))
-			n = def;
-		g_free(v);
-	}
-	return n;
+	return config_number(cfg, group, key, def, mp_parse_duration);
 }
 
 /* mp_config_bool - yes/no; def when absent */
@@ -600,15 +619,13 @@ gboolean
 mp_config_bool(const MpConfig *cfg, const char *group, const char *key,
     gboolean def)
 {
-	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
+	char *v = config_value(cfg, group, key);
 	gboolean b = def;
 
-	if (v != NULL) {
-		g_strstrip(v);
+	if (v != NULL)
 		b = g_ascii_strcasecmp(v, "yes") == 0 ||
 		    g_ascii_strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0;
-		g_free(v);
-	}
+	g_free(v);
 	return b;
 }
 
@@ -617,11 +634,9 @@ char *
 mp_config_string(const MpConfig *cfg, const char *group, const char *key,
     const char *def)
 {
-	char *v = g_key_file_get_value(cfg->kf, group, key, NULL);
+	char *v = config_value(cfg, group, key);
 
-	if (v == NULL)
-		return g_strdup(def);
-	return g_strstrip(v);
+	return v != NULL ? v : g_strdup(def);
 }
 
 /* mp_config_list - a list value split on ; , and white space */

@@ -3,18 +3,18 @@
 #define MP_DETACH_H
 
 #include "addr.h"
-#include "notice.h"
+#include "pwnotice.h"
 #include "store.h"
-#include "zipenc.h"	/* MpLang, MpNotify: the notice works as there */
 
-/* Defaults and bounds of the [detach] keys, documented in mp.conf(5). */
+/* Defaults and bounds of the [detach] keys, documented in mp.conf(5);
+ * delay's default is MP_NOTICE_DELAY_DEFAULT. */
 #define MP_DETACH_EXPIRES_DEFAULT ((guint64)7 * 24 * 60 * 60)
 #define MP_DETACH_EXPIRES_MIN ((guint64)60)
 #define MP_DETACH_EXPIRES_MAX ((guint64)366 * 24 * 60 * 60)
 #define MP_DETACH_MAX_DOWNLOADS_DEFAULT 0	/* no limit */
-#define MP_DETACH_DELAY_DEFAULT 600		/* seconds */
 
-typedef struct MpDetachTemplates MpDetachTemplates;
+/* the notices' and the note's texts (pwnotice.h) */
+extern const MpNoticeTexts mp_detach_texts;
 
 typedef struct {
 	const char *store;
@@ -22,14 +22,8 @@ typedef struct {
 	guint64 expires;	/* seconds from now */
 	guint max_downloads;	/* 0: no limit */
 	guint64 min_size;	/* smaller attachments stay in the message */
-	guint password_length;
-	const char *password;	/* fixed (--password-file); NULL: random */
-	MpLang lang;
-	MpNotify notify;
-	guint64 delay;		/* X-MP-Deliver-After for recipients */
-	const char *sender;	/* notice sender; NULL: From */
 	gboolean dry_run;	/* decide and count, store nothing */
-	const MpDetachTemplates *templates;
+	MpNoticePolicy notice;
 } MpDetachOpts;
 
 typedef enum {
@@ -50,11 +44,6 @@ typedef struct {
 	GString *notice;	/* the password notice, with out */
 } MpDetachResult;
 
-/* mp_detach_templates_load - the notice and note texts for lang */
-int mp_detach_templates_load(const char *dir, MpLang lang,
-    MpDetachTemplates **out, GError **err);
-void mp_detach_templates_free(MpDetachTemplates *t);
-
 /* mp_detach_url - base-url and id joined */
 char *mp_detach_url(const char *base_url, const char *id);
 
@@ -63,6 +52,8 @@ char *mp_detach_url(const char *base_url, const char *id);
 int mp_detach(const MpMessage *msg, const MpLimits *limits,
     MpAddrParser *ap, const MpDetachOpts *opts, MpDetachResult *res,
     GError **err);
+
+/* mp_detach_result_clear - release a result, wiping the notice */
 void mp_detach_result_clear(MpDetachResult *res);
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "download.h"
+#include "human.h"
 
 /* the page's only style; the Content-Security-Policy allows exactly
  * this text by its hash, and nothing else: no script, no image */
@@ -105,6 +106,7 @@ static const Texts texts_en = {
 	.error = "A temporary error stops the download. Try again later.",
 };
 
+/* reason - the HTTP reason phrase of a status we answer with */
 static const char *
 reason(int status)
 {
@@ -320,43 +322,14 @@ common_headers(MpResponse *rs)
 	    "X-Robots-Tag: noindex, nofollow\r\n");
 }
 
-/* size_text - "12,345 bytes" */
-static char *
-size_text(guint64 n, const Texts *t)
-{
-	char *digits = g_strdup_printf("%" G_GUINT64_FORMAT, n);
-	GString *s = g_string_new(NULL);
-	gsize len = strlen(digits), i;
-
-	for (i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			g_string_append_c(s, ',');
-		g_string_append_c(s, digits[i]);
-	}
-	g_string_append_printf(s, " %s", t->bytes);
-	g_free(digits);
-	return g_string_free(s, FALSE);
-}
-
-/* local_time - "2026-11-30 09:00 +0900" */
-static char *
-local_time(gint64 t)
-{
-	GDateTime *dt = g_date_time_new_from_unix_local(t);
-	char *s = g_date_time_format(dt, "%Y-%m-%d %H:%M %z");
-
-	g_date_time_unref(dt);
-	return s;
-}
-
 /*
- * page - an HTML answer: the message (if any) and, with form, what the
- * entry holds and the password form.  Every text from the store or the
+ * page - an HTML answer: the message (if any) and, with an entry, what
+ * it holds and the password form.  Every text from the store or the
  * request is escaped.
  */
 static void
 page(MpResponse *rs, const Texts *t, const char *message,
-    const MpStoreEntry *e, gboolean form)
+    const MpStoreEntry *e)
 {
 	GString *b = g_string_new(NULL);
 	char *csp = style_hash(), *x;
@@ -375,9 +348,9 @@ page(MpResponse *rs, const Texts *t, const char *message,
 		    "</p>\n", x);
 		g_free(x);
 	}
-	if (form && e != NULL) {
+	if (e != NULL) {
 		char *sender = mp_html_escape(e->sender);
-		char *expires = local_time(e->expires);
+		char *expires = mp_unix_time_text(e->expires);
 
 		g_string_append_printf(b, "<p>%s</p>\n<dl>\n<dt>%s</dt>"
 		    "<dd id=\"sender\">%s</dd>\n<dt>%s</dt><dd id=\"expires\">"
@@ -392,7 +365,7 @@ page(MpResponse *rs, const Texts *t, const char *message,
 		for (i = 0; i < e->files->len; i++) {
 			const MpStoreFile *f = e->files->pdata[i];
 			char *name = mp_html_escape(f->name);
-			char *size = size_text(f->size, t);
+			char *size = mp_size_text(f->size, t->bytes);
 
 			g_string_append_printf(b, "<tr><td class=\"name\">%s</td>"
 			    "<td class=\"size\">%s</td><td><button type=\"submit\" "
@@ -549,43 +522,56 @@ log_field(MpResponse *rs, const char *key, const char *value)
 		    *p : '_');
 }
 
+/* answer - a page with its status, logged as result; from 400 on, a
+ * failure */
+static void
+answer(MpResponse *rs, const Texts *t, int status, const char *message,
+    const MpStoreEntry *e, const char *result)
+{
+	rs->status = status;
+	page(rs, t, message, e);
+	rs->failure = status >= 400;
+	log_field(rs, "result", result);
+}
+
+/* lock_minutes - how long the entry stays locked, in whole minutes */
+static guint
+lock_minutes(const MpStoreEntry *e, gint64 now)
+{
+	guint minutes = (guint)((e->locked_until - now + 59) / 60);
+
+	return MAX(minutes, 1u);
+}
+
 /* state_page - the page of an entry that cannot be downloaded now */
 static void
 state_page(MpResponse *rs, const Texts *t, MpStoreState st,
     const MpStoreEntry *e, gint64 now)
 {
-	char *msg = NULL;
-	guint minutes;
+	const char *result = mp_store_state_name(st);
+	char *msg;
 
 	switch (st) {
 	case MP_STORE_UNKNOWN:
-		rs->status = 404;
-		page(rs, t, t->unknown, NULL, FALSE);
+		answer(rs, t, 404, t->unknown, NULL, result);
 		break;
 	case MP_STORE_REVOKED:
-		rs->status = 410;
-		page(rs, t, t->revoked, NULL, FALSE);
+		answer(rs, t, 410, t->revoked, NULL, result);
 		break;
 	case MP_STORE_EXPIRED:
-		rs->status = 410;
-		page(rs, t, t->expired, NULL, FALSE);
+		answer(rs, t, 410, t->expired, NULL, result);
 		break;
 	case MP_STORE_USED_UP:
-		rs->status = 410;
-		page(rs, t, t->used_up, NULL, FALSE);
+		answer(rs, t, 410, t->used_up, NULL, result);
 		break;
 	default:	/* MP_STORE_LOCKED */
-		rs->status = 429;
-		minutes = (guint)((e->locked_until - now + 59) / 60);
-		msg = g_strdup_printf(t->locked, MAX(minutes, 1u));
-		page(rs, t, msg, NULL, FALSE);
+		msg = g_strdup_printf(t->locked, lock_minutes(e, now));
+		answer(rs, t, 429, msg, NULL, result);
 		g_string_append_printf(rs->head, "Retry-After: %" G_GINT64_FORMAT
 		    "\r\n", MAX(e->locked_until - now, (gint64)1));
+		g_free(msg);
 		break;
 	}
-	rs->failure = TRUE;
-	log_field(rs, "result", mp_store_state_name(st));
-	g_free(msg);
 }
 
 /* server_error - a 500 page; why goes to the log only */
@@ -597,10 +583,7 @@ server_error(MpResponse *rs, const Texts *t, const char *why)
 		rs->body = NULL;
 	}
 	g_string_truncate(rs->head, 0);
-	rs->status = 500;
-	page(rs, t, t->error, NULL, FALSE);
-	rs->failure = TRUE;
-	log_field(rs, "result", "error");
+	answer(rs, t, 500, t->error, NULL, "error");
 	g_string_append(rs->log, " why=\"");
 	for (; *why != '\0'; why++)
 		g_string_append_c(rs->log, (guchar)*why >= 0x20 && *why != '"' &&
@@ -634,18 +617,12 @@ download(const MpDownloadOpts *o, const MpRequest *rq, const Texts *t,
 	guint n;
 
 	if (rq->body_too_large) {
-		rs->status = 413;
-		page(rs, t, t->too_large, NULL, FALSE);
-		rs->failure = TRUE;
-		log_field(rs, "result", "bad-request");
+		answer(rs, t, 413, t->too_large, NULL, "bad-request");
 		return;
 	}
 	if (!form_fields(rq, &password, &file) ||
 	    (n = file_number(file, seen->files->len)) == 0) {
-		rs->status = 400;
-		page(rs, t, t->bad_request, seen, TRUE);
-		rs->failure = TRUE;
-		log_field(rs, "result", "bad-request");
+		answer(rs, t, 400, t->bad_request, seen, "bad-request");
 		goto done;
 	}
 	if (mp_store_open(o->store, id, password, n, &o->lockout, now, &st, &e,
@@ -678,26 +655,21 @@ download(const MpDownloadOpts *o, const MpRequest *rq, const Texts *t,
 		    G_GUINT64_FORMAT " downloads=%u", n, f->size, e->downloads);
 		break;
 	}
-	case MP_STORE_WRONG_PASSWORD:
-		rs->status = 403;
-		msg = g_strconcat(t->wrong, t->sep, e->locked_until > now ?
-		    t->wrong_locked : t->wrong_left, NULL);
-		{
-			guint minutes = (guint)((e->locked_until - now + 59) / 60);
-			char *full = g_strdup_printf(msg, e->locked_until > now ?
-			    MAX(minutes, 1u) : o->lockout.max_failures -
-			    e->failures);
+	case MP_STORE_WRONG_PASSWORD: {
+		gboolean locked = e->locked_until > now;
+		char *full;
 
-			page(rs, t, full, e->locked_until > now ? NULL : e,
-			    e->locked_until <= now);
-			g_free(full);
-		}
-		g_free(msg);
-		rs->failure = TRUE;
-		log_field(rs, "result", "wrong-password");
+		msg = g_strconcat(t->wrong, t->sep, locked ? t->wrong_locked :
+		    t->wrong_left, NULL);
+		full = g_strdup_printf(msg, locked ? lock_minutes(e, now) :
+		    o->lockout.max_failures - e->failures);
+		answer(rs, t, 403, full, locked ? NULL : e, "wrong-password");
 		g_string_append_printf(rs->log, " failures=%u%s", e->failures,
-		    e->locked_until > now ? " locked=yes" : "");
+		    locked ? " locked=yes" : "");
+		g_free(full);
+		g_free(msg);
 		break;
+	}
 	default:
 		state_page(rs, t, st, e, now);
 		break;
@@ -713,6 +685,21 @@ done:
 	mp_store_entry_free(e);
 }
 
+/* start - an empty response in the language the request prefers, its
+ * log line begun with the client and the method */
+static const Texts *
+start(MpResponse *rs, const MpRequest *rq, gboolean japanese)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->head = g_string_new(NULL);
+	rs->log = g_string_new(NULL);
+	log_field(rs, "client", rq->remote_addr);
+	log_field(rs, "method", rq->method);
+	rs->head_only = rq->method != NULL && strcmp(rq->method, "HEAD") == 0;
+	return mp_prefers_japanese(rq->accept_language, japanese) ?
+	    &texts_ja : &texts_en;
+}
+
 /*
  * mp_download_handle - the response to one request
  *
@@ -726,8 +713,7 @@ void
 mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
     MpResponse *rs)
 {
-	const Texts *t = mp_prefers_japanese(rq->accept_language, o->japanese) ?
-	    &texts_ja : &texts_en;
+	const Texts *t = start(rs, rq, o->japanese);
 	const char *method = rq->method != NULL ? rq->method : "";
 	char *id = NULL;
 	MpStoreEntry *e = NULL;
@@ -735,20 +721,11 @@ mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
 	MpStoreState st;
 	int status;
 
-	memset(rs, 0, sizeof *rs);
-	rs->head = g_string_new(NULL);
-	rs->log = g_string_new(NULL);
-	log_field(rs, "client", rq->remote_addr);
-	log_field(rs, "method", method);
-	rs->head_only = strcmp(method, "HEAD") == 0;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 	    strcmp(method, "POST") != 0) {
-		rs->status = 405;
-		page(rs, t, t->method, NULL, FALSE);
-		g_string_append(rs->head, "Allow: GET, HEAD, POST\r\n");
-		rs->failure = TRUE;
 		log_field(rs, "id", NULL);
-		log_field(rs, "result", "bad-method");
+		answer(rs, t, 405, t->method, NULL, "bad-method");
+		g_string_append(rs->head, "Allow: GET, HEAD, POST\r\n");
 		goto done;
 	}
 	id = request_id(rq);
@@ -774,9 +751,7 @@ mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
 		download(o, rq, t, id, e, now, rs);
 		goto done;
 	}
-	rs->status = 200;
-	page(rs, t, NULL, e, TRUE);
-	log_field(rs, "result", "page");
+	answer(rs, t, 200, NULL, e, "page");
 done:
 	finish(rs);
 	g_clear_error(&err);
@@ -789,20 +764,14 @@ void
 mp_download_error_page(const MpRequest *rq, gboolean japanese,
     const char *why, MpResponse *rs)
 {
-	const Texts *t = mp_prefers_japanese(rq->accept_language, japanese) ?
-	    &texts_ja : &texts_en;
+	const Texts *t = start(rs, rq, japanese);
 
-	memset(rs, 0, sizeof *rs);
-	rs->head = g_string_new(NULL);
-	rs->log = g_string_new(NULL);
-	log_field(rs, "client", rq->remote_addr);
-	log_field(rs, "method", rq->method);
 	log_field(rs, "id", NULL);
-	rs->head_only = rq->method != NULL && strcmp(rq->method, "HEAD") == 0;
 	server_error(rs, t, why);
 	finish(rs);
 }
 
+/* mp_response_clear - release a response */
 void
 mp_response_clear(MpResponse *rs)
 {

@@ -394,3 +394,16 @@ mp_message_header(const MpMessage *msg, const char *name)
 	}
 	return NULL;
 }
+
+/* mp_message_has_field - whether any header field is called name */
+gboolean
+mp_message_has_field(const MpMessage *msg, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < msg->fields->len; i++)
+		if (mp_field_is(msg, &g_array_index(msg->fields, MpField, i),
+		    name))
+			return TRUE;
+	return FALSE;
+}

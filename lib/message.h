@@ -90,4 +90,7 @@ char *mp_field_value(const MpMessage *msg, const MpField *f);
 /* mp_message_header - unfolded value of the first field called name */
 char *mp_message_header(const MpMessage *msg, const char *name);
 
+/* mp_message_has_field - whether any header field is called name */
+gboolean mp_message_has_field(const MpMessage *msg, const char *name);
+
 #endif
