@@ -298,22 +298,20 @@ mp_notice_render(const MpNotice *n)
 	return out;
 }
 
-/* fsync_dir - make a rename in dir durable */
+/*
+ * notice_failed - every failure to deliver a notice is temporary for the
+ * MTA (exit 75) and says it was the notice
+ */
 static int
-fsync_dir(const char *dir, GError **err)
+notice_failed(int status, GError **err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
-
-	if (fd < 0)
-		return mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", dir,
-		    g_strerror(errno));
-	r = fsync(fd);
-	e = errno;
-	close(fd);
-	if (r != 0 && e != EINVAL && e != EROFS)
-		return mp_fail(err, EX_TEMPFAIL, "notice: sync %s: %s", dir,
-		    g_strerror(e));
-	return MP_OK;
+	if (status == MP_OK)
+		return MP_OK;
+	if (err != NULL && *err != NULL) {
+		g_prefix_error(err, "notice: ");
+		(*err)->code = EX_TEMPFAIL;
+	}
+	return EX_TEMPFAIL;
 }
 
 /* write_sync_close - all of text to fd, fsync, close; fd is closed */
@@ -321,52 +319,23 @@ static int
 write_sync_close(int fd, const char *path, const GString *text,
     GError **err)
 {
-	char *what = g_strconcat("notice: ", path, NULL);
-	int status = mp_write_all(fd, text->str, text->len, what, err);
-
-	g_free(what);
+	int status = mp_write_all(fd, text->str, text->len, path, err);
 
 	if (status == MP_OK && fsync(fd) != 0)
-		status = mp_fail(err, EX_TEMPFAIL, "notice: sync %s: %s", path,
+		status = mp_fail(err, EX_TEMPFAIL, "sync %s: %s", path,
 		    g_strerror(errno));
 	if (close(fd) != 0 && status == MP_OK)
-		status = mp_fail(err, EX_TEMPFAIL, "notice: close %s: %s", path,
+		status = mp_fail(err, EX_TEMPFAIL, "close %s: %s", path,
 		    g_strerror(errno));
-	if (status != MP_OK && err != NULL && *err != NULL)
-		(*err)->code = EX_TEMPFAIL;
-	return status != MP_OK ? EX_TEMPFAIL : MP_OK;
+	return status;
 }
 
-/*
- * notice_to_file - path is replaced atomically: the notice is written
- * to a temporary file beside it, synced, and renamed over it.
- */
+/* notice_to_file - path is replaced atomically by the notice */
 static int
 notice_to_file(const char *path, const GString *text, GError **err)
 {
-	char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
-	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-	int fd, status;
-
-	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		status = mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", tmp,
-		    g_strerror(errno));
-		goto done;
-	}
-	status = write_sync_close(fd, tmp, text, err);
-	if (status == MP_OK && rename(tmp, path) != 0)
-		status = mp_fail(err, EX_TEMPFAIL, "notice: rename to %s: %s",
-		    path, g_strerror(errno));
-	if (status != MP_OK)
-		unlink(tmp);
-	else
-		status = fsync_dir(dir, err);
-done:
-	g_free(tmp);
-	g_free(base);
-	g_free(dir);
-	return status;
+	return notice_failed(mp_write_file_atomic(path, text->str, text->len,
+	    0600, err), err);
 }
 
 /*
@@ -393,25 +362,25 @@ notice_to_maildir(const char *dir, const GString *text, GError **err)
 	dst = g_build_filename(newdir, name, NULL);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		status = mp_fail(err, EX_TEMPFAIL, "notice: %s: %s", tmp,
+		status = mp_fail(err, EX_TEMPFAIL, "%s: %s", tmp,
 		    g_strerror(errno));
 		goto done;
 	}
 	status = write_sync_close(fd, tmp, text, err);
 	if (status == MP_OK && rename(tmp, dst) != 0)
-		status = mp_fail(err, EX_TEMPFAIL, "notice: rename to %s: %s",
-		    dst, g_strerror(errno));
+		status = mp_fail(err, EX_TEMPFAIL, "rename to %s: %s", dst,
+		    g_strerror(errno));
 	if (status != MP_OK)
 		unlink(tmp);
 	else
-		status = fsync_dir(newdir, err);
+		status = mp_fsync_dir(newdir, err);
 done:
 	g_free(dst);
 	g_free(newdir);
 	g_free(tmp);
 	g_free(name);
 	g_free(token);
-	return status;
+	return notice_failed(status, err);
 }
 
 /*

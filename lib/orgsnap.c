@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "orgsnap.h"
+#include "output.h"
 
 /*
  * Records, all text, one "name=value" per line (tabs separate parts):
@@ -376,23 +377,6 @@ mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
 	}
 }
 
-static int
-fsync_dir(const char *dir, GError **err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) != 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return mp_fail(err, mp_errno_status(e), "%s: fsync: %s", dir,
-		    g_strerror(e));
-	}
-	close(fd);
-	return MP_OK;
-}
-
 /* write_cdb - the snapshot file, complete and on disk, or an error */
 static int
 write_cdb(const MpOrg *org, const char *path, const char *meta,
@@ -522,7 +506,7 @@ point_current(const char *dir, const char *gen, GError **err)
 		    g_strerror(e));
 	}
 	if (status == MP_OK)
-		status = fsync_dir(dir, err);
+		status = mp_fsync_dir(dir, err);
 	g_free(target);
 	g_free(tmp);
 	g_free(link);
@@ -787,41 +771,6 @@ groups_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
 	g_hash_table_destroy(now);
 }
 
-/*
- * write_changes_file - the change set next to its generation, so that a
- * failure to hand it on afterwards (stdout, --changes) loses nothing
- */
-static int
-write_changes_file(const char *path, const GString *text, GError **err)
-{
-	char *tmp = g_strconcat(path, ".tmp", NULL);
-	FILE *fp = fopen(tmp, "w");
-	int status = MP_OK;
-
-	if (fp == NULL) {
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
-		    g_strerror(errno));
-		g_free(tmp);
-		return status;
-	}
-	if (text->len > 0 && fwrite(text->str, 1, text->len, fp) != text->len)
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
-		    g_strerror(errno));
-	if (status == MP_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
-		    g_strerror(errno));
-	if (fclose(fp) != 0 && status == MP_OK)
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s", tmp,
-		    g_strerror(errno));
-	if (status == MP_OK && rename(tmp, path) != 0)
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s", path,
-		    g_strerror(errno));
-	if (status != MP_OK)
-		unlink(tmp);
-	g_free(tmp);
-	return status;
-}
-
 /* new_generation - a name that sorts by time and is not taken yet */
 static char *
 new_generation(const char *dir)
@@ -987,8 +936,11 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	}
 	res->changes = g_strdup_printf("%s/org-%s.changes", o->dir,
 	    res->generation);
-	if ((status = write_changes_file(res->changes, changes->text, err)) !=
-	    MP_OK || (status = fsync_dir(o->dir, err)) != MP_OK ||
+	/* the change set beside its generation, so that a failure to hand
+	 * it on afterwards (stdout, --changes) loses nothing; its directory
+	 * sync covers the snapshot's rename too */
+	if ((status = mp_write_file_atomic(res->changes, changes->text->str,
+	    changes->text->len, 0644, err)) != MP_OK ||
 	    (status = point_current(o->dir, res->generation, err)) != MP_OK)
 		goto out;
 	if (stat(final, &st) == 0)

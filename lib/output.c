@@ -1,5 +1,6 @@
 /* output.c - output that is complete or an error, never half of it */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -48,6 +49,61 @@ mp_stdio_printf(FILE *fp, GError **err, const char *fmt, ...)
 		return mp_fail(err, mp_errno_status(errno),
 		    "write to standard output: %s", g_strerror(errno));
 	return MP_OK;
+}
+
+/* mp_fsync_dir - make a rename (or a new name) in dir durable */
+int
+mp_fsync_dir(const char *dir, GError **err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return mp_fail(err, mp_errno_status(errno), "%s: %s", dir,
+		    g_strerror(errno));
+	r = fsync(fd);
+	e = errno;
+	close(fd);
+	/* some file systems cannot sync a directory; the rename stands */
+	if (r != 0 && e != EINVAL && e != EROFS)
+		return mp_fail(err, mp_errno_status(e), "sync %s: %s", dir,
+		    g_strerror(e));
+	return MP_OK;
+}
+
+/* mp_write_file_atomic - path holds data, or what it held before */
+int
+mp_write_file_atomic(const char *path, const char *data, gsize len,
+    int mode, GError **err)
+{
+	char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+	int fd, status;
+
+	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		status = mp_fail(err, EX_CANTCREAT, "%s: %s", tmp,
+		    g_strerror(errno));
+		goto done;
+	}
+	status = mp_write_all(fd, data, len, tmp, err);
+	if (status == MP_OK && fsync(fd) != 0)
+		status = mp_fail(err, mp_errno_status(errno), "sync %s: %s",
+		    tmp, g_strerror(errno));
+	if (close(fd) != 0 && status == MP_OK)
+		status = mp_fail(err, mp_errno_status(errno), "close %s: %s",
+		    tmp, g_strerror(errno));
+	if (status == MP_OK && rename(tmp, path) != 0)
+		status = mp_fail(err, mp_errno_status(errno), "rename to %s: %s",
+		    path, g_strerror(errno));
+	if (status != MP_OK)
+		unlink(tmp);
+	else
+		status = mp_fsync_dir(dir, err);
+done:
+	g_free(tmp);
+	g_free(base);
+	g_free(dir);
+	return status;
 }
 
 /*

@@ -47,20 +47,24 @@ fail_errno(GError **err, int errnum, const char *what, const char *path)
 	    g_strerror(errnum));
 }
 
+/* store_failed - every store failure is temporary for the MTA (75) */
+static int
+store_failed(int status, GError **err)
+{
+	if (status == MP_OK)
+		return MP_OK;
+	if (err != NULL && *err != NULL) {
+		g_prefix_error(err, "store: ");
+		(*err)->code = EX_TEMPFAIL;
+	}
+	return EX_TEMPFAIL;
+}
+
 /* fsync_dir - make a rename or a new name in dir durable */
 static int
 fsync_dir(const char *dir, GError **err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
-
-	if (fd < 0)
-		return fail_errno(err, errno, "open", dir);
-	r = fsync(fd);
-	e = errno;
-	close(fd);
-	if (r != 0 && e != EINVAL && e != EROFS)
-		return fail_errno(err, e, "sync", dir);
-	return MP_OK;
+	return store_failed(mp_fsync_dir(dir, err), err);
 }
 
 /* mp_store_id_new - a fresh random entry id */
@@ -533,36 +537,15 @@ write_meta(const char *dir, const MpStoreEntry *e, GError **err)
 {
 	json_t *o = meta_object(e, TRUE);
 	char *text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	char *tmp = g_build_filename(dir, ".meta.XXXXXX", NULL);
+	char *line = g_strconcat(text, "\n", NULL);
 	char *path = g_build_filename(dir, META, NULL);
-	int fd, status = MP_OK;
+	int status;
 
 	json_decref(o);
-	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		status = fail_errno(err, errno, "create", tmp);
-		goto done;
-	}
-	status = mp_write_all(fd, text, strlen(text), tmp, err);
-	if (status == MP_OK)
-		status = mp_write_all(fd, "\n", 1, tmp, err);
-	if (status == MP_OK && fsync(fd) != 0)
-		status = fail_errno(err, errno, "sync", tmp);
-	if (close(fd) != 0 && status == MP_OK)
-		status = fail_errno(err, errno, "close", tmp);
-	if (status == MP_OK && rename(tmp, path) != 0)
-		status = fail_errno(err, errno, "rename to", path);
-	if (status != MP_OK) {
-		unlink(tmp);
-		if (err != NULL && *err != NULL)
-			(*err)->code = EX_TEMPFAIL;
-		status = EX_TEMPFAIL;
-	} else {
-		status = fsync_dir(dir, err);
-	}
-done:
+	status = store_failed(mp_write_file_atomic(path, line, strlen(line),
+	    0600, err), err);
 	free(text);
-	g_free(tmp);
+	g_free(line);
 	g_free(path);
 	return status;
 }

@@ -200,40 +200,15 @@ columns(const MpConfig *cfg, const MpOrgConf *oc, MpOrgColumns *cols,
 static int
 write_changes(const char *path, const GString *text, GError **err)
 {
-	FILE *fp = stdout;
-	char *tmp = NULL;
-	int status = MP_OK;
-
-	if (path != NULL && strcmp(path, "-") != 0) {
-		tmp = g_strconcat(path, ".tmp", NULL);
-		if ((fp = fopen(tmp, "w")) == NULL) {
-			status = mp_fail(err, EX_CANTCREAT, "%s: %s", tmp,
-			    g_strerror(errno));
-			g_free(tmp);
-			return status;
-		}
-	}
-	if (text->len > 0 && fwrite(text->str, 1, text->len, fp) != text->len)
-		status = mp_fail(err, mp_errno_status(errno), "%s: %s",
-		    tmp ? tmp : "write to standard output", g_strerror(errno));
-	if (status == MP_OK && tmp == NULL && fflush(fp) != 0)
-		status = mp_fail(err, mp_errno_status(errno),
+	if (path != NULL && strcmp(path, "-") != 0)
+		return mp_write_file_atomic(path, text->str, text->len, 0644,
+		    err);
+	/* flushed here, so that a failure is reported as the change set's */
+	if ((text->len > 0 && fwrite(text->str, 1, text->len, stdout) !=
+	    text->len) || fflush(stdout) != 0)
+		return mp_fail(err, mp_errno_status(errno),
 		    "write to standard output: %s", g_strerror(errno));
-	if (tmp != NULL) {
-		if (status == MP_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
-			status = mp_fail(err, mp_errno_status(errno), "%s: %s",
-			    tmp, g_strerror(errno));
-		if (fclose(fp) != 0 && status == MP_OK)
-			status = mp_fail(err, mp_errno_status(errno), "%s: %s",
-			    tmp, g_strerror(errno));
-		if (status == MP_OK && rename(tmp, path) != 0)
-			status = mp_fail(err, mp_errno_status(errno), "%s: %s",
-			    path, g_strerror(errno));
-		if (status != MP_OK)
-			unlink(tmp);
-		g_free(tmp);
-	}
-	return status;
+	return MP_OK;
 }
 
 /* sync_export - read, check, compile, diff and publish one export */
