@@ -443,22 +443,14 @@ mp_attachments_replace(const MpMessage *msg, MpPart *root, GPtrArray *atts,
 {
 	MpSplice *sp = mp_splice_new(msg, root);
 	MpHeaderEdit *hed = mp_splice_header(sp);
-	char *trace;
 	GString *out;
 	guint i;
 
 	mp_splice_replace(sp, ((MpAttachment *)atts->pdata[0])->part, parts);
 	for (i = 1; i < atts->len; i++)
 		mp_splice_remove(sp, ((MpAttachment *)atts->pdata[i])->part);
-	for (i = 0; i < msg->fields->len; i++)
-		if (mp_field_is(msg, &g_array_index(msg->fields, MpField, i),
-		    trace_name))
-			mp_header_edit_drop(hed, i);
-	trace = g_strdup_printf("%s: %s%s", trace_name, trace_value,
-	    mp_message_eol(msg));
-	mp_header_edit_append(hed, trace);
+	mp_header_edit_set(hed, trace_name, trace_value);
 	out = mp_splice_apply(sp);
-	g_free(trace);
 	mp_splice_free(sp);
 	return out;
 }

@@ -368,10 +368,7 @@ mp_bccify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 					    a->end));
 			}
 		}
-		for (i = 0; i < msg->fields->len; i++)
-			if (mp_field_is(msg, &g_array_index(msg->fields, MpField,
-			    i), "X-MP-Bccify"))
-				mp_header_edit_drop(ed, i);
+		mp_header_edit_drop_all(ed, "X-MP-Bccify");
 		if (opts->bcc_header) {
 			char *line;
 
@@ -385,10 +382,8 @@ mp_bccify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 		res->moved = g_hash_table_size(moved_keys);
 		if (opts->trace) {
 			char *v = g_strdup_printf("moved=%u", res->moved);
-			char *line = mp_header_line(msg, "X-MP-Bccify", v);
 
-			mp_header_edit_append(ed, line);
-			g_free(line);
+			mp_header_edit_set(ed, "X-MP-Bccify", v);
 			g_free(v);
 		}
 		res->dkim_signed = mp_dkim_signs(msg, signed_names);

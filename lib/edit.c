@@ -57,6 +57,42 @@ mp_header_edit_append(MpHeaderEdit *ed, const char *text)
 	g_string_append(ed->append, text);
 }
 
+/* mp_header_edit_drop_all - leave out every field called name */
+void
+mp_header_edit_drop_all(MpHeaderEdit *ed, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < ed->msg->fields->len; i++)
+		if (mp_field_is(ed->msg, &g_array_index(ed->msg->fields, MpField,
+		    i), name))
+			mp_header_edit_drop(ed, i);
+}
+
+/* mp_header_edit_set - "name: value" in place of every field of name */
+void
+mp_header_edit_set(MpHeaderEdit *ed, const char *name, const char *value)
+{
+	char *line = mp_header_line(ed->msg, name, value);
+
+	mp_header_edit_drop_all(ed, name);
+	mp_header_edit_append(ed, line);
+	g_free(line);
+}
+
+/* mp_header_set - msg with mp_header_edit_set made, as new bytes */
+GString *
+mp_header_set(const MpMessage *msg, const char *name, const char *value)
+{
+	MpHeaderEdit *ed = mp_header_edit_new(msg);
+	GString *out;
+
+	mp_header_edit_set(ed, name, value);
+	out = mp_header_edit_apply(ed);
+	mp_header_edit_free(ed);
+	return out;
+}
+
 /* mp_header_edit_changed - whether any edit was made */
 gboolean
 mp_header_edit_changed(const MpHeaderEdit *ed)

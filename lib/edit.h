@@ -19,6 +19,18 @@ void mp_header_edit_replace(MpHeaderEdit *ed, guint field, const char *text);
 /* mp_header_edit_append - add text (whole lines) at the header's end */
 void mp_header_edit_append(MpHeaderEdit *ed, const char *text);
 
+/* mp_header_edit_drop_all - leave out every field called name */
+void mp_header_edit_drop_all(MpHeaderEdit *ed, const char *name);
+
+/* mp_header_edit_set - "name: value" at the header's end, in place of
+ * every field of that name (one the sender wrote cannot survive) */
+void mp_header_edit_set(MpHeaderEdit *ed, const char *name,
+    const char *value);
+
+/* mp_header_set - msg with mp_header_edit_set made, as new bytes */
+GString *mp_header_set(const MpMessage *msg, const char *name,
+    const char *value);
+
 /* mp_header_edit_changed - whether any edit was made */
 gboolean mp_header_edit_changed(const MpHeaderEdit *ed);
 

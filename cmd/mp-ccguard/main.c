@@ -271,24 +271,12 @@ print_record(Run *run, const MpSource *src, const MpCcguardResult *r,
 static int
 annotate(const MpMessage *msg, const MpCcguardResult *r, GError **err)
 {
-	MpHeaderEdit *ed = mp_header_edit_new(msg);
-	char *t = verdict_text(r, FALSE), *line;
-	GString *out;
-	guint i;
-	int st;
+	char *t = verdict_text(r, FALSE);
+	GString *out = mp_header_set(msg, "X-MP-Ccguard", t);
+	int st = mp_stdio_put(stdout, out->str, out->len, err);
 
-	for (i = 0; i < msg->fields->len; i++)
-		if (mp_field_is(msg, &g_array_index(msg->fields, MpField, i),
-		    "X-MP-Ccguard"))
-			mp_header_edit_drop(ed, i);
-	line = mp_header_line(msg, "X-MP-Ccguard", t);
-	mp_header_edit_append(ed, line);
-	out = mp_header_edit_apply(ed);
-	st = mp_stdio_put(stdout, out->str, out->len, err);
 	g_string_free(out, TRUE);
-	g_free(line);
 	g_free(t);
-	mp_header_edit_free(ed);
 	return st;
 }
 

@@ -252,23 +252,11 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 static int
 annotate(const MpMessage *msg, const MpClassification *c, GError **err)
 {
-	MpHeaderEdit *ed = mp_header_edit_new(msg);
-	char *t = counts_text(c), *line;
-	GString *out;
-	guint i;
-	int r;
+	char *t = counts_text(c);
+	GString *out = mp_header_set(msg, "X-MP-Classify", t);
+	int r = mp_stdio_put(stdout, out->str, out->len, err);
 
-	for (i = 0; i < msg->fields->len; i++)
-		if (mp_field_is(msg, &g_array_index(msg->fields, MpField, i),
-		    "X-MP-Classify"))
-			mp_header_edit_drop(ed, i);
-	line = mp_header_line(msg, "X-MP-Classify", t);
-	mp_header_edit_append(ed, line);
-	out = mp_header_edit_apply(ed);
-	r = mp_stdio_put(stdout, out->str, out->len, err);
 	g_string_free(out, TRUE);
-	g_free(line);
 	g_free(t);
-	mp_header_edit_free(ed);
 	return r;
 }
