@@ -524,33 +524,44 @@ chain_for(Build *b, int unit, int self, GArray *scratch)
 typedef struct {
 	GArray *sups;		/* of MpOrgSup */
 	GHashTable *seen;	/* interned key -> 1 */
+	const char *self;	/* the person's interned key, or NULL */
 } Sups;
 
-static void
+/*
+ * sup_add - one superior, unless it is the person themself (whatever
+ * the source: a fallback may name them) or already there: the first
+ * reason found is kept.  Whether it counted for the post is returned.
+ */
+static gboolean
 sup_add(Sups *s, const char *key, const char *reason)
 {
 	MpOrgSup sup;
 
+	if (s->self != NULL && strcmp(key, s->self) == 0)
+		return FALSE;
 	if (g_hash_table_contains(s->seen, key))
-		return;
+		return TRUE;
 	g_hash_table_add(s->seen, (gpointer)(gsize)key);
 	sup.key = key;
 	sup.reason = reason;
 	g_array_append_val(s->sups, sup);
+	return TRUE;
 }
 
-static void
+/* cands_add - candidates other than self; how many there were */
+static guint
 cands_add(Build *b, Sups *s, const GArray *cands, int self)
 {
-	guint i;
+	guint i, n = 0;
 
 	for (i = 0; i < cands->len; i++) {
 		const Cand *c = &g_array_index(cands, Cand, i);
 
-		if (c->person != self)
-			sup_add(s, ((Person *)b->people->pdata[c->person])->key,
-			    c->reason);
+		if (c->person != self && sup_add(s, ((Person *)
+		    b->people->pdata[c->person])->key, c->reason))
+			n++;
 	}
+	return n;
 }
 
 /* fallback_sups - [fallback] for a post whose superiors are none */
@@ -592,49 +603,79 @@ fallback_sups(Build *b, const Post *p, Sups *s)
 	}
 }
 
+static gint
+int_cmp(gconstpointer a, gconstpointer b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * peer_sups - for a head of a unit at a level the pattern names in
+ * peers, the heads of the other units at that level in the division,
+ * in the order of their rows in the export; how many there were
+ */
+static guint
+peer_sups(Build *b, const Post *p, Sups *s)
+{
+	const MpOrgConf *oc = b->oc;
+	const MpOrgPattern *pat = oc->patterns->pdata[p->pattern];
+	GArray *list, *heads;
+	char *lk;
+	guint i, j, n = 0;
+
+	if (p->headed < 0 || !in_list(pat->peers, oc->levels[p->head_level]))
+		return 0;
+	lk = g_strdup_printf("%d\t%s", p->head_level, p->codes[0]);
+	list = g_hash_table_lookup(b->level_units, lk);
+	g_free(lk);
+	heads = g_array_new(FALSE, FALSE, sizeof(int));
+	for (i = 0; list != NULL && i < list->len; i++) {
+		const Unit *U = b->units->pdata[g_array_index(list, int, i)];
+
+		if (g_array_index(list, int, i) != p->headed)
+			for (j = 0; j < U->heads->len; j++)
+				g_array_append_val(heads, g_array_index(U->heads,
+				    int, j));
+	}
+	g_array_sort(heads, int_cmp);
+	for (i = 0; i < heads->len; i++) {
+		const Post *h = &g_array_index(b->posts, Post,
+		    g_array_index(heads, int, i));
+		const Unit *U = b->units->pdata[h->headed];
+
+		if (h->person != p->person && sup_add(s, ((Person *)
+		    b->people->pdata[h->person])->key, intern_take(b,
+		    g_strdup_printf("peer: head of %s %s", oc->levels[U->level],
+		    U->path))))
+			n++;
+	}
+	g_array_free(heads, TRUE);
+	return n;
+}
+
 /*
  * post_sups - the superiors of one post (or of a plain member of a unit
  * when p->person is -1): heads up the chain, the division's special
  * titles, peer heads where the pattern says so, and [fallback] when all
- * that is empty.
+ * that gives this post nobody but the person themself (whether or not
+ * another post of theirs already gave the same people).
  */
 static void
 post_sups(Build *b, const Post *p, Sups *s, GArray *scratch)
 {
-	const MpOrgConf *oc = b->oc;
-	const MpOrgPattern *pat = oc->patterns->pdata[p->pattern];
-	guint before = s->sups->len, i, j;
 	GArray *list;
+	guint n;
 
 	g_array_set_size(scratch, 0);
-	cands_add(b, s, chain_for(b, p->headed >= 0 ?
+	n = cands_add(b, s, chain_for(b, p->headed >= 0 ?
 	    ((Unit *)b->units->pdata[p->headed])->parent : p->unit, p->person,
 	    scratch), p->person);
 	if ((list = g_hash_table_lookup(b->specials, p->codes[0])) != NULL)
-		cands_add(b, s, list, p->person);
-	if (p->headed >= 0 && in_list(pat->peers, oc->levels[p->head_level])) {
-		char *lk = g_strdup_printf("%d\t%s", p->head_level, p->codes[0]);
-
-		list = g_hash_table_lookup(b->level_units, lk);
-		g_free(lk);
-		for (i = 0; list != NULL && i < list->len; i++) {
-			const Unit *U = b->units->pdata[g_array_index(list, int, i)];
-
-			if (g_array_index(list, int, i) == p->headed)
-				continue;
-			for (j = 0; j < U->heads->len; j++) {
-				const Post *h = &g_array_index(b->posts, Post,
-				    g_array_index(U->heads, int, j));
-
-				if (h->person != p->person)
-					sup_add(s, ((Person *)b->people->pdata[
-					    h->person])->key, intern_take(b,
-					    g_strdup_printf("peer: head of %s %s",
-					    oc->levels[U->level], U->path)));
-			}
-		}
-	}
-	if (s->sups->len == before)
+		n += cands_add(b, s, list, p->person);
+	n += peer_sups(b, p, s);
+	if (n == 0)
 		fallback_sups(b, p, s);
 }
 
@@ -707,6 +748,7 @@ make_person(Build *b, const Person *src, GArray *scratch)
 
 	s.sups = g_array_new(FALSE, FALSE, sizeof(MpOrgSup));
 	s.seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s.self = src->key;
 	mp->key = src->key;
 	mp->email = src->email;
 	mp->id = src->id;
@@ -729,11 +771,17 @@ make_person(Build *b, const Person *src, GArray *scratch)
 			g_hash_table_add(divs, (gpointer)(gsize)p->codes[0]);
 		if (counts && *p->codes[0] != '\0')
 			g_hash_table_add(sdivs, (gpointer)(gsize)p->codes[0]);
-		if (counts) {
-			if (post_exempt(b, p))
-				mp->exempt = TRUE;
-			post_sups(b, p, &s, scratch);
-		}
+		if (counts && post_exempt(b, p))
+			mp->exempt = TRUE;
+	}
+	/* superiors: those of the primary post first, then of the others */
+	post_sups(b, &g_array_index(b->posts, Post, src->primary), &s, scratch);
+	for (i = 0; b->oc->any_post && i < src->posts->len; i++) {
+		int n = g_array_index(src->posts, int, i);
+
+		if (n != src->primary)
+			post_sups(b, &g_array_index(b->posts, Post, n), &s,
+			    scratch);
 	}
 	mp->divisions = sorted_strv(b->out, divs);
 	mp->sdivisions = sorted_strv(b->out, sdivs);
@@ -762,6 +810,7 @@ make_group(Build *b, int u, GArray *scratch)
 
 	s.sups = g_array_new(FALSE, FALSE, sizeof(MpOrgSup));
 	s.seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s.self = NULL;
 	codes = g_strsplit(U->key, "/", -1);
 	virt.person = -1;
 	virt.codes = (const char **)(gpointer)codes;

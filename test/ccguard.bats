@@ -269,3 +269,99 @@ json() {
 	[ "$status" -eq 75 ]
 	[ "$(ls "$TMP/out/new" | wc -l)" -eq 1 ]
 }
+
+@test "empty encoded-words in names and Subject: no GLib critical" {
+	for f in "$TESTDATA"/charset/empty-word-*.eml; do
+		for o in "" --json -a; do
+			G_DEBUG=fatal-criticals mp-ccguard $o "$f" >"$TMP/out" 2>"$TMP/err"
+			[ ! -s "$TMP/err" ] || { cat "$TMP/err"; false; }
+		done
+		grep -q 'reason=superior-present' "$TMP/out"
+	done
+}
+
+# mini_org - publish $TMP/mini/org.conf and hr.csv (written by the test)
+# into $TMP/mini/snap; mail is then checked with --snapshot $SNAP
+mini_org() {
+	SNAP=$TMP/mini/snap/current
+	mp-orgsync --org "$TMP/mini/org.conf" --dir "$TMP/mini/snap" \
+	    "$TMP/mini/hr.csv" >/dev/null
+}
+
+# mini_mail FROM CC - a message to a client with CC in Cc
+mini_mail() {
+	printf 'From: %s\nTo: client@customer.example\nCc: %s\nSubject: x\n\nx\n' \
+	    "$1" "$2"
+}
+
+mini_conf() {
+	mkdir -p "$TMP/mini"
+	cat >"$TMP/mini/org.conf"
+}
+
+mini_hr() {
+	mkdir -p "$TMP/mini"
+	{ echo 'employee_id,email,name,division,department,section,unit,title,concurrent'; cat; } >"$TMP/mini/hr.csv"
+}
+
+@test "a concurrent post whose head another post already gave gets no fallback" {
+	mini_conf <<-EOF
+	[org]
+	sender-posts = any
+	[pattern default]
+	units = *
+	head.department = 20
+	members = 50
+	[fallback]
+	unit.100/120 = approver@example.co.jp
+	EOF
+	# the primary post is in a section without a head (the department
+	# head is its superior); the concurrent one is in the department
+	# itself, which has its head: neither post has nobody
+	mini_hr <<-EOF
+	E1,b120@example.co.jp,B,100,120,,,20,0
+	E2,p@example.co.jp,P,100,120,121,,50,0
+	E2,p@example.co.jp,P,100,120,,,50,1
+	EOF
+	mini_org
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail p@example.co.jp approver@example.co.jp)
+	[ "$status" -eq 1 ]
+	[ "$output" = "refuse reason=no-related-recipient sender=p@example.co.jp superiors=b120@example.co.jp" ]
+	# the rows in the other order: the same
+	sed -i '3{h;d};4{G}' "$TMP/mini/hr.csv"
+	sed -n 4p "$TMP/mini/hr.csv" | grep -q ',121,'
+	sleep 1
+	mini_org
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail p@example.co.jp approver@example.co.jp)
+	[ "$output" = "refuse reason=no-related-recipient sender=p@example.co.jp superiors=b120@example.co.jp" ]
+}
+
+@test "a fallback that names the sender does not make them their own superior" {
+	mini_conf <<-EOF
+	[pattern default]
+	units = *
+	head.division = 10
+	head.department = 20
+	members = 50
+	[fallback]
+	unit.200 = d200@example.co.jp; board@example.co.jp
+	title.10 = D200@example.co.jp
+	EOF
+	mini_hr <<-EOF
+	E1,d200@example.co.jp,D,200,,,,10,0
+	E2,m@example.co.jp,M,200,210,,,50,0
+	EOF
+	mini_org
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail d200@example.co.jp d200@example.co.jp)
+	[ "$status" -eq 1 ]
+	[ "$output" = "refuse reason=only-self sender=d200@example.co.jp superiors=board@example.co.jp" ]
+	# the department member still has the division head
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail m@example.co.jp d200@example.co.jp)
+	[ "$status" -eq 0 ]
+	# with only himself named, he has no superior at all
+	sed -i 's/; board@example.co.jp//' "$TMP/mini/org.conf"
+	sleep 1
+	mini_org
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail d200@example.co.jp d200@example.co.jp)
+	[ "$output" = "refuse reason=no-superior-defined sender=d200@example.co.jp" ]
+}
