@@ -450,9 +450,11 @@ place_posts(Build *b)
 				g_hash_table_insert(b->specials,
 				    (gpointer)(gsize)p->codes[0], list);
 			}
-			c.reason = intern_take(b, g_strdup_printf("special title "
-			    "%s in %s %s", p->title, b->oc->levels[0],
-			    p->codes[0]));
+			c.reason = intern_take(b, *p->codes[0] != '\0' ?
+			    g_strdup_printf("special title %s in %s %s",
+			    p->title, b->oc->levels[0], p->codes[0]) :
+			    g_strdup_printf("special title %s without a %s",
+			    p->title, b->oc->levels[0]));
 			g_array_append_val(list, c);
 		}
 	}
@@ -729,8 +731,11 @@ role_of(Build *b, const Post *p)
 		return intern_take(b, g_strdup_printf("head of %s",
 		    b->oc->levels[p->head_level]));
 	if (title_facts(b, p->pattern, p->title)->special)
-		return intern_take(b, g_strdup_printf("special: a superior for "
-		    "every post in %s %s", b->oc->levels[0], p->codes[0]));
+		return intern_take(b, *p->codes[0] != '\0' ?
+		    g_strdup_printf("special: a superior for every post in "
+		    "%s %s", b->oc->levels[0], p->codes[0]) :
+		    g_strdup_printf("special: a superior for every post "
+		    "without a %s", b->oc->levels[0]));
 	if (post_exempt(b, p))
 		return "exempt";
 	return "member";
@@ -767,9 +772,9 @@ make_person(Build *b, const Person *src, GArray *scratch)
 		op->pattern = ((MpOrgPattern *)
 		    b->oc->patterns->pdata[p->pattern])->name;
 		op->role = role_of(b, p);
-		if (*p->codes[0] != '\0')
-			g_hash_table_add(divs, (gpointer)(gsize)p->codes[0]);
-		if (counts && *p->codes[0] != '\0')
+		/* no division code: the one division of all such posts */
+		g_hash_table_add(divs, (gpointer)(gsize)p->codes[0]);
+		if (counts)
 			g_hash_table_add(sdivs, (gpointer)(gsize)p->codes[0]);
 		if (counts && post_exempt(b, p))
 			mp->exempt = TRUE;

@@ -365,3 +365,34 @@ mini_hr() {
 	run mp-ccguard --snapshot "$SNAP" < <(mini_mail d200@example.co.jp d200@example.co.jp)
 	[ "$output" = "refuse reason=no-superior-defined sender=d200@example.co.jp" ]
 }
+
+@test "posts without a division code are one division, for every rule" {
+	mini_conf <<-EOF
+	[pattern default]
+	units = *
+	head.department = 20
+	special = 15
+	peers = department
+	members = 50
+	EOF
+	mini_hr <<-EOF
+	E1,s@example.co.jp,S,,110,111,,50,0
+	E2,x@example.co.jp,X,,120,,,15,0
+	E3,r@example.co.jp,R,,130,,,50,0
+	E4,o@example.co.jp,O,100,130,,,50,0
+	E5,h1@example.co.jp,H1,,140,,,20,0
+	E6,h2@example.co.jp,H2,,150,,,20,0
+	EOF
+	mini_org
+	run mp-orgsync --dir "$TMP/mini/snap" --explain s@example.co.jp
+	[ "${lines[4]}" = "    x@example.co.jp (X): special title 15 without a division" ]
+	[ "${#lines[@]}" -eq 5 ]
+	run mp-orgsync --dir "$TMP/mini/snap" --explain h1@example.co.jp
+	[[ "$output" == *"    h2@example.co.jp (H2): peer: head of department 150"* ]]
+	[[ "$output" == *"    x@example.co.jp (X): special title 15 without a division"* ]]
+	# r works in the sender's (empty) division; o, in division 100, not
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail s@example.co.jp r@example.co.jp)
+	[ "$output" = "refuse reason=no-superior sender=s@example.co.jp superiors=x@example.co.jp" ]
+	run mp-ccguard --snapshot "$SNAP" < <(mini_mail s@example.co.jp o@example.co.jp)
+	[ "$output" = "refuse reason=no-related-recipient sender=s@example.co.jp superiors=x@example.co.jp" ]
+}
