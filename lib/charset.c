@@ -26,6 +26,8 @@ convert_lenient(const char *s, gsize len, const char *from)
 	gchar *in = (gchar *)(gsize)s;	/* iconv(3) does not write input */
 	gsize inleft = len;
 
+	if (len == 0)
+		return g_strdup("");
 	/* GMime keeps converters open: opening one loads glibc's module */
 	cd = (GIConv)g_mime_iconv_open("UTF-8", from);
 	if (cd == (GIConv)-1)
@@ -106,6 +108,8 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 	int mode = JIS_ASCII;
 	char *out;
 
+	if (len == 0)		/* an empty encoded-word: no bytes at all */
+		return g_strdup("");
 	sj = g_byte_array_sized_new(len);
 	while (i < len) {
 		guchar c = (guchar)s[i], d;
@@ -186,6 +190,8 @@ mp_text_to_utf8(const char *s, gsize len)
 {
 	char *out;
 
+	if (len == 0)		/* s may be NULL: an empty encoded-word */
+		return g_strdup("");
 	if (memchr(s, 0x1b, len) != NULL &&
 	    (out = mp_iso2022jp_to_utf8(s, len)) != NULL)
 		return out;
@@ -205,6 +211,8 @@ mp_charset_to_utf8(const char *s, gsize len, const char *charset)
 	char *lc, *out = NULL;
 	const char *use = NULL;
 
+	if (len == 0)		/* s may be NULL: an empty encoded-word */
+		return g_strdup("");
 	if (charset == NULL || *charset == '\0')
 		return mp_text_to_utf8(s, len);
 	lc = g_ascii_strdown(charset, -1);

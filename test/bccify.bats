@@ -376,3 +376,11 @@ moved_many() {
 	grep -q $'^To: =?utf-8?b?6Yi05pyoIOS4gOmDjg==?= <suzuki@example.co.jp>\r$' "$TMP/out"
 	$HDR outside "$TMP/m" "$TMP/out" to cc bcc x-mp-bccify
 }
+
+@test "empty encoded-words in names and Subject: no GLib critical" {
+	for f in "$TESTDATA"/charset/empty-word-*.eml; do
+		G_DEBUG=fatal-criticals mp-bccify --all -n 1 "$f" >"$TMP/out" 2>"$TMP/err"
+		[ ! -s "$TMP/err" ] || { cat "$TMP/err"; false; }
+		grep -q '^To: undisclosed-recipients:;$' "$TMP/out"
+	done
+}

@@ -370,3 +370,15 @@ json() {
 	run mp-classify --json "$TMP/m"
 	[ "$(json '" ".join(r["name"] for r in d["recipients"])' <<<"$output")" = "Frösche André" ]
 }
+
+@test "empty encoded-words in names and Subject: no GLib critical" {
+	# G_DEBUG makes a GLib-CRITICAL abort, as ASan would on memchr(NULL)
+	for f in "$TESTDATA"/charset/empty-word-*.eml; do
+		G_DEBUG=fatal-criticals mp-classify --json "$f" >"$TMP/out" 2>"$TMP/err"
+		[ ! -s "$TMP/err" ] || { cat "$TMP/err"; false; }
+		[ "$(json '[r.get("name", "") for r in d["recipients"]]' <"$TMP/out")" = "['', '', '']" ]
+		[ "$(json 'd["from"]' <"$TMP/out")" = sato@example.co.jp ]
+		G_DEBUG=fatal-criticals mp-classify -a "$f" >"$TMP/out" 2>"$TMP/err"
+		[ ! -s "$TMP/err" ]
+	done
+}

@@ -550,3 +550,13 @@ cgi() {
 	echo "$n messages"
 	[ "$n" -gt 0 ]
 }
+
+@test "empty encoded-words in Subject and file names: no GLib critical" {
+	for f in "$TESTDATA"/charset/empty-word-*.eml; do
+		rm -f "$TMP/notice.eml"
+		G_DEBUG=fatal-criticals mp-detach $S "$f" >"$TMP/out" 2>"$TMP/err"
+		[ ! -s "$TMP/err" ] || { cat "$TMP/err"; false; }
+		[ -s "$TMP/notice.eml" ]
+	done
+	[ "$(entries | wc -l)" -eq 4 ]
+}

@@ -792,3 +792,14 @@ sums() {
 	run mp-zipenc -c "$TMP/depth.conf" <"$TMP/ok.eml"
 	[ "$status" -eq 0 ]
 }
+
+@test "empty encoded-words in Subject and file names: no GLib critical" {
+	for f in "$TESTDATA"/charset/empty-word-*.eml; do
+		rm -f "$TMP/notice.eml"
+		G_DEBUG=fatal-criticals mp-zipenc $N "$f" >"$TMP/out" 2>"$TMP/err"
+		[ ! -s "$TMP/err" ] || { cat "$TMP/err"; false; }
+		zipped "$f" "$TMP/out"
+		[ "$($ZC names "$TMP/a.zip" | wc -l)" -eq 3 ]
+		$ZC notice "$TMP/notice.eml" >/dev/null
+	done
+}
