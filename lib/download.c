@@ -227,55 +227,133 @@ mp_content_disposition(const char *utf8_name)
 	return out;
 }
 
+/* qvalue - an RFC 9110 qvalue ("0.8", "1", "0.125") in thousandths;
+ * -1 when it is not one */
+static int
+qvalue(const char *s)
+{
+	int q, scale = 100;
+	const char *p;
+
+	if (s[0] != '0' && s[0] != '1')
+		return -1;
+	q = (s[0] - '0') * 1000;
+	if (s[1] == '\0')
+		return q;
+	if (s[1] != '.')
+		return -1;
+	for (p = s + 2; *p != '\0'; p++) {
+		if (p - s > 4 || !g_ascii_isdigit(*p))
+			return -1;
+		q += (*p - '0') * scale;
+		scale /= 10;
+	}
+	return q <= 1000 ? q : -1;
+}
+
+/* language_range - "*" or 1*8ALPHA *("-" 1*8alphanum) (RFC 4647) */
+static gboolean
+language_range(const char *s)
+{
+	gsize n = 0;
+	gboolean first = TRUE;
+
+	if (strcmp(s, "*") == 0)
+		return TRUE;
+	for (;; s++) {
+		if (*s == '-' || *s == '\0') {
+			if (n == 0)
+				return FALSE;
+			if (*s == '\0')
+				return TRUE;
+			n = 0;
+			first = FALSE;
+		} else if (++n > 8 || !(first ? g_ascii_isalpha(*s) :
+		    g_ascii_isalnum(*s))) {
+			return FALSE;
+		}
+	}
+}
+
+/* accept_item - one element of Accept-Language: its range and its q
+ * in thousandths; FALSE for an empty or malformed element, which the
+ * caller skips */
+static gboolean
+accept_item(char *item, const char **range, int *q)
+{
+	char **parts = g_strsplit(item, ";", 0);
+	gboolean ok = parts[0] != NULL;
+	guint k;
+
+	*q = 1000;
+	*range = NULL;
+	if (ok) {
+		g_strstrip(parts[0]);
+		ok = language_range(parts[0]);
+	}
+	for (k = 1; ok && parts[k] != NULL; k++) {
+		char *a = g_strstrip(parts[k]);
+
+		/* weight = OWS ";" OWS "q=" qvalue: nothing else, but a
+		 * stray ";" is harmless */
+		ok = *a == '\0' || ((a[0] == 'q' || a[0] == 'Q') &&
+		    a[1] == '=' && (*q = qvalue(a + 2)) >= 0);
+	}
+	if (ok) {
+		/* the range, now stripped, is at the start of parts[0] */
+		memmove(item, parts[0], strlen(parts[0]) + 1);
+		*range = item;
+	}
+	g_strfreev(parts);
+	return ok;
+}
+
+/* is_lang - whether a language range names lang ("ja", "ja-JP") */
+static gboolean
+is_lang(const char *range, const char *lang)
+{
+	gsize n = strlen(lang);
+
+	return g_ascii_strncasecmp(range, lang, n) == 0 &&
+	    (range[n] == '\0' || range[n] == '-');
+}
+
 /*
  * mp_prefers_japanese - what Accept-Language says of ja against en:
  * the one with the higher q wins, the first listed on a tie; def when
- * it names neither (nor "*").
+ * it names neither (nor "*").  The header is the client's: an empty
+ * element (",ja", "ja,,en"), a malformed range or q is skipped, never
+ * trusted.
  */
 gboolean
 mp_prefers_japanese(const char *accept_language, gboolean def)
 {
 	char **items;
-	double qja = -1, qen = -1, qany = -1;
+	int qja = -1, qen = -1, qany = -1;
 	int first = -1;	/* 0: ja was named first, 1: en */
 	guint i;
 
 	if (accept_language == NULL)
 		return def;
-	items = g_strsplit(accept_language, ",", 64);
+	items = g_strsplit(accept_language, ",", 0);
 	for (i = 0; items[i] != NULL; i++) {
-		char **parts = g_strsplit(items[i], ";", 8);
-		char *tag = g_strstrip(parts[0]);
-		double q = 1;
-		guint k;
+		const char *tag;
+		int q;
 
-		for (k = 1; parts[k] != NULL; k++) {
-			char *a = g_strstrip(parts[k]);
-
-			if ((a[0] == 'q' || a[0] == 'Q') && a[1] == '=')
-				q = g_ascii_strtod(a + 2, NULL);
-		}
 		/* q=0 is "not acceptable": as if not named */
-		if (q <= 0 || q > 1) {
-			g_strfreev(parts);
+		if (!accept_item(items[i], &tag, &q) || q == 0)
 			continue;
-		}
-		if (g_ascii_strncasecmp(tag, "ja", 2) == 0 &&
-		    (tag[2] == '\0' || tag[2] == '-')) {
-			if (q > qja)
-				qja = q;
+		if (is_lang(tag, "ja")) {
+			qja = MAX(qja, q);
 			if (first < 0)
 				first = 0;
-		} else if (g_ascii_strncasecmp(tag, "en", 2) == 0 &&
-		    (tag[2] == '\0' || tag[2] == '-')) {
-			if (q > qen)
-				qen = q;
+		} else if (is_lang(tag, "en")) {
+			qen = MAX(qen, q);
 			if (first < 0)
 				first = 1;
-		} else if (strcmp(tag, "*") == 0 && q > qany) {
-			qany = q;
+		} else if (strcmp(tag, "*") == 0) {
+			qany = MAX(qany, q);
 		}
-		g_strfreev(parts);
 	}
 	g_strfreev(items);
 	if (qja < 0 && qen < 0)

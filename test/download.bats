@@ -128,6 +128,50 @@ meta_set() {
 	grep -q '<html lang="en">' "$TMP/b"	# [detach] lang = en
 }
 
+@test "download: a hostile Accept-Language is parsed, never a crash" {
+	detach "$D/report.eml"
+	printf '[detach]\nstore = %s\nlang = en\n' "$ST" >"$TMP/c.conf"
+	long=$(printf 'x-%.0s,' $(seq 3000))ja
+	# header|the page's language ([detach] lang = en when neither wins)
+	while IFS='|' read -r al want; do
+		run --separate-stderr env GATEWAY_INTERFACE=CGI/1.1 \
+		    MP_CONFIG="$TMP/c.conf" REQUEST_METHOD=GET PATH_INFO="/$ID" \
+		    REMOTE_ADDR=192.0.2.1 HTTP_ACCEPT_LANGUAGE="$al" mp-download
+		[ "$status" -eq 0 ] || { echo "[$al]: exit $status $stderr"; false; }
+		[[ ${lines[0]} == "Status: 200 OK"* ]] ||
+		    { echo "[$al]: ${lines[0]}"; false; }
+		[[ $output == *"<html lang=\"$want\">"* ]] ||
+		    { echo "[$al]: not $want"; false; }
+		[[ $stderr == *" result=page status=200" ]]
+	done <<-EOF
+	ja,|ja
+	,|en
+	;q=0.5|en
+	,,ja|ja
+	ja,,en|ja
+	;|en
+	ja;|ja
+	ja;q=|en
+	ja;;q=0.9|ja
+	ja;q=nan, en;q=0.5|en
+	ja;q=1.5, en;q=0.5|en
+	ja;q=-1, en;q=0.1|en
+	ja;q=0.0001, en;q=0.1|en
+	ja;q=0.001|ja
+	ja;foo=bar|en
+	 ja ; q=0.9 , en ; q=0.8 |ja
+	JA-jp|ja
+	ja-ぁ|en
+	jajajajaj|en
+	en;q=0.5, *;q=0.9|en
+	*|en
+	;;;,,,;|en
+	=|en
+	q=1|en
+	$long|ja
+	EOF
+}
+
 @test "download: HEAD answers the headers of GET and no body" {
 	detach "$D/report.eml"
 	code=$(curl -s -I -o "$TMP/h" -w '%{http_code}' "$LT_URL$ID")
