@@ -165,6 +165,38 @@ mp_batch_mbox(const char *path, const MpLimits *limits, MpMessageFunc fn,
 	return status;
 }
 
+/*
+ * maildir_read - one file of a Maildir.  Opened without blocking and
+ * checked before a byte is read: a FIFO (or a device) that a user or an
+ * attacker left in cur/ or new/ would otherwise block the batch for
+ * ever.  It is skipped as a message that cannot be read.
+ */
+static int
+maildir_read(const char *path, gboolean head, const MpLimits *limits,
+    MpMessage **out, GError **err)
+{
+	struct stat st;
+	int fd, flags, status;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return mp_fail(err, EX_NOINPUT, "%s", g_strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return mp_fail(err, EX_NOINPUT, "not a regular file, skipped");
+	}
+	if (head) {
+		close(fd);
+		return mp_message_read_head(path, limits, out, err);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) >= 0)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	status = mp_message_read_fd(fd, limits, out, err);
+	close(fd);
+	return status;
+}
+
 static gint
 cmp_names(gconstpointer a, gconstpointer b)
 {
@@ -208,9 +240,7 @@ mp_batch_maildir(const char *dir, gboolean head, const MpLimits *limits,
 		GError *why = NULL;
 		int st2;
 
-		st2 = head ? mp_message_read_head(files->pdata[i], limits, &msg,
-		    &why) : mp_message_read_path(files->pdata[i], limits, &msg,
-		    &why);
+		st2 = maildir_read(files->pdata[i], head, limits, &msg, &why);
 		status = deliver(&src, msg, st2, why, fn, data);
 	}
 	g_ptr_array_free(files, TRUE);

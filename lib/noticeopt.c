@@ -1,5 +1,8 @@
 /* noticeopt.c - the password notice's options and [section] keys, as
  * mp-zipenc and mp-detach take them */
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "noticeopt.h"
 #include "secret.h"
 
@@ -108,6 +111,30 @@ mp_notice_opts_delay(const MpNoticeOpts *o, MpNoticePolicy *p,
 }
 
 /*
+ * need_kind - the path of option opt, when set, is a directory (S_IFDIR)
+ * or a regular file (S_IFREG); else a configuration error, 78
+ */
+static int
+need_kind(const MpNoticeOpts *o, int opt, const char *what, mode_t kind,
+    GError **err)
+{
+	const char *path = VALUE(o, opt);
+	struct stat st;
+
+	if (path == NULL)
+		return MP_OK;
+	if (stat(path, &st) != 0)
+		return mp_fail(err, EX_CONFIG, "%s: %s: %s", what, path,
+		    g_strerror(errno));
+	if ((st.st_mode & S_IFMT) != kind)
+		return mp_fail(err, EX_CONFIG, "%s: %s: %s", what, path,
+		    kind == S_IFDIR ? "not a directory" :
+		    S_ISDIR(st.st_mode) ? "a directory, not a file" :
+		    "not a regular file");
+	return MP_OK;
+}
+
+/*
  * mp_notice_opts_load - --sender checked, the templates and the
  * password file read, the destinations set: a mistake in any of them
  * stops the tool before it reads a message
@@ -130,14 +157,20 @@ mp_notice_opts_load(MpNoticeOpts *o, MpAddrParser *ap,
 		mp_addr_clear(&a);
 		p->sender = VALUE(o, MP_OPT_SENDER);
 	}
-	if ((status = mp_notice_templates_load(texts,
+	/* a template directory that is not there would silently give the
+	 * built-in texts: a typo must not change what every notice says */
+	if ((status = need_kind(o, MP_OPT_TEMPLATE_DIR, "template directory",
+	    S_IFDIR, err)) != MP_OK ||
+	    (status = mp_notice_templates_load(texts,
 	    VALUE(o, MP_OPT_TEMPLATE_DIR), p->lang, &o->templates, err)) !=
 	    MP_OK)
 		return status;
 	p->templates = o->templates;
-	if (VALUE(o, MP_OPT_PASSWORD_FILE) != NULL &&
+	if ((status = need_kind(o, MP_OPT_PASSWORD_FILE, "password file",
+	    S_IFREG, err)) != MP_OK ||
+	    (VALUE(o, MP_OPT_PASSWORD_FILE) != NULL &&
 	    (status = mp_secret_read_file(VALUE(o, MP_OPT_PASSWORD_FILE),
-	    &o->password, err)) != MP_OK)
+	    &o->password, err)) != MP_OK))
 		return status;
 	p->password = o->password;
 	o->dest.file = VALUE(o, MP_OPT_NOTICE);
@@ -151,10 +184,24 @@ mp_notice_opts_load(MpNoticeOpts *o, MpAddrParser *ap,
 int
 mp_notice_opts_need_dest(const MpNoticeOpts *o, GError **err)
 {
+	static const char *const sub[] = { "tmp", "new" };
+	guint i;
+
 	if (o->dest.file == NULL && o->dest.maildir == NULL &&
 	    o->dest.command == NULL)
 		return mp_fail(err, EX_CONFIG, "no place for the password "
 		    "notice: give --notice, --notice-maildir or --notice-cmd, "
 		    "or set one in [%s]", o->conf.section);
+	/* a Maildir that is not there fails every message; say so once */
+	for (i = 0; o->dest.maildir != NULL && i < G_N_ELEMENTS(sub); i++) {
+		char *d = g_build_filename(o->dest.maildir, sub[i], NULL);
+		gboolean ok = g_file_test(d, G_FILE_TEST_IS_DIR);
+
+		g_free(d);
+		if (!ok)
+			return mp_fail(err, EX_CONFIG, "notice Maildir: %s: "
+			    "not a Maildir (no %s/ directory)",
+			    o->dest.maildir, sub[i]);
+	}
 	return MP_OK;
 }

@@ -509,9 +509,10 @@ sums() {
 	[ "$status" -eq 75 ]
 	[ -z "$output" ]
 	[[ "$stderr" == "mp-zipenc: notice: $TMP/no/such/dir/.n.eml."*"No such file or directory" ]]
+	# (a Maildir that is not there is found at start: 78, test/notice.bats)
 	run --separate-stderr mp-zipenc --password-file "$TMP/pw" \
 	    --notice-maildir "$TMP/not-a-maildir" "$D/mixed.eml"
-	[ "$status" -eq 75 ]
+	[ "$status" -eq 78 ]
 	[ -z "$output" ]
 	# a full disk under the notice (/dev/full cannot hold a temp file,
 	# so write through a command that fails as a full disk does)
