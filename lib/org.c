@@ -150,25 +150,34 @@ unit_path(const char **codes, int level)
 	return g_string_free(s, FALSE);
 }
 
-/* pattern_for - the first pattern whose globs match a unit path */
+/*
+ * pattern_for - the first pattern one of whose globs matches a unit:
+ * its path, and its level when the glob names one
+ */
 static int
-pattern_for(Build *b, const char *path)
+pattern_for(Build *b, const char *path, int level)
 {
-	gpointer hit = g_hash_table_lookup(b->pattern_of, path);
+	char *ck = g_strdup_printf("%d\t%s", level, path);
+	gpointer hit = g_hash_table_lookup(b->pattern_of, ck);
 	guint i, j;
 
-	if (hit != NULL)
+	if (hit != NULL) {
+		g_free(ck);
 		return GPOINTER_TO_INT(hit) - 1;
+	}
 	for (i = 0; i < b->oc->patterns->len; i++) {
 		const MpOrgPattern *p = b->oc->patterns->pdata[i];
 
 		for (j = 0; p->units[j] != NULL; j++)
-			if (g_pattern_match_simple(p->units[j], path)) {
-				g_hash_table_insert(b->pattern_of, g_strdup(path),
+			if ((p->unit_levels[j] < 0 ||
+			    p->unit_levels[j] == level) &&
+			    g_pattern_match_simple(p->units[j], path)) {
+				g_hash_table_insert(b->pattern_of, ck,
 				    GINT_TO_POINTER((int)i + 1));
 				return (int)i;
 			}
 	}
+	g_free(ck);
 	return -1;
 }
 
@@ -260,7 +269,7 @@ check_post(Build *b, const MpCsvRow *row, Post *post)
 
 	if (post->level < 0)
 		problem(b, row->line, "no org code in any of the level columns");
-	else if ((post->pattern = pattern_for(b, path)) < 0)
+	else if ((post->pattern = pattern_for(b, path, post->level)) < 0)
 		problem(b, row->line, "no [pattern] matches unit %s", path);
 	if (*post->title == '\0') {
 		problem(b, row->line, "empty title");
@@ -566,30 +575,35 @@ cands_add(Build *b, Sups *s, const GArray *cands, int self)
 	return n;
 }
 
-/* fallback_sups - [fallback] for a post whose superiors are none */
+/*
+ * fallback_sups - [fallback] for a post whose superiors are none: the
+ * unit fallback of the nearest unit from the post's own up that has
+ * one (one that names the unit's level before one that does not), and
+ * the title fallback
+ */
 static void
 fallback_sups(Build *b, const Post *p, Sups *s)
 {
 	const MpOrgConf *oc = b->oc;
-	const char *path = ((Unit *)b->units->pdata[p->unit])->path;
 	char **addrs;
-	gsize best_len = 0;
-	int best = -1;
+	int best = -1, u;
 	guint i;
 
-	for (i = 0; i < oc->fb_units->len; i++) {
-		const char *fb = oc->fb_units->pdata[i];
-		gsize n = strlen(fb);
+	for (u = p->unit; u >= 0 && best < 0;
+	    u = ((Unit *)b->units->pdata[u])->parent) {
+		const Unit *U = b->units->pdata[u];
 
-		if ((strcmp(path, fb) == 0 || (g_str_has_prefix(path, fb) &&
-		    path[n] == '/')) && n > best_len) {
-			best = (int)i;
-			best_len = n;
+		for (i = 0; i < oc->fb_units->len; i++) {
+			int lv = g_array_index(oc->fb_unit_levels, int, i);
+
+			if (strcmp(U->path, oc->fb_units->pdata[i]) == 0 &&
+			    (lv == U->level || (lv < 0 && best < 0)))
+				best = (int)i;
 		}
 	}
 	if (best >= 0) {
 		const char *why = intern_take(b, g_strdup_printf("fallback for "
-		    "unit %s", (char *)oc->fb_units->pdata[best]));
+		    "unit %s", (char *)oc->fb_unit_names->pdata[best]));
 
 		for (addrs = oc->fb_unit_addrs->pdata[best]; *addrs != NULL;
 		    addrs++)
@@ -822,7 +836,7 @@ make_group(Build *b, int u, GArray *scratch)
 	virt.unit = u;
 	virt.headed = virt.head_level = -1;
 	virt.level = U->level;
-	virt.pattern = pattern_for(b, U->path);
+	virt.pattern = pattern_for(b, U->path, U->level);
 	if (virt.pattern < 0)
 		virt.pattern = 0;	/* only enclosing units lack posts */
 	post_sups(b, &virt, &s, scratch);

@@ -11,6 +11,7 @@
 typedef struct {
 	char *name;
 	char **units;		/* globs over a post's unit path */
+	int *unit_levels;	/* the level each glob names, or -1 */
 	char **heads[MP_ORG_MAX_LEVELS];	/* title codes heading a level */
 	char **special;
 	char **peers;		/* level names */
@@ -30,6 +31,8 @@ typedef struct {
 	GPtrArray *patterns;	/* of MpOrgPattern * */
 	GPtrArray *fb_units;	/* of char *: "path", pairs with fb_unit_addrs */
 	GPtrArray *fb_unit_addrs;	/* of char ** */
+	GPtrArray *fb_unit_names;	/* of char *: PATH as written */
+	GArray *fb_unit_levels;	/* of int: the level PATH names, or -1 */
 	GHashTable *fb_titles;	/* title -> char ** */
 } MpOrgConf;
 

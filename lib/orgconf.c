@@ -81,6 +81,40 @@ level_index(const MpOrgConf *oc, const char *name)
 	return -1;
 }
 
+/*
+ * unit_ref - split "LEVEL:PATH" (a unit at one level) or "PATH" (at any
+ * level); a PATH with an empty org code (a leading, trailing or double
+ * "/") could never match and is refused.  *rest points into text.
+ */
+static gboolean
+unit_ref(const MpOrgConf *oc, const char *text, int *level,
+    const char **rest, const char **why)
+{
+	const char *colon = strchr(text, ':'), *p;
+
+	*level = -1;
+	*rest = text;
+	if (colon != NULL) {
+		char *name = g_strndup(text, (gsize)(colon - text));
+
+		*level = level_index(oc, name);
+		g_free(name);
+		if (*level < 0) {
+			*why = "names no level of [org] levels before its \":\"";
+			return FALSE;
+		}
+		*rest = colon + 1;
+	}
+	for (p = *rest; ; p++)
+		if ((*p == '/' || *p == '\0') && (p == *rest || p[-1] == '/')) {
+			*why = "has an empty org code (a leading, trailing or "
+			    "double \"/\")";
+			return FALSE;
+		} else if (*p == '\0')
+			break;
+	return TRUE;
+}
+
 /* load_org - the [org] section */
 static int
 load_org(const Src *src, MpOrgConf *oc, GError **err)
@@ -147,8 +181,28 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 		const char *key = k[i];
 		int lv;
 
-		if (strcmp(key, "units") == 0)
-			p->units = list(src, group, key);
+		if (strcmp(key, "units") == 0) {
+			char **globs = list(src, group, key);
+			guint n = g_strv_length(globs);
+
+			p->units = g_new0(char *, n + 1);
+			p->unit_levels = g_new0(int, n + 1);
+			for (j = 0; j < n && status == MP_OK; j++) {
+				const char *rest, *why;
+				char *what;
+
+				if (unit_ref(oc, globs[j], &p->unit_levels[j],
+				    &rest, &why)) {
+					p->units[j] = g_strdup(rest);
+					continue;
+				}
+				what = g_strdup_printf("units glob %s %s",
+				    globs[j], why);
+				status = bad(src, err, group, key, "%s", what);
+				g_free(what);
+			}
+			g_strfreev(globs);
+		}
 		else if (strcmp(key, "special") == 0)
 			p->special = list(src, group, key);
 		else if (strcmp(key, "exempt-titles") == 0)
@@ -208,11 +262,25 @@ load_fallback(const Src *src, MpOrgConf *oc, GError **err)
 			if (strchr(addrs[j], '@') == NULL)
 				status = bad(src, err, "fallback", k[i],
 				    "not an address: %s", addrs[j]);
-		if (status == MP_OK && g_str_has_prefix(k[i], "unit.") &&
-		    k[i][5] != '\0') {
-			g_ptr_array_add(oc->fb_units, g_strdup(k[i] + 5));
-			g_ptr_array_add(oc->fb_unit_addrs, addrs);
-			continue;
+		if (status == MP_OK && g_str_has_prefix(k[i], "unit.")) {
+			const char *rest, *why;
+			int lv;
+
+			if (unit_ref(oc, k[i] + 5, &lv, &rest, &why)) {
+				g_ptr_array_add(oc->fb_units, g_strdup(rest));
+				g_ptr_array_add(oc->fb_unit_names,
+				    g_strdup(k[i] + 5));
+				g_array_append_val(oc->fb_unit_levels, lv);
+				g_ptr_array_add(oc->fb_unit_addrs, addrs);
+				continue;
+			} else {
+				char *what = g_strdup_printf("[fallback] %s: "
+				    "the unit path %s", k[i], why);
+
+				status = bad(src, err, "fallback", k[i], "%s",
+				    what);
+				g_free(what);
+			}
 		}
 		if (status == MP_OK && g_str_has_prefix(k[i], "title.") &&
 		    k[i][6] != '\0') {
@@ -247,6 +315,8 @@ mp_orgconf_load(const char *path, MpOrgConf **out, GError **err)
 	oc->fb_units = g_ptr_array_new_with_free_func(g_free);
 	oc->fb_unit_addrs = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)g_strfreev);
+	oc->fb_unit_names = g_ptr_array_new_with_free_func(g_free);
+	oc->fb_unit_levels = g_array_new(FALSE, FALSE, sizeof(int));
 	oc->fb_titles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_strfreev);
 	src.kf = g_key_file_new();
@@ -300,6 +370,7 @@ pattern_free(MpOrgPattern *p)
 
 	g_free(p->name);
 	g_strfreev(p->units);
+	g_free(p->unit_levels);
 	for (i = 0; i < MP_ORG_MAX_LEVELS; i++)
 		g_strfreev(p->heads[i]);
 	g_strfreev(p->special);
@@ -321,6 +392,8 @@ mp_orgconf_free(MpOrgConf *oc)
 	g_ptr_array_free(oc->patterns, TRUE);
 	g_ptr_array_free(oc->fb_units, TRUE);
 	g_ptr_array_free(oc->fb_unit_addrs, TRUE);
+	g_ptr_array_free(oc->fb_unit_names, TRUE);
+	g_array_free(oc->fb_unit_levels, TRUE);
 	g_hash_table_destroy(oc->fb_titles);
 	g_strfreev(oc->levels);
 	g_strfreev(oc->exempt);

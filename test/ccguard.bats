@@ -396,3 +396,61 @@ mini_hr() {
 	run mp-ccguard --snapshot "$SNAP" < <(mini_mail s@example.co.jp o@example.co.jp)
 	[ "$output" = "refuse reason=no-related-recipient sender=s@example.co.jp superiors=x@example.co.jp" ]
 }
+
+@test "fallbacks and pattern globs can name the level of a unit path" {
+	# department 100/111 and section 100/-/111 share the path 100/111
+	mini_conf <<-EOF
+	[pattern section111]
+	units = section:100/111
+	members = 50;60
+	[pattern default]
+	units = *
+	head.department = 20
+	members = 50
+	[fallback]
+	unit.100/111 = both@example.co.jp
+	unit.section:100/111 = sec@example.co.jp
+	EOF
+	mini_hr <<-EOF
+	E1,h@example.co.jp,H,100,111,,,20,0
+	E2,d@example.co.jp,D,100,111,,,50,0
+	E3,s@example.co.jp,S,100,,111,,60,0
+	E4,u@example.co.jp,U,100,,111,1,50,0
+	EOF
+	mini_org
+	run mp-orgsync --dir "$TMP/mini/snap" --explain s@example.co.jp
+	[ "${lines[1]}" = "  post 100/111, title 60, primary, pattern section111: member" ]
+	[ "${lines[4]}" = "    sec@example.co.jp: fallback for unit section:100/111" ]
+	[ "${#lines[@]}" -eq 5 ]
+	# below the section: the nearest unit with a fallback
+	run mp-orgsync --dir "$TMP/mini/snap" --explain u@example.co.jp
+	[ "${lines[4]}" = "    sec@example.co.jp: fallback for unit section:100/111" ]
+	# the department has a head: no fallback for its member
+	run mp-orgsync --dir "$TMP/mini/snap" --explain d@example.co.jp
+	[ "${lines[4]}" = "    h@example.co.jp (H): head of department 100/111" ]
+	[ "${#lines[@]}" -eq 5 ]
+	# the head of the department gets the fallback that names no level
+	run mp-orgsync --dir "$TMP/mini/snap" --explain h@example.co.jp
+	[ "${lines[4]}" = "    both@example.co.jp: fallback for unit 100/111" ]
+	# title 60 is named only for the section, not the department
+	echo 'E5,x@example.co.jp,X,100,111,,,60,0' >>"$TMP/mini/hr.csv"
+	run mp-orgsync --org "$TMP/mini/org.conf" --dir "$TMP/mini/snap" \
+	    "$TMP/mini/hr.csv"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"hr.csv:6: title 60 is not named by [pattern default] (unit 100/111)"* ]]
+}
+
+@test "a fallback PATH with an empty code, or a level not in levels, is refused (78)" {
+	for key in unit.100/120/ unit./100 unit.100//120 unit.sektion:100/120; do
+		printf '[pattern default]\nunits = *\nmembers = 50\n[fallback]\n%s = a@example.co.jp\n' \
+		    "$key" >"$TMP/o.conf"
+		run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" \
+		    "$ORG/hr.csv"
+		[ "$status" -eq 78 ]
+		[[ "$output" == "mp-orgsync: [fallback] $key: the unit path "*"/o.conf:5); nothing published" ]]
+	done
+	printf '[pattern default]\nunits = 100/*;900/\nmembers = 50\n' >"$TMP/o.conf"
+	run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" "$ORG/hr.csv"
+	[ "$status" -eq 78 ]
+	[[ "$output" == "mp-orgsync: units glob 900/ has an empty org code"*"/o.conf:2); nothing published" ]]
+}
