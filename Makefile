@@ -125,9 +125,28 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(BUILD)/libmp.a $(SLIM_OBJ)
 	      -e 'in function .g_mime_utils_generate_message_id' || true; }
 	@test -x $@
 
+# The fault tests preload test/lib/faultshim.c to make write, fsync and
+# rename fail; that needs glibc linked dynamically, so a static build
+# gets a mixed-linked copy of the tools in $(BUILD)/fault for them.
+ifeq ($(LINK),static)
+FAULT_BIN = $(BUILD)/fault/bin
+$(FAULT_BIN)/.built: $(LIB_SRC) $(wildcard lib/*.h cmd/*/main.c) Makefile
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fault LINK=mixed all
+	@touch $@
+else
+FAULT_BIN = $(BUILD)/bin
+$(FAULT_BIN)/.built: all
+	@touch $@
+endif
+$(BUILD)/faultshim.so: test/lib/faultshim.c
+	@mkdir -p $(@D)
+	@$(CC) -O1 -g -shared -fPIC -o $@ $< -ldl
+
 # The suite runs the binaries of $(BUILD); see test/helper.bash.
-check: all
-	MP_BIN=$(abspath $(BUILD)/bin) bats --print-output-on-failure test/
+check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so
+	MP_BIN=$(abspath $(BUILD)/bin) MP_FAULT_BIN=$(abspath $(FAULT_BIN)) \
+	    MP_FAULTSHIM=$(abspath $(BUILD)/faultshim.so) \
+	    bats --print-output-on-failure test/
 
 test: check
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <zlib.h>
 
 #include "json.h"
 #include "orgsnap.h"
@@ -228,19 +229,175 @@ meta_value(const char *meta, const char *name)
 	return v;
 }
 
+static gboolean verify(MpOrgSnap *snap, guint64 off, guint64 len);
+
+/* le32 - the little-endian number at p */
+static guint32
+le32(const guchar *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 |
+	    (guint32)p[3] << 24;
+}
+
+/* put_le32 - n little-endian at p */
+static void
+put_le32(guchar *p, guint32 n)
+{
+	p[0] = n & 0xff;
+	p[1] = (n >> 8) & 0xff;
+	p[2] = (n >> 16) & 0xff;
+	p[3] = n >> 24;
+}
+
+/* crc - the CRC-32 of len bytes at p (zlib takes at most 4 GB a call) */
+static guint32
+crc(const guchar *p, gsize len)
+{
+	return (guint32)crc32(0L, p, (uInt)len);
+}
+
+/*
+ * sums_open - find and check the checksum trailer: the file is exactly
+ * cdb, table and trailer long (a truncation or an append is caught), the
+ * table and trailer are intact, and so is the cdb's header block, which
+ * every lookup reads.  NULL when good, else why not.
+ */
+static const char *
+sums_open(MpOrgSnap *snap)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem, *t;
+	gsize size = snap->cdb.cdb_fsize;
+	guint64 cdb_len;
+	guint block;
+
+	if (size < 2048 + MP_ORGSNAP_TRAILER)
+		return "too short";
+	t = mem + size - MP_ORGSNAP_TRAILER;
+	if (memcmp(t, MP_ORGSNAP_SUM_MAGIC, 8) != 0)
+		return "no checksums: truncated, or written by an older "
+		    "mp-orgsync; publish it again";
+	if (le32(t + 28) != crc(t, 28))
+		return "checksum trailer damaged";
+	cdb_len = (guint64)le32(t + 8) | (guint64)le32(t + 12) << 32;
+	block = le32(t + 16);
+	snap->nblocks = le32(t + 20);
+	if (block != MP_ORGSNAP_BLOCK || cdb_len < 2048 ||
+	    snap->nblocks != (cdb_len + block - 1) / block ||
+	    cdb_len + (guint64)snap->nblocks * 4 + MP_ORGSNAP_TRAILER != size)
+		return "length does not match its checksums";
+	snap->cdb_len = cdb_len;
+	snap->sums = mem + cdb_len;
+	if (le32(t + 24) != crc(snap->sums, (gsize)snap->nblocks * 4))
+		return "checksum table damaged";
+	snap->checked = g_malloc0(snap->nblocks);
+	if (!verify(snap, 0, 2048))
+		return "header block fails its checksum";
+	return NULL;
+}
+
+/*
+ * verify - whether bytes [off, off + len) of the cdb lie inside it and
+ * their blocks match their sums; a failure marks the snapshot corrupt
+ */
+static gboolean
+verify(MpOrgSnap *snap, guint64 off, guint64 len)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem;
+	guint64 b, last;
+
+	if (off > snap->cdb_len || len > snap->cdb_len - off) {
+		snap->corrupt = TRUE;
+		return FALSE;
+	}
+	if (len == 0)
+		return TRUE;
+	last = (off + len - 1) / MP_ORGSNAP_BLOCK;
+	for (b = off / MP_ORGSNAP_BLOCK; b <= last; b++) {
+		guint64 start = b * MP_ORGSNAP_BLOCK;
+		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, snap->cdb_len - start);
+
+		if (snap->checked[b])
+			continue;
+		if (crc(mem + start, n) != le32(snap->sums + b * 4)) {
+			snap->corrupt = TRUE;
+			return FALSE;
+		}
+		snap->checked[b] = 1;
+	}
+	return TRUE;
+}
+
+/*
+ * find - cdb_find over checked bytes only: the hash table slice of the
+ * key's bucket and every record a matching slot points at are verified
+ * before tinycdb reads them, so a flipped bit cannot turn a person into
+ * "not there" (which unknown-sender = pass would let through)
+ */
+static gboolean
+find(MpOrgSnap *snap, const char *key, unsigned klen)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem;
+	guint32 h = cdb_hash(key, klen), tpos, n, i, slot;
+
+	tpos = le32(mem + (h & 255) * 8);
+	n = le32(mem + (h & 255) * 8 + 4);
+	if (snap->corrupt || !verify(snap, tpos, (guint64)n * 8))
+		return FALSE;
+	for (i = 0, slot = n ? (h >> 8) % n : 0; i < n; i++) {
+		const guchar *s = mem + tpos + (guint64)slot * 8;
+		guint32 rpos = le32(s + 4);
+
+		if (rpos == 0)
+			break;
+		if (le32(s) == h && (!verify(snap, rpos, 8) ||
+		    !verify(snap, rpos, 8 + (guint64)le32(mem + rpos) +
+		    le32(mem + rpos + 4))))
+			return FALSE;
+		if (++slot == n)
+			slot = 0;
+	}
+	return cdb_find(&snap->cdb, key, klen) > 0;
+}
+
+/* mp_orgsnap_failed - whether a lookup met a corrupt block */
+int
+mp_orgsnap_failed(const MpOrgSnap *snap, GError **err)
+{
+	if (!snap->corrupt)
+		return MP_OK;
+	return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s (a "
+	    "block fails its checksum)", snap->path);
+}
+
+/* mp_orgsnap_verify_all - check every block's sum */
+int
+mp_orgsnap_verify_all(MpOrgSnap *snap, GError **err)
+{
+	verify(snap, 0, snap->cdb_len);
+	return mp_orgsnap_failed(snap, err);
+}
+
 /* mp_orgsnap_open - map a snapshot; missing or corrupt is 75 (fail closed) */
 int
 mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
 {
 	MpOrgSnap *snap;
+	const char *why;
 	char *v, *real;
+	struct stat st;
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as the snapshot must not hang a filter */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return mp_fail(err, EX_TEMPFAIL, "cannot open org snapshot: "
 		    "%s: %s", path, g_strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return mp_fail(err, EX_TEMPFAIL, "cannot open org snapshot: "
+		    "%s: not a regular file", path);
+	}
 	snap = g_new0(MpOrgSnap, 1);
 	snap->fd = fd;
 	snap->path = g_strdup(path);
@@ -250,13 +407,21 @@ mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
 		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s",
 		    path);
 	}
-	if (cdb_find(&snap->cdb, "m:", 2) <= 0 ||
+	if ((why = sums_open(snap)) != NULL) {
+		mp_orgsnap_close(snap);
+		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
+		    "(%s)", path, why);
+	}
+	if (!find(snap, "m:", 2) ||
 	    cdb_datalen(&snap->cdb) < strlen(MP_ORGSNAP_MAGIC) ||
 	    memcmp(cdb_getdata(&snap->cdb), MP_ORGSNAP_MAGIC,
 	    strlen(MP_ORGSNAP_MAGIC)) != 0) {
-		mp_orgsnap_close(snap);
-		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
+		int status = snap->corrupt ? mp_orgsnap_failed(snap, err) :
+		    mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
 		    "(no %s record)", path, MP_ORGSNAP_MAGIC);
+
+		mp_orgsnap_close(snap);
+		return status;
 	}
 	snap->meta = g_strndup(cdb_getdata(&snap->cdb),
 	    cdb_datalen(&snap->cdb));
@@ -298,6 +463,7 @@ mp_orgsnap_close(MpOrgSnap *snap)
 		cdb_free(&snap->cdb);
 	if (snap->fd >= 0)
 		close(snap->fd);
+	g_free(snap->checked);
 	g_free(snap->path);
 	g_free(snap->generation);
 	g_free(snap->meta);
@@ -327,7 +493,7 @@ person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
 	char *k = g_strconcat("p:", key, NULL);
 	MpOrgPerson *p = NULL;
 
-	if (cdb_find(&snap->cdb, k, (unsigned)strlen(k)) > 0) {
+	if (find(snap, k, (unsigned)strlen(k))) {
 		MpArena *a = mp_arena_new();
 		guint i;
 
@@ -340,7 +506,7 @@ person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
 		for (i = 0; i < p->nsups && reasons; i++) {
 			char *rk = g_strconcat("r:", p->sups[i].reason, NULL);
 
-			if (cdb_find(&snap->cdb, rk, (unsigned)strlen(rk)) > 0)
+			if (find(snap, rk, (unsigned)strlen(rk)))
 				p->sups[i].reason = mp_arena_strndup(a,
 				    cdb_getdata(&snap->cdb),
 				    cdb_datalen(&snap->cdb));
@@ -377,6 +543,65 @@ mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
 	}
 }
 
+/* write_sums - append the block checksums and the trailer to the cdb
+ * just written to fd; 0 or an errno */
+static int
+write_sums(int fd)
+{
+	guchar *buf = g_malloc(MP_ORGSNAP_BLOCK), t[MP_ORGSNAP_TRAILER];
+	GByteArray *table = g_byte_array_new();
+	guint64 len, off;
+	struct stat st;
+	int e = 0;
+
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		goto out;
+	}
+	len = (guint64)st.st_size;
+	for (off = 0; off < len; off += MP_ORGSNAP_BLOCK) {
+		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, len - off), got = 0;
+		guchar sum[4];
+
+		while (got < n) {
+			ssize_t r = pread(fd, buf + got, n - got,
+			    (off_t)(off + got));
+
+			if (r <= 0) {
+				e = r < 0 ? errno : EIO;
+				goto out;
+			}
+			got += (gsize)r;
+		}
+		put_le32(sum, crc(buf, n));
+		g_byte_array_append(table, sum, 4);
+	}
+	memcpy(t, MP_ORGSNAP_SUM_MAGIC, 8);
+	put_le32(t + 8, (guint32)len);
+	put_le32(t + 12, (guint32)(len >> 32));
+	put_le32(t + 16, MP_ORGSNAP_BLOCK);
+	put_le32(t + 20, table->len / 4);
+	put_le32(t + 24, crc(table->data, table->len));
+	put_le32(t + 28, crc(t, 28));
+	g_byte_array_append(table, t, sizeof t);
+	for (off = 0; off < table->len;) {
+		ssize_t w = pwrite(fd, table->data + off, table->len - off,
+		    (off_t)(len + off));
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			goto out;
+		}
+		off += (guint64)w;
+	}
+out:
+	g_free(buf);
+	g_byte_array_free(table, TRUE);
+	return e;
+}
+
 /* write_cdb - the snapshot file, complete and on disk, or an error */
 static int
 write_cdb(const MpOrg *org, const char *path, const char *meta,
@@ -388,7 +613,7 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 	int fd, e = 0;
 	guint i, j;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return mp_fail(err, errno == ENOSPC || errno == EDQUOT ?
 		    EX_TEMPFAIL : EX_CANTCREAT, "%s: %s", path,
@@ -436,6 +661,8 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 	g_hash_table_destroy(reasons);
 	if (e == 0 && cdb_make_finish(&cm) != 0)
 		e = errno ? errno : EIO;
+	if (e == 0)
+		e = write_sums(fd);
 	if (e == 0 && fsync(fd) != 0)
 		e = errno;
 	if (close(fd) != 0 && e == 0)
@@ -488,10 +715,17 @@ mp_orgsnap_current(const char *dir)
 	return gen;
 }
 
-/* point_current - swing the `current` symlink to gen atomically */
+/*
+ * point_current - swing the `current` symlink to gen atomically.  Once
+ * the rename is done the generation is in force: a directory sync that
+ * fails then is a warning (in *warning), not a failure that would make
+ * the caller report a publication that took place as one that did not.
+ */
 static int
-point_current(const char *dir, const char *gen, GError **err)
+point_current(const char *dir, const char *gen, char **warning,
+    GError **err)
 {
+	GError *why = NULL;
 	char *target = g_strdup_printf("org-%s.cdb", gen);
 	char *tmp = g_build_filename(dir, ".current.tmp", NULL);
 	char *link = g_build_filename(dir, "current", NULL);
@@ -505,8 +739,12 @@ point_current(const char *dir, const char *gen, GError **err)
 		status = mp_fail(err, mp_errno_status(e), "%s: %s", link,
 		    g_strerror(e));
 	}
-	if (status == MP_OK)
-		status = mp_fsync_dir(dir, err);
+	if (status == MP_OK && mp_fsync_dir(dir, &why) != MP_OK) {
+		*warning = g_strdup_printf("%s now points at %s, but the "
+		    "directory could not be synced, so a crash soon may undo "
+		    "the switch: %s", link, target, why->message);
+		g_error_free(why);
+	}
 	g_free(target);
 	g_free(tmp);
 	g_free(link);
@@ -843,6 +1081,27 @@ lock_dir(const char *dir, int *fd, GError **err)
 	return MP_OK;
 }
 
+/* remove_stale - temporary files of publications that were killed: the
+ * caller holds the directory's lock, so no live one can own them */
+static void
+remove_stale(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+		if ((g_str_has_prefix(name, ".org-") &&
+		    g_str_has_suffix(name, ".cdb.tmp")) ||
+		    strcmp(name, ".current.tmp") == 0) {
+			char *path = g_build_filename(dir, name, NULL);
+
+			unlink(path);
+			g_free(path);
+		}
+	if (d != NULL)
+		g_dir_close(d);
+}
+
 /* mp_orgsnap_publish - write org as the new current generation */
 int
 mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
@@ -867,15 +1126,22 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	if ((!o->dry_run || g_file_test(o->dir, G_FILE_TEST_IS_DIR)) &&
 	    (status = lock_dir(o->dir, &lock, err)) != MP_OK)
 		goto out;
+	if (!o->dry_run)
+		remove_stale(o->dir);
 	current = g_build_filename(o->dir, "current", NULL);
 	/* A broken current snapshot is replaced, not an obstacle. */
 	if (g_file_test(current, G_FILE_TEST_EXISTS) &&
-	    mp_orgsnap_open(current, &prev, &e) == MP_OK) {
+	    mp_orgsnap_open(current, &prev, &e) == MP_OK &&
+	    mp_orgsnap_verify_all(prev, &e) == MP_OK) {
 		res->previous = g_strdup(prev->generation);
 		res->prev_people = prev->people;
 		mp_orgsnap_load_all(prev, prev_arena, prev_people, prev_groups);
 	}
 	g_clear_error(&e);
+	if (prev != NULL && prev->corrupt) {
+		mp_orgsnap_close(prev);
+		prev = NULL;
+	}
 	g_free(current);
 	if (prev != NULL && !o->force && res->prev_people > 0 &&
 	    (guint64)org->people->len * 100 <
@@ -918,6 +1184,7 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 		MpOrgSnap *check = NULL;
 
 		if ((status = mp_orgsnap_open(tmp, &check, err)) == MP_OK &&
+		    (status = mp_orgsnap_verify_all(check, err)) == MP_OK &&
 		    check->people != org->people->len)
 			status = mp_fail(err, EX_IOERR, "%s: reads back %u "
 			    "people, not %u", tmp, check->people,
@@ -941,7 +1208,8 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	 * sync covers the snapshot's rename too */
 	if ((status = mp_write_file_atomic(res->changes, changes->text->str,
 	    changes->text->len, 0644, err)) != MP_OK ||
-	    (status = point_current(o->dir, res->generation, err)) != MP_OK)
+	    (status = point_current(o->dir, res->generation, &res->warning,
+	    err)) != MP_OK)
 		goto out;
 	if (stat(final, &st) == 0)
 		res->size = (gsize)st.st_size;
@@ -965,13 +1233,14 @@ mp_publish_result_clear(MpPublishResult *res)
 	g_free(res->generation);
 	g_free(res->previous);
 	g_free(res->changes);
+	g_free(res->warning);
 	memset(res, 0, sizeof *res);
 }
 
 /* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
 int
 mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
-    GError **err)
+    char **warning, GError **err)
 {
 	GPtrArray *gens = mp_orgsnap_generations(dir);
 	char *cur = mp_orgsnap_current(dir), *want = NULL, *path;
@@ -980,6 +1249,7 @@ mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
 	guint i;
 
 	*now = NULL;
+	*warning = NULL;
 	if ((status = lock_dir(dir, &lock, err)) != MP_OK)
 		goto out;
 	if (gen != NULL) {
@@ -1001,10 +1271,12 @@ mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
 		goto out;
 	path = g_strdup_printf("%s/org-%s.cdb", dir, want);
 	status = mp_orgsnap_open(path, &check, err);
-	mp_orgsnap_close(check);
 	g_free(path);
+	if (status == MP_OK)
+		status = mp_orgsnap_verify_all(check, err);
+	mp_orgsnap_close(check);
 	if (status == MP_OK &&
-	    (status = point_current(dir, want, err)) == MP_OK) {
+	    (status = point_current(dir, want, warning, err)) == MP_OK) {
 		*now = want;
 		want = NULL;
 	}

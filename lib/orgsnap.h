@@ -7,6 +7,17 @@
 #include "org.h"
 
 #define MP_ORGSNAP_MAGIC "mp-org-snapshot 1"
+/*
+ * The checksums: after the cdb, one CRC-32 for each MP_ORGSNAP_BLOCK
+ * bytes of it, then a fixed trailer (MP_ORGSNAP_SUM_MAGIC, the cdb's
+ * length, the block size, the number of blocks, the CRC-32 of the table
+ * and of the trailer itself).  Opening checks the length, the table and
+ * the cdb's header block (microseconds, whatever the size); each lookup
+ * checks the blocks it reads before it trusts them, once per process.
+ */
+#define MP_ORGSNAP_BLOCK 4096
+#define MP_ORGSNAP_SUM_MAGIC "mpsum\0\0\1"
+#define MP_ORGSNAP_TRAILER 32
 #define MP_ORGSNAP_KEEP_DEFAULT 7		/* generations kept */
 #define MP_ORGSNAP_MAX_DROP_DEFAULT 10	/* percent of people */
 
@@ -19,11 +30,25 @@ typedef struct {
 	guint people;
 	gboolean unknown_pass, any_post, chain;
 	char *meta;		/* the meta record's text */
+	gsize cdb_len;		/* bytes of the cdb before the checksums */
+	const guchar *sums;	/* one CRC-32 (little-endian) a block */
+	guint nblocks;
+	guint8 *checked;	/* per block: 0 not yet, 1 good */
+	gboolean corrupt;	/* a lookup found a block that fails its sum */
 } MpOrgSnap;
 
 /* mp_orgsnap_open - map a snapshot; missing or corrupt is 75 (fail closed) */
 int mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err);
 void mp_orgsnap_close(MpOrgSnap *snap);
+
+/* mp_orgsnap_failed - whether a lookup met a corrupt block (75, fail
+ * closed: such a lookup answered NULL, which must not count as "not
+ * there") */
+int mp_orgsnap_failed(const MpOrgSnap *snap, GError **err);
+
+/* mp_orgsnap_verify_all - check every block's sum (mp-orgsync, before it
+ * trusts a whole snapshot) */
+int mp_orgsnap_verify_all(MpOrgSnap *snap, GError **err);
 
 /* mp_orgsnap_person - look up one address key; NULL if not there */
 MpOrgPerson *mp_orgsnap_person(MpOrgSnap *snap, const char *key);
@@ -57,6 +82,8 @@ typedef struct {
 	char *changes;		/* DIR/org-GEN.changes: the change set kept */
 	guint prev_people;
 	gsize size;		/* bytes of the snapshot file */
+	char *warning;		/* in force, but its directory could not be
+				 * synced: say so, do not fail */
 } MpPublishResult;
 
 /*
@@ -78,6 +105,6 @@ char *mp_orgsnap_current(const char *dir);
 
 /* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
 int mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
-    GError **err);
+    char **warning, GError **err);
 
 #endif

@@ -32,3 +32,25 @@ write_conf() {
 need_corpus() {
 	[ -d "$CORPUS" ] || skip "no corpus at $CORPUS"
 }
+
+# Fault injection: test/lib/faultshim.c, preloaded into the dynamically
+# linked build of the tools (make check sets both; the static build
+# cannot be preloaded).  need_faultshim skips a test without them.
+MP_FAULT_BIN=${MP_FAULT_BIN:-}
+MP_FAULTSHIM=${MP_FAULTSHIM:-}
+
+need_faultshim() {
+	[ -n "$MP_FAULTSHIM" ] && [ -f "$MP_FAULTSHIM" ] &&
+	    [ -n "$MP_FAULT_BIN" ] || skip "no fault shim (make check builds it)"
+}
+
+# faulty SPEC TOOL [ARG...] - run TOOL with MP_FAULT=SPEC (see
+# faultshim.c); the sanitizer build tolerates the preload
+faulty() {
+	local spec=$1 tool=$2
+
+	shift 2
+	MP_FAULT=$spec LD_PRELOAD=$MP_FAULTSHIM \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    "$MP_FAULT_BIN/$tool" "$@"
+}

@@ -370,3 +370,144 @@ for l in sys.stdin:
 	[ "$status" -eq 0 ]
 	[ ! -e "$D" ]
 }
+
+# flip FILE OFFSET - invert one bit of the byte at OFFSET
+flip() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b[0] ^ 1]))
+PY
+}
+
+@test "a snapshot one byte short, or with a bit flipped anywhere a lookup reads, fails closed (75)" {
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	printf '[domains]\ninternal = example.co.jp\n' >"$TMP/cc.conf"
+	good=$TMP/good
+	cp "$D/$(readlink "$D/current")" "$good"
+	size=$(stat -c %s "$good")
+	msg=$ORG/mail/01-member-cc-section-head.eml
+	cp "$good" "$TMP/snap"
+	run mp-ccguard -c "$TMP/cc.conf" --snapshot "$TMP/snap" "$msg"
+	[ "$status" -eq 0 ]
+	head -c $((size - 1)) "$good" >"$TMP/snap"
+	run mp-ccguard -c "$TMP/cc.conf" --snapshot "$TMP/snap" "$msg"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"org snapshot is corrupt"* ]]
+	# a flip in the header, the middle, the checksum table, the trailer:
+	# never a verdict other than the right one, most often 75
+	for at in 10 2100 $((size / 2)) $((size - 40)) $((size - 3)); do
+		cp "$good" "$TMP/snap"
+		flip "$TMP/snap" "$at"
+		run mp-ccguard -c "$TMP/cc.conf" --snapshot "$TMP/snap" "$msg"
+		[ "$status" -eq 75 ] || [ "$status" -eq 0 ]
+	done
+	for at in 10 $((size - 40)) $((size - 3)); do
+		cp "$good" "$TMP/snap"
+		flip "$TMP/snap" "$at"
+		run mp-ccguard -c "$TMP/cc.conf" --snapshot "$TMP/snap" "$msg"
+		[ "$status" -eq 75 ]
+	done
+}
+
+@test "a flipped bit in the sender's own record is 75, not unknown-sender" {
+	sed 's/^unknown-sender = reject/unknown-sender = pass/' "$ORG/org.conf" \
+	    >"$TMP/org.conf"
+	sed -i "s|^org-conf = .*|org-conf = $TMP/org.conf|" "$TMP/mp.conf"
+	run mp-orgsync "$ORG/hr.csv"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	printf '[domains]\ninternal = example.co.jp\n' >"$TMP/cc.conf"
+	snap=$D/$(readlink "$D/current")
+	# the byte after "p:sato@example.co.jp" in its record: the key
+	at=$(python3 -c 'import sys
+d = open(sys.argv[1], "rb").read()
+print(d.index(b"p:sato@example.co.jp") + 3)' "$snap")
+	flip "$snap" "$at"
+	run mp-ccguard -c "$TMP/cc.conf" --snapshot "$D/current" \
+	    "$ORG/mail/06-colleague-not-superior.eml"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"fails its checksum"* ]]
+}
+
+@test "a FIFO as the snapshot is refused at once (75), never waited on" {
+	mkfifo "$TMP/fifo"
+	printf '[domains]\ninternal = example.co.jp\n' >"$TMP/cc.conf"
+	run timeout 10 mp-ccguard -c "$TMP/cc.conf" --snapshot "$TMP/fifo" \
+	    "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"not a regular file"* ]]
+}
+
+@test "a snapshot written before checksums is refused with a way out" {
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	snap=$D/$(readlink "$D/current")
+	# the cdb alone, as mp-orgsync wrote it before the checksums
+	python3 -c 'import sys
+d = open(sys.argv[1], "rb").read()
+n = int.from_bytes(d[-24:-20], "little")
+open(sys.argv[1], "wb").write(d[:n])' "$snap"
+	printf '[domains]\ninternal = example.co.jp\n' >"$TMP/cc.conf"
+	run mp-ccguard -c "$TMP/cc.conf" --snapshot "$D/current" \
+	    "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"publish it again"* ]]
+	# the next publication replaces it
+	run mp-orgsync --force "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+	run mp-ccguard -c "$TMP/cc.conf" --snapshot "$D/current" \
+	    "$ORG/mail/01-member-cc-section-head.eml"
+	[ "$status" -eq 0 ]
+}
+
+@test "temporary files of a killed publication are removed by the next" {
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	: >"$D/.org-20260101T000000Z.cdb.tmp"
+	: >"$D/.current.tmp"
+	run mp-orgsync "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+	[ ! -e "$D/.org-20260101T000000Z.cdb.tmp" ]
+	[ ! -e "$D/.current.tmp" ]
+	# a killed run: SIGKILL while it writes
+	python3 "$TESTDATA/../scripts/mkorg.py" "$TMP/big" --people 20000 \
+	    --posts 25000 --units 2000 --seed 7 --messages 1 \
+	    --domain example.co.jp 2>/dev/null
+	printf '[orgsync]\norg-conf = %s\ndir = %s\n' "$TMP/big/org.conf" \
+	    "$TMP/bigorg" >"$TMP/big.conf"
+	mp-orgsync -c "$TMP/big.conf" "$TMP/big/hr.csv" >/dev/null
+	mp-orgsync -c "$TMP/big.conf" --force "$TMP/big/hr2.csv" >/dev/null &
+	pid=$!
+	for _ in $(seq 200); do
+		ls "$TMP/bigorg"/.org-*.cdb.tmp >/dev/null 2>&1 && break
+		sleep 0.02
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	mp-orgsync -c "$TMP/big.conf" --force "$TMP/big/hr2.csv" >/dev/null
+	run ls -A "$TMP/bigorg"
+	[[ "$output" != *".tmp"* ]]
+	# and what is current checks
+	run mp-orgsync -c "$TMP/big.conf" --explain nobody@example.co.jp
+	[ "$status" -eq 1 ]
+}
+
+@test "a failed directory sync after the switch warns; the generation is in force (0)" {
+	need_faultshim
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	before=$(readlink "$D/current")
+	export_without 1003 >"$TMP/hr.csv"
+	run --separate-stderr faulty after:current,fsync-dir mp-orgsync -c "$TMP/mp.conf" \
+	    --force "$TMP/hr.csv"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	[[ "$stderr" == *"could not be synced"* ]]
+	[ "$(readlink "$D/current")" != "$before" ]
+	# a sync that fails before the switch is still a failure, and the
+	# old generation stays
+	before=$(readlink "$D/current")
+	run faulty fsync mp-orgsync -c "$TMP/mp.conf" "$ORG/hr.csv"
+	[ "$status" -eq 74 ]
+	[[ "$output" == *"Input/output error"* ]]
+	[ "$(readlink "$D/current")" = "$before" ]
+}

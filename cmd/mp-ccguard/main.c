@@ -293,6 +293,13 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	if (msg == NULL)
 		return mp_run_failed(&run->run, src, status, why);
 	mp_ccguard(run->cfg, run->ap, run->snap, msg, &run->copts, &r);
+	/* a lookup that met a corrupt block answered "not there" */
+	if ((st = mp_orgsnap_failed(run->snap, &err)) != MP_OK) {
+		mp_ccguard_result_clear(&r);
+		st = mp_run_failed(&run->run, src, st, err);
+		g_error_free(err);
+		return st;
+	}
 	run->total++;
 	if (r.refuse)
 		run->refused++;

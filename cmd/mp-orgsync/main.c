@@ -118,10 +118,13 @@ main(int argc, char **argv)
 	else if (o.list)
 		status = list_generations(dir);
 	else if (o.rollback) {
-		char *now = NULL;
+		char *now = NULL, *warning = NULL;
 
 		status = mp_orgsnap_rollback(dir, argc == 1 ? argv[0] : NULL,
-		    &now, &err);
+		    &now, &warning, &err);
+		if (warning != NULL)
+			mp_diag_warn(TRUE, NULL, "%s", warning);
+		g_free(warning);
 		if (status == MP_OK) {
 			printf("current: %s\n", now);
 			mp_diag_info(o.syslog, NULL, "action=rollback current=%s",
@@ -258,6 +261,8 @@ sync_export(const Options *o, const MpConfig *cfg, const char *dir,
 	if ((status = mp_orgsnap_publish(org, &po, &changes, &res, &err)) !=
 	    MP_OK)
 		goto out;
+	if (res.warning != NULL)
+		mp_diag_warn(TRUE, NULL, "%s", res.warning);
 	status = write_changes(o->changes, changes.text, &err);
 	if (status != MP_OK && res.changes != NULL)
 		g_prefix_error(&err, "generation %s is published and its change "
@@ -306,7 +311,8 @@ explain(const char *dir, const char *address)
 	int status;
 	guint i;
 
-	if ((status = mp_orgsnap_open(path, &snap, &err)) != MP_OK) {
+	if ((status = mp_orgsnap_open(path, &snap, &err)) != MP_OK ||
+	    (status = mp_orgsnap_verify_all(snap, &err)) != MP_OK) {
 		mp_diag_error(TRUE, NULL, "%s", err->message);
 		g_error_free(err);
 		goto out;
