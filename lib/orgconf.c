@@ -158,6 +158,46 @@ load_org(const Src *src, MpOrgConf *oc, GError **err)
 	return MP_OK;
 }
 
+/*
+ * one_role - a title has one role in a pattern: a head of one level,
+ * special, exempt or member ([org] exempt-titles are exempt in every
+ * pattern, and may be repeated in its own exempt-titles)
+ */
+static int
+one_role(const Src *src, const MpOrgConf *oc, const char *group,
+    const char *key, char **titles, GHashTable *roles, GError **err)
+{
+	gboolean exempt = strcmp(key, "exempt-titles") == 0;
+	guint j;
+
+	for (j = 0; titles != NULL && titles[j] != NULL; j++) {
+		const char *was = g_hash_table_lookup(roles, titles[j]);
+		char *what = NULL;
+		int status;
+
+		if (!exempt && g_strv_contains((const char *const *)oc->exempt,
+		    titles[j]))
+			what = g_strdup_printf("title %s is exempt in [org] "
+			    "exempt-titles and %s in [%s]", titles[j], key,
+			    group);
+		else if (was != NULL && g_str_has_prefix(was, "head.") &&
+		    g_str_has_prefix(key, "head.") && strcmp(was, key) != 0)
+			what = g_strdup_printf("title %s heads two levels",
+			    titles[j]);
+		else if (was != NULL && strcmp(was, key) != 0)
+			what = g_strdup_printf("title %s is both %s and %s in "
+			    "[%s]: a title has one role in a pattern", titles[j],
+			    was, key, group);
+		if (what != NULL) {
+			status = bad(src, err, group, key, "%s", what);
+			g_free(what);
+			return status;
+		}
+		g_hash_table_insert(roles, titles[j], (gpointer)(gsize)key);
+	}
+	return MP_OK;
+}
+
 /* load_pattern - one [pattern NAME] section */
 static int
 load_pattern(const Src *src, MpOrgConf *oc, const char *group,
@@ -203,13 +243,19 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 			}
 			g_strfreev(globs);
 		}
-		else if (strcmp(key, "special") == 0)
+		else if (strcmp(key, "special") == 0) {
 			p->special = list(src, group, key);
-		else if (strcmp(key, "exempt-titles") == 0)
+			status = one_role(src, oc, group, key, p->special,
+			    headed, err);
+		} else if (strcmp(key, "exempt-titles") == 0) {
 			p->exempt = list(src, group, key);
-		else if (strcmp(key, "members") == 0)
+			status = one_role(src, oc, group, key, p->exempt,
+			    headed, err);
+		} else if (strcmp(key, "members") == 0) {
 			p->members = list(src, group, key);
-		else if (strcmp(key, "peers") == 0) {
+			status = one_role(src, oc, group, key, p->members,
+			    headed, err);
+		} else if (strcmp(key, "peers") == 0) {
 			p->peers = list(src, group, key);
 			for (j = 0; p->peers[j] != NULL && status == MP_OK; j++)
 				if (level_index(oc, p->peers[j]) < 0)
@@ -219,15 +265,8 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 		} else if (g_str_has_prefix(key, "head.") &&
 		    (lv = level_index(oc, key + 5)) >= 0) {
 			p->heads[lv] = list(src, group, key);
-			for (j = 0; p->heads[lv][j] != NULL && status == MP_OK;
-			    j++) {
-				if (g_hash_table_contains(headed,
-				    p->heads[lv][j]))
-					status = bad(src, err, group, key,
-					    "title %s heads two levels",
-					    p->heads[lv][j]);
-				g_hash_table_add(headed, p->heads[lv][j]);
-			}
+			status = one_role(src, oc, group, key, p->heads[lv],
+			    headed, err);
 		} else {
 			char *what = g_strdup_printf("unknown key [%s] %s", group,
 			    key);

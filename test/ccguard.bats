@@ -454,3 +454,27 @@ mini_hr() {
 	[ "$status" -eq 78 ]
 	[[ "$output" == "mp-orgsync: units glob 900/ has an empty org code"*"/o.conf:2); nothing published" ]]
 }
+
+@test "a title in two roles of one pattern is a configuration error (78)" {
+	for roles in 'exempt-titles = 20' 'members = 20' 'special = 20' \
+	    'head.section = 20'; do
+		printf '[pattern default]\nunits = *\nhead.department = 20\n%s\nmembers = 50\n' \
+		    "$roles" | sed 's/^members = 20$/members = 20;50/' |
+		    awk '!(/^members = 50$/ && seen) { print } /^members/ { seen = 1 }' \
+		    >"$TMP/o.conf"
+		run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" "$ORG/hr.csv"
+		[ "$status" -eq 78 ]
+		[[ "$output" == "mp-orgsync: title 20 "*"/o.conf:4); nothing published" ]]
+	done
+	printf '[org]\nexempt-titles = 01\n[pattern default]\nunits = *\nhead.division = 01\n' \
+	    >"$TMP/o.conf"
+	run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" "$ORG/hr.csv"
+	[ "$status" -eq 78 ]
+	[[ "$output" == "mp-orgsync: title 01 is exempt in [org] exempt-titles and head.division in [pattern default] ("*"/o.conf:5); nothing published" ]]
+	# the same title in two patterns, or an [org] exempt title repeated
+	# in a pattern's exempt-titles, is fine
+	printf '[org]\nexempt-titles = 01;02;99\n[pattern a]\nunits = 900;900/*\nhead.department = 20;30\nhead.section = 40\nexempt-titles = 99\nmembers = 50;15\n[pattern b]\nunits = *\nhead.division = 10\nhead.department = 20\nhead.section = 30\nmembers = 40;50;77\n' \
+	    >"$TMP/o.conf"
+	run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+}
