@@ -1,10 +1,14 @@
 /* notice.c - a message of its own (a password notice), made and delivered */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "encode.h"
@@ -21,7 +25,7 @@ static int notice_to_file(const char *path, const GString *text,
 static int notice_to_maildir(const char *dir, const GString *text,
     GError **err);
 static int notice_to_command(const char *command, const GString *text,
-    GError **err);
+    int *caught, GError **err);
 
 /* placeholder_at - the length of "{name}" at s, with name, or 0 */
 static gsize
@@ -383,56 +387,174 @@ done:
 	return notice_failed(status, err);
 }
 
+/* how long a notice command may take to stop after SIGTERM before it
+ * gets SIGKILL, when we are told to stop ourselves */
+#define COMMAND_GRACE_SECONDS 2
+
+/*
+ * notice_input - the notice in an anonymous memory file, at offset 0:
+ * the command's standard input.  A file, not a pipe, because what the
+ * command read shows afterwards in the offset it shares with us (a pipe
+ * only shows a reader that stopped once the pipe buffer is full), and
+ * in memory, because it holds the password.
+ */
+static int
+notice_input(const GString *text, int *out, GError **err)
+{
+	int fd = memfd_create("mp-notice", MFD_CLOEXEC), status;
+
+	*out = -1;
+	if (fd < 0)
+		return mp_fail(err, EX_TEMPFAIL, "notice command: memfd: %s",
+		    g_strerror(errno));
+	status = mp_write_all(fd, text->str, text->len, "notice command", err);
+	if (status == MP_OK && lseek(fd, 0, SEEK_SET) != 0)
+		status = mp_fail(err, EX_TEMPFAIL, "notice command: seek: %s",
+		    g_strerror(errno));
+	if (status != MP_OK) {
+		close(fd);
+		return EX_TEMPFAIL;
+	}
+	*out = fd;
+	return MP_OK;
+}
+
+/*
+ * command_stop - stop the command's whole process group (sh and what it
+ * started, such as sendmail): SIGTERM, then SIGKILL after a grace; reap
+ * sh.  Called with SIGCHLD blocked.
+ */
+static void
+command_stop(pid_t pid, int *wstatus)
+{
+	struct timespec grace = { COMMAND_GRACE_SECONDS, 0 };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	kill(-pid, SIGTERM);
+	kill(pid, SIGTERM);
+	while (waitpid(pid, wstatus, WNOHANG) == 0)
+		if (sigtimedwait(&chld, NULL, &grace) < 0 && errno == EAGAIN)
+			break;
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * command_wait - wait for the command; a SIGTERM, SIGINT or SIGHUP
+ * meanwhile stops it (command_stop) and is returned in *caught.  The
+ * signals are blocked from before the fork, so none is lost.
+ */
+static int
+command_wait(pid_t pid, const sigset_t *watch, int *wstatus, int *caught,
+    GError **err)
+{
+	pid_t r;
+	int sig;
+
+	for (;;) {
+		r = waitpid(pid, wstatus, WNOHANG);
+		if (r == pid)
+			return MP_OK;
+		if (r < 0 && errno != EINTR)
+			return mp_fail(err, EX_TEMPFAIL, "notice command: "
+			    "wait: %s", g_strerror(errno));
+		sig = sigwaitinfo(watch, NULL);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+			*caught = sig;
+			command_stop(pid, wstatus);
+			return mp_fail(err, EX_TEMPFAIL, "notice command "
+			    "stopped: we were sent signal %d", sig);
+		}
+	}
+}
+
+/*
+ * mp_stop_signals - add SIGTERM, SIGINT and SIGHUP to set, each unless
+ * it is ignored: under nohup(1), or as a shell's background job, the
+ * caller chose not to be stopped by it
+ */
+void
+mp_stop_signals(sigset_t *set)
+{
+	static const int sig[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(sig); i++)
+		if (sigaction(sig[i], NULL, &sa) != 0 ||
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(set, sig[i]);
+}
+
 /*
  * notice_to_command - run command with sh -c, the notice on its
  * standard input.  Its standard output goes to our standard error: our
- * standard output is the message.  Only exit status 0 counts as taken.
- * The caller ignores SIGPIPE, so a command that exits early shows as a
- * failed write rather than killing us.
+ * standard output is the message.  It counts as taken only when the
+ * command exits with 0 and has read every byte: a command that exits 0
+ * without reading would lose the password.  The command runs in a
+ * process group of its own, which is stopped when we are told to stop
+ * (SIGTERM, SIGINT, SIGHUP; *caught says which), so no notice goes out
+ * for a message that never left.  It also gets SIGKILL when we die
+ * without cleaning up (kill -9), as far as the kernel allows: only sh
+ * itself, and not after it runs a set-uid program.
  */
 static int
-notice_to_command(const char *command, const GString *text, GError **err)
+notice_to_command(const char *command, const GString *text, int *caught,
+    GError **err)
 {
-	int fds[2], wstatus, status;
-	pid_t pid;
+	sigset_t watch, old;
+	int in, wstatus = 0, status;
+	pid_t pid, parent = getpid();
+	off_t read_to;
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return mp_fail(err, EX_TEMPFAIL, "notice command: pipe: %s",
-		    g_strerror(errno));
+	if ((status = notice_input(text, &in, err)) != MP_OK)
+		return status;
+	sigemptyset(&watch);
+	sigaddset(&watch, SIGCHLD);
+	mp_stop_signals(&watch);
+	sigprocmask(SIG_BLOCK, &watch, &old);
 	pid = fork();
 	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(in);
 		return mp_fail(err, EX_TEMPFAIL, "notice command: fork: %s",
 		    g_strerror(errno));
 	}
 	if (pid == 0) {
-		if (dup2(fds[0], 0) < 0 || dup2(2, 1) < 0)
+		setpgid(0, 0);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(EX_TEMPFAIL);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (dup2(in, 0) < 0 || dup2(2, 1) < 0)
 			_exit(EX_OSERR);
 		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 		_exit(127);
 	}
-	close(fds[0]);
-	status = mp_write_all(fds[1], text->str, text->len, "notice command",
-	    err);
-	close(fds[1]);
-	while (waitpid(pid, &wstatus, 0) < 0)
-		if (errno != EINTR) {
-			g_clear_error(err);
-			return mp_fail(err, EX_TEMPFAIL, "notice command: "
-			    "wait: %s", g_strerror(errno));
-		}
-	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 && status == MP_OK)
-		return MP_OK;
-	g_clear_error(err);
+	/* both sides, so that the group exists before either acts on it */
+	setpgid(pid, pid);
+	*caught = 0;
+	status = command_wait(pid, &watch, &wstatus, caught, err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	read_to = lseek(in, 0, SEEK_CUR);
+	close(in);
+	if (status != MP_OK)
+		return status;
 	if (WIFSIGNALED(wstatus))
 		return mp_fail(err, EX_TEMPFAIL, "notice command killed by "
 		    "signal %d: %s", WTERMSIG(wstatus), command);
 	if (WEXITSTATUS(wstatus) != 0)
 		return mp_fail(err, EX_TEMPFAIL, "notice command exited "
 		    "with %d: %s", WEXITSTATUS(wstatus), command);
-	return mp_fail(err, EX_TEMPFAIL, "notice command did not read the "
-	    "notice: %s", command);
+	if (read_to < 0 || (gsize)read_to != text->len)
+		return mp_fail(err, EX_TEMPFAIL, "notice command did not read "
+		    "the whole notice (%lld of %" G_GSIZE_FORMAT " bytes): %s",
+		    (long long)MAX(read_to, 0), text->len, command);
+	return MP_OK;
 }
 
 /*
@@ -440,19 +562,21 @@ notice_to_command(const char *command, const GString *text, GError **err)
  *
  * Every failure is temporary (75): the message must not go out while
  * its password is nowhere, and the MTA's retry makes a new password and
- * a new notice.
+ * a new notice.  *caught is the signal (SIGTERM, SIGINT, SIGHUP) that
+ * stopped a notice command, or 0: the caller cleans up and dies of it.
  */
 int
 mp_notice_deliver(const MpNoticeDest *dest, const GString *text,
-    GError **err)
+    int *caught, GError **err)
 {
 	int status = MP_OK;
 
+	*caught = 0;
 	if (dest->file != NULL)
 		status = notice_to_file(dest->file, text, err);
 	if (status == MP_OK && dest->maildir != NULL)
 		status = notice_to_maildir(dest->maildir, text, err);
 	if (status == MP_OK && dest->command != NULL)
-		status = notice_to_command(dest->command, text, err);
+		status = notice_to_command(dest->command, text, caught, err);
 	return status;
 }

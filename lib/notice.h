@@ -2,6 +2,8 @@
 #ifndef MP_NOTICE_H
 #define MP_NOTICE_H
 
+#include <signal.h>
+
 #include "mp.h"
 
 /*
@@ -54,9 +56,14 @@ typedef struct {
 	const char *command;	/* sh -c command, notice on its stdin */
 } MpNoticeDest;
 
-/* mp_notice_deliver - hand text to every destination, durably */
+/* mp_stop_signals - add to set SIGTERM, SIGINT and SIGHUP unless
+ * ignored: the signals that stop a notice command and us */
+void mp_stop_signals(sigset_t *set);
+
+/* mp_notice_deliver - hand text to every destination, durably; *caught:
+ * the signal that stopped a notice command, or 0 */
 int mp_notice_deliver(const MpNoticeDest *dest, const GString *text,
-    GError **err);
+    int *caught, GError **err);
 
 /* mp_rfc5322_date - "Mon, 23 Nov 2026 09:00:00 +0900", locale-free */
 char *mp_rfc5322_date(GDateTime *t);

@@ -88,3 +88,92 @@ entries() {
 		[ "${lines[2]}" = "$TMP/md/new/3: unchanged kept=0" ]
 	done
 }
+
+# --- the notice command must read the whole notice ------------------------
+
+@test "a notice command that exits 0 without reading: 75, nothing printed" {
+	for tool in mp-zipenc mp-detach; do
+		run --separate-stderr $tool $(opts $tool) \
+		    --notice-cmd "sh -c 'exit 0'" "$Z/mixed.eml"
+		[ "$status" -eq 75 ]
+		[ -z "$output" ]
+		[[ "$stderr" == "$tool: notice command did not read the whole notice (0 of "*" bytes): sh -c 'exit 0'" ]]
+		# one that stops part way is no better
+		run --separate-stderr $tool $(opts $tool) \
+		    --notice-cmd 'head -c 100 >/dev/null' "$Z/mixed.eml"
+		[ "$status" -eq 75 ]
+		[ -z "$output" ]
+		[[ "$stderr" == *"(100 of "*" bytes)"* ]]
+	done
+	# mp-detach took its entry back
+	[ -z "$(entries)" ]
+	# one that reads it all is fine, and the notice is whole
+	mp-zipenc --notice-cmd "cat >$TMP/got" --notice "$TMP/n" \
+	    --password-file "$TMP/pw" <"$Z/mixed.eml" >/dev/null
+	cmp "$TMP/got" "$TMP/n"
+}
+
+# stop_during_notice SIGNAL - run mp-detach, send it SIGNAL while its
+# notice command runs; the command would deliver the notice after 2 s
+stop_during_notice() {
+	rm -f "$TMP/started" "$TMP/delivered"
+	# a shell's background job ignores SIGINT, and mp honours that:
+	# start it with the default actions, as an MTA does
+	python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+    signal.signal(s, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' mp-detach $DS --password-file "$TMP/pw" --notice-cmd \
+	    "touch $TMP/started; sleep 2; cat >$TMP/delivered" \
+	    <"$Z/mixed.eml" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e "$TMP/started" ] && break
+		sleep 0.1
+	done
+	[ -e "$TMP/started" ]
+	# the entry is there while the command runs
+	[ -n "$(entries)" ]
+	kill -s "$1" "$pid"
+	status=0
+	wait "$pid" || status=$?
+}
+
+@test "mp-detach stopped (TERM, INT, HUP) during the notice: no entry, no notice" {
+	for sig in TERM INT HUP; do
+		stop_during_notice $sig
+		[ "$status" -eq 75 ]
+		[ ! -s "$TMP/out" ]
+		[ -z "$(entries)" ]
+		grep -q "notice command stopped" "$TMP/err"
+	done
+	# the command's process group was stopped: nothing comes later
+	sleep 2.5
+	[ ! -e "$TMP/delivered" ]
+}
+
+@test "mp-detach killed with SIGKILL during the notice: the notice never goes" {
+	stop_during_notice KILL
+	[ "$status" -eq 137 ]
+	sleep 2.5
+	[ ! -e "$TMP/delivered" ]
+	# what stays is an entry whose link is in no message sent; it ends
+	# at its expiry and mp-detach --purge removes it then
+	[ "$(entries | wc -l)" -eq 1 ]
+}
+
+@test "an ignored SIGHUP (nohup) does not stop the notice" {
+	rm -f "$TMP/started"
+	nohup mp-detach $DS --password-file "$TMP/pw" --notice-cmd \
+	    "touch $TMP/started; sleep 1; cat >$TMP/delivered" \
+	    <"$Z/mixed.eml" >"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e "$TMP/started" ] && break
+		sleep 0.1
+	done
+	kill -s HUP "$pid"
+	wait "$pid"
+	[ -s "$TMP/delivered" ]
+	grep -q '^X-MP-Detach: detached=3$' "$TMP/out"
+	[ "$(entries | wc -l)" -eq 1 ]
+}

@@ -60,6 +60,8 @@ typedef struct {
 	MpAddrParser *ap;
 	MpDetachOpts d;
 	char *made;		/* the entry whose link is being printed */
+	sigset_t stop;		/* SIGTERM, SIGINT, SIGHUP */
+	int caught;		/* the one of them that stopped us, or 0 */
 } Run;
 
 static void usage(void) G_GNUC_NORETURN;
@@ -67,6 +69,7 @@ static int set_policy(Run *run, GError **err);
 static int admin(Run *run, GError **err);
 static int one_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
+static int stopped(Run *run, GError **err);
 
 int
 main(int argc, char **argv)
@@ -150,8 +153,12 @@ main(int argc, char **argv)
 	/* a notice command that exits early must fail a write, not kill us */
 	signal(SIGPIPE, SIG_IGN);
 
+	sigemptyset(&run.stop);
+	mp_stop_signals(&run.stop);
 	status = mp_cli_run(&run.cli, argv, argc, &run.cfg->limits, one_message,
 	    &run, &err);
+	if (status == MP_OK && run.made != NULL)
+		status = stopped(&run, &err);
 	if (status == MP_OK)
 		status = mp_stdout_finish(&err);
 	if (status != MP_OK && run.made != NULL) {
@@ -159,8 +166,14 @@ main(int argc, char **argv)
 		mp_store_remove(run.d.store, run.made, NULL);
 		status = EX_TEMPFAIL;
 	}
+	if (run.caught != 0)
+		status = EX_TEMPFAIL;
 	status = mp_run_end(&run.run, status, err);
 	err = NULL;
+	/* a signal held back while no entry was made: we end now anyway */
+	while (stopped(&run, NULL) != MP_OK)
+		;
+	sigprocmask(SIG_UNBLOCK, &run.stop, NULL);
 done:
 	g_clear_error(&err);
 	g_clear_error(&run.run.err);
@@ -305,6 +318,25 @@ admin(Run *run, GError **err)
 	}
 }
 
+/*
+ * stopped - whether a SIGTERM, SIGINT or SIGHUP came while the entry
+ * was made and the message printed (they are held from before the entry
+ * is made until the message is out): then it must not go out, and its
+ * entry goes.  Postfix and maildrop try again on 75.
+ */
+static int
+stopped(Run *run, GError **err)
+{
+	static const struct timespec now = { 0, 0 };
+	int sig = sigtimedwait(&run->stop, NULL, &now);
+
+	if (sig <= 0)
+		return MP_OK;
+	run->caught = sig;
+	return mp_fail(err, EX_TEMPFAIL, "stopped by signal %d before the "
+	    "message was out; its entry is removed", sig);
+}
+
 /* report - one batch line: what would happen to this message */
 static int
 report(const char *label, const MpDetachResult *res, int status,
@@ -333,8 +365,8 @@ deliver(Run *run, const MpMessage *msg, const MpDetachResult *res,
 		return mp_stdio_put(stdout, msg->data, msg->len, err);
 	g_free(run->made);
 	run->made = g_strdup(res->id);
-	if ((r = mp_notice_deliver(&run->notice.dest, res->notice, err)) ==
-	    MP_OK)
+	if ((r = mp_notice_deliver(&run->notice.dest, res->notice,
+	    &run->caught, err)) == MP_OK)
 		r = mp_stdio_put(stdout, res->out->str, res->out->len, err);
 	if (r != MP_OK) {
 		mp_store_remove(run->d.store, res->id, NULL);
@@ -375,6 +407,14 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 		return mp_run_failed(&run->run, src, status, why);
 	label = mp_source_label(src);
 	msgid = mp_message_id(msg);
+	/*
+	 * From the entry's making until the message is out, a SIGTERM,
+	 * SIGINT or SIGHUP waits (main acts on it, and a notice command
+	 * is stopped at once): killed in between, we would leave an
+	 * active entry and a notice for mail that never left.
+	 */
+	if (!run->run.batch)
+		sigprocmask(SIG_BLOCK, &run->stop, NULL);
 	status = mp_detach(msg, &run->cfg->limits, run->ap, &run->d, &res, &e);
 	if (run->run.batch) {
 		if (status != MP_OK)

@@ -264,15 +264,17 @@ static int
 deliver(Run *run, const MpMessage *msg, const MpZipencResult *res,
     const char *label, const char *msgid, GError **err)
 {
-	int r;
+	int r, caught;
 
 	if (res->action == MP_ZIPENC_OVER_LIMIT)
 		mp_diag_warn(run->run.syslog, msgid, "%s: %s; passed through "
 		    "unencrypted (on-limit = pass)", label, res->why);
 	if (res->out == NULL)
 		return mp_stdio_put(stdout, msg->data, msg->len, err);
-	if ((r = mp_notice_deliver(&run->notice.dest, res->notice, err)) !=
-	    MP_OK)
+	/* a signal that stopped the notice command: nothing was printed,
+	 * and 75 ends us (one message: not a batch) */
+	if ((r = mp_notice_deliver(&run->notice.dest, res->notice, &caught,
+	    err)) != MP_OK)
 		return r;
 	if (res->dkim_signed)
 		mp_diag_warn(run->run.syslog, msgid, "%s: a DKIM-Signature "
