@@ -49,12 +49,12 @@ moved_many() {
 	mp-bccify -n 12 <"$MAIL/many.eml" >"$TMP/out"
 	cmp "$MAIL/many.eml" "$TMP/out"
 	mp-bccify -n 11 <"$MAIL/many.eml" >"$TMP/out"
-	! cmp -s "$MAIL/many.eml" "$TMP/out"
+	refute cmp -s "$MAIL/many.eml" "$TMP/out"
 	printf '[bccify]\nthreshold = 12\n' >>"$TMP/mp.conf"
 	mp-bccify <"$MAIL/many.eml" >"$TMP/out"
 	cmp "$MAIL/many.eml" "$TMP/out"
 	mp-bccify -n 5 <"$MAIL/many.eml" >"$TMP/out"
-	! cmp -s "$MAIL/many.eml" "$TMP/out"
+	refute cmp -s "$MAIL/many.eml" "$TMP/out"
 }
 
 @test "every byte outside To, Cc, Bcc and the trace is unchanged" {
@@ -132,7 +132,7 @@ moved_many() {
 
 @test "an existing Bcc is removed by default" {
 	mp-bccify <"$MAIL/many.eml" >"$TMP/out"
-	! grep -qi '^Bcc:' "$TMP/out"
+	refute grep -qi '^Bcc:' "$TMP/out"
 }
 
 @test "--bcc-header writes the existing and the moved addresses into one Bcc" {
@@ -234,10 +234,11 @@ moved_many() {
 
 @test "the trace field is on by default and off with --no-trace or trace = no" {
 	mp-bccify --no-trace <"$MAIL/many.eml" >"$TMP/out"
-	! grep -q '^X-MP-Bccify' "$TMP/out"
+	refute grep -q '^X-MP-Bccify' "$TMP/out"
 	$HDR outside "$MAIL/many.eml" "$TMP/out" to cc bcc
 	printf '[bccify]\ntrace = no\n' >>"$TMP/mp.conf"
-	! mp-bccify <"$MAIL/many.eml" | grep -q '^X-MP-Bccify'
+	mp-bccify <"$MAIL/many.eml" >"$TMP/out"
+	refute grep -q '^X-MP-Bccify' "$TMP/out"
 }
 
 @test "a forged X-MP-Bccify in the input is replaced when acting" {
@@ -248,9 +249,8 @@ moved_many() {
 }
 
 @test "a DKIM signature over To or Cc draws a warning; one that is not does not" {
-	run mp-bccify <"$MAIL/many.eml"
-	[ "$status" -eq 0 ]
-	! grep -q 'DKIM' <<<"$stderr$output" || ! grep -q 'warning' <<<"$output"
+	mp-bccify <"$MAIL/many.eml" 2>"$TMP/err" >"$TMP/out"
+	refute grep -q 'DKIM' "$TMP/err"
 	sed 's/h=from:subject:date/h=From:To:Subject/' "$MAIL/many.eml" >"$TMP/m"
 	mp-bccify <"$TMP/m" 2>"$TMP/err" >"$TMP/out"
 	grep -q 'warning: .*DKIM-Signature signs To or Cc' "$TMP/err"
@@ -358,9 +358,9 @@ moved_many() {
 	printf '[bccify]\nbcc-header = yes\ntrace = no\n' >>"$TMP/mp.conf"
 	mp-bccify <"$MAIL/many.eml" >"$TMP/out"
 	grep -qi '^Bcc:' "$TMP/out"
-	! grep -q '^X-MP-Bccify' "$TMP/out"
+	refute grep -q '^X-MP-Bccify' "$TMP/out"
 	mp-bccify --no-bcc-header --trace <"$MAIL/many.eml" >"$TMP/out"
-	! grep -qi '^Bcc:' "$TMP/out"
+	refute grep -qi '^Bcc:' "$TMP/out"
 	grep -q '^X-MP-Bccify: moved=11$' "$TMP/out"
 	run mp-bccify --bcc-header --no-bcc-header <"$MAIL/many.eml"
 	[ "$status" -eq 64 ]

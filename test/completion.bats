@@ -46,7 +46,7 @@ has() {
 # hasnt WORD - whether $output lacks WORD (a function, so that a failure
 # fails the test: bash's set -e ignores a command negated with !)
 hasnt() {
-	! grep -qx -- "$1" <<<"$output"
+	refute grep -qx -- "$1" <<<"$output"
 }
 
 @test "completion: bash files define and register their functions" {
@@ -63,7 +63,7 @@ hasnt() {
 @test "completion: every bash file gets the shared helpers from mp-common" {
 	for f in "$COMP"/mp-*.bash; do
 		[ "$f" = "$COMP/mp-common.bash" ] && continue
-		! grep -q '^__mp_complete()' "$f"
+		refute grep -q '^__mp_complete()' "$f"
 	done
 	for f in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
 	    mp-detach; do

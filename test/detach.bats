@@ -95,8 +95,8 @@ cgi() {
 	grep -qx -- '- 明細①.xls (40,000 バイト)' "$TMP/note"
 	# and never the password
 	pw=$($DC password "$TMP/notice.eml")
-	! grep -q "$pw" "$TMP/note"
-	! grep -q "$pw" "$TMP/out"
+	refute grep -q -- "$pw" "$TMP/note"
+	refute grep -q -- "$pw" "$TMP/out"
 }
 
 @test "the note in English (--lang en, lang = en); base-url without a slash" {
@@ -137,9 +137,9 @@ cgi() {
 	id=$(entries)
 	pw=$($DC password "$TMP/notice.eml")
 	[ -n "$pw" ]
-	! grep -rq -- "$pw" "$ST"
-	! grep -q 'Quotation No' "$ST/$id/1.enc"
-	! grep -q '%PDF' "$ST/$id/1.enc"
+	refute grep -rq -- "$pw" "$ST"
+	refute grep -q 'Quotation No' "$ST/$id/1.enc"
+	refute grep -q '%PDF' "$ST/$id/1.enc"
 	# header (24) + one chunk with its tag (17): 674 bytes become 715
 	[ "$(stat -c %s "$ST/$id/1.enc")" -eq 715 ]
 	[ "$(meta "$id" "m['kdf']['algorithm']")" = argon2id13 ]

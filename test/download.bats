@@ -232,8 +232,8 @@ meta_set() {
 @test "download: hostile file names are escaped in the page and the header" {
 	detach "$D/hostile.eml"
 	get "$ID" >/dev/null
-	! grep -q '<img' "$TMP/b"
-	! grep -q 'onerror="' "$TMP/b"
+	refute grep -q '<img' "$TMP/b"
+	refute grep -q 'onerror="' "$TMP/b"
 	grep -q '<td class="name">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.html</td>' "$TMP/b"
 	grep -q '<td class="name">a&quot;b;c%41 &#39;q&#39;&amp;amp;.txt</td>' "$TMP/b"
 	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
@@ -283,7 +283,7 @@ meta_set() {
 	meta_set "$ID" expires '"2020-01-01T00:00:00Z"'
 	[ "$(get "$ID")" = 410 ]
 	grep -q 'This download has expired' "$TMP/b"
-	! grep -q '見積書' "$TMP/b"
+	refute grep -q '見積書' "$TMP/b"
 	[ "$(post "$ID" "password=$PW&file=1")" = 410 ]
 	[ "$(header Content-Type)" = "text/html; charset=UTF-8" ]
 }
@@ -336,7 +336,7 @@ meta_set() {
 	EOF
 	[ "$(post "$ID" "password=$PW&file=2")" = 500 ]
 	[ "$(header Content-Type)" = "text/html; charset=UTF-8" ]
-	! grep -q 'Content-Disposition' "$TMP/h"
+	refute grep -q 'Content-Disposition' "$TMP/h"
 	# the first file cut short by a chunk
 	head -c 100 "$ST/$ID/1.enc" >"$TMP/cut" && cp "$TMP/cut" "$ST/$ID/1.enc"
 	[ "$(post "$ID" "password=$PW&file=1")" = 500 ]
@@ -359,8 +359,8 @@ meta_set() {
 		code=$(curl -s -o "$TMP/b" -w '%{http_code}' --path-as-is \
 		    "$LT_URL$p")
 		[ "$code" = 404 ] || { echo "$p: $code"; false; }
-		! grep -q 'root:' "$TMP/b"
-		! grep -q '"kdf"' "$TMP/b"
+		refute grep -q 'root:' "$TMP/b"
+		refute grep -q '"kdf"' "$TMP/b"
 	done
 	code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is \
 	    "${LT_URL}../../../../etc/passwd")
@@ -423,7 +423,7 @@ meta_set() {
 	grep -E "^mp-download: time=20[0-9-]+T[0-9:]+Z client=127.0.0.1 method=POST id=$ID result=download file=2 bytes=40000 downloads=1 status=200\$" "$LT/log"
 	grep -E "^mp-download: time=.* client=127.0.0.1 method=POST id=$ID result=wrong-password failures=1 status=403\$" "$LT/log"
 	grep -E "^mp-download: time=.* client=127.0.0.1 method=GET id=$ID result=page status=200\$" "$LT/log"
-	! grep -q -- "$PW" "$LT/log"
+	refute grep -q -- "$PW" "$LT/log"
 }
 
 @test "download: a broken configuration is a 500 page, not a crash" {
@@ -437,5 +437,5 @@ meta_set() {
 }
 
 @test "download: the server log holds no sanitizer report" {
-	! grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$LT/log"
+	refute grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$LT/log"
 }

@@ -76,7 +76,7 @@ teardown() {
 		grep -q "result=$r " "$TMP/lt/log" || { echo "no $r"; false; }
 	done
 	for c in download lockout expiry revoke; do
-		! grep -q -- "$(cat "$TMP/$c.pw")" "$TMP/lt/log"
+		refute grep -q -- "$(cat "$TMP/$c.pw")" "$TMP/lt/log"
 	done
-	! grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$TMP/lt/log"
+	refute grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$TMP/lt/log"
 }

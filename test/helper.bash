@@ -20,8 +20,32 @@ setup_tmp() {
 	unset MP_CONFIG
 }
 
+# teardown_tmp - remove TMP; returns 0 when there is none, so that a test
+# skipped before setup_tmp (no lighttpd, no browser) stays a skip
 teardown_tmp() {
-	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	if [ -n "${TMP:-}" ]; then
+		rm -rf "$TMP"
+	fi
+}
+
+# refute CMD [ARG...] - fail the test if CMD succeeds.  A bare `! cmd` in
+# the middle of a test never fails it (bash's set -e ignores a negated
+# command, ShellCheck SC2314); `refute cmd` does, and says what matched.
+# A grep that could not read its file (status 2) fails the test too: a
+# missing file proves nothing absent.
+refute() {
+	local status=0
+
+	"$@" || status=$?
+	if [ "$status" -eq 0 ]; then
+		echo "refute: this succeeded but must not: $*" >&2
+		return 1
+	fi
+	if [ "$1" = grep ] && [ "$status" -gt 1 ]; then
+		echo "refute: grep failed ($status): $*" >&2
+		return 1
+	fi
+	return 0
 }
 
 # write_conf FILE - the stdin text as a config file

@@ -71,7 +71,7 @@ for l in sys.stdin:
 @test "a CP932 export (as HR systems on Windows write it) is read the same" {
 	mp-orgsync --dir "$TMP/u" "$ORG/hr.csv" >/dev/null
 	iconv -f UTF-8 -t CP932 "$ORG/hr.csv" | sed 's/$/\r/' >"$TMP/hr-sjis.csv"
-	! iconv -f UTF-8 -t UTF-8 "$TMP/hr-sjis.csv" >/dev/null 2>&1
+	refute iconv -f UTF-8 -t UTF-8 "$TMP/hr-sjis.csv" >/dev/null 2>&1
 	run mp-orgsync --dir "$TMP/s" "$TMP/hr-sjis.csv"
 	[ "$status" -eq 0 ]
 	for a in sato member320 cc-op1; do
@@ -211,7 +211,7 @@ for l in sys.stdin:
 	grep -qx 'group-deleted 100/110/112 superiors' "$TMP/ev"
 	grep -qx 'group-deleted 100/110/112 members' "$TMP/ev"
 	# nothing about units that did not change
-	! grep -q '"unit":"900/' <<<"$output"
+	refute grep -q '"unit":"900/' <<<"$output"
 	[ "$(wc -l <"$TMP/ev")" -eq 9 ]
 }
 

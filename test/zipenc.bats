@@ -78,7 +78,7 @@ sums() {
 	grep -A12 '^Path = data.csv$' "$TMP/list" |
 	    grep -q '^Method = AES-256 Deflate$'
 	# and without the password nothing comes out
-	! "$SEVENZ" x -y -pwrong -o"$TMP/no" "$TMP/a.zip" >/dev/null 2>&1
+	refute "$SEVENZ" x -y -pwrong -o"$TMP/no" "$TMP/a.zip" >/dev/null 2>&1
 }
 
 @test "--cipher zipcrypto: unzip extracts it, 7-Zip calls it ZipCrypto" {
@@ -238,7 +238,7 @@ sums() {
 	done
 	# the check itself notices a changed byte
 	sed 's/Signature/Signatur3/' "$TMP/forward.out" >"$TMP/bad"
-	! $ZC fidelity "$D/forward.eml" "$TMP/bad" 1,2,3
+	refute $ZC fidelity "$D/forward.eml" "$TMP/bad" 1,2,3
 }
 
 @test "the untouched parts are byte-identical (cmp)" {
@@ -440,13 +440,13 @@ sums() {
 	mp-zipenc $N --notify recipients --delay 3600 <"$D/mixed.eml" >/dev/null
 	grep -qx 'X-MP-Deliver-After: 3600' "$TMP/notice.eml"
 	mp-zipenc $N --notify recipients --delay 0 <"$D/mixed.eml" >/dev/null
-	! grep -q 'X-MP-Deliver-After' "$TMP/notice.eml"
+	refute grep -q 'X-MP-Deliver-After' "$TMP/notice.eml"
 	printf '[zipenc]\nnotify = recipients\ndelay = 60\n' >"$TMP/c"
 	mp-zipenc -c "$TMP/c" $N <"$D/mixed.eml" >/dev/null
 	grep -qx 'X-MP-Deliver-After: 60' "$TMP/notice.eml"
 	# the sender's notice has no delay
 	mp-zipenc $N --delay 60 <"$D/mixed.eml" >/dev/null
-	! grep -q 'X-MP-Deliver-After' "$TMP/notice.eml"
+	refute grep -q 'X-MP-Deliver-After' "$TMP/notice.eml"
 }
 
 @test "--sender: the notice's sender and recipient instead of From" {
@@ -484,7 +484,7 @@ sums() {
 	$ZC notice "$TMP/piped" | grep -q "^パスワード: $PW$"
 	# the command's output goes to standard error, not into the message
 	grep -qx 'to-stderr' "$TMP/err"
-	! grep -q 'to-stderr' "$TMP/out"
+	refute grep -q 'to-stderr' "$TMP/out"
 	printf '[zipenc]\nnotice-cmd = cat >%s\n' "$TMP/p2" >"$TMP/c"
 	mp-zipenc -c "$TMP/c" --password-file "$TMP/pw" <"$D/mixed.eml" \
 	    >/dev/null
