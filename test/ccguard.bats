@@ -478,3 +478,35 @@ mini_hr() {
 	run mp-orgsync --dry-run --org "$TMP/o.conf" --dir "$TMP/d" "$ORG/hr.csv"
 	[ "$status" -eq 0 ]
 }
+
+@test "superiors: the primary post's first, co-heads, one reason per address" {
+	mini_conf <<-EOF
+	[org]
+	sender-posts = any
+	[pattern default]
+	units = *
+	head.division = 10
+	head.department = 20
+	head.section = 30
+	special = 15
+	members = 50
+	EOF
+	# p's concurrent row comes first; p heads section 111 with c
+	mini_hr <<-EOF
+	E1,d@example.co.jp,D,100,,,,10,0
+	E2,h120@example.co.jp,H120,100,120,,,20,0
+	E3,p@example.co.jp,P,100,120,,,50,1
+	E3,p@example.co.jp,P,100,110,111,,50,0
+	E3,p@example.co.jp,P,100,110,111,,30,1
+	E4,c@example.co.jp,C,100,110,111,,30,0
+	E5,sv@example.co.jp,SV,100,,,,15,0
+	EOF
+	mini_org
+	run mp-orgsync --dir "$TMP/mini/snap" --explain p@example.co.jp
+	[ "${lines[4]}" = "  superiors counted from every post (sender-posts = any)" ]
+	[ "${lines[6]}" = "    c@example.co.jp (C): head of section 100/110/111" ]
+	[ "${lines[7]}" = "    d@example.co.jp (D): head of division 100 (higher up)" ]
+	[ "${lines[8]}" = "    sv@example.co.jp (SV): special title 15 in division 100" ]
+	[ "${lines[9]}" = "    h120@example.co.jp (H120): head of department 100/120" ]
+	[ "${#lines[@]}" -eq 10 ]
+}
