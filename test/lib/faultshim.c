@@ -6,7 +6,10 @@
  *   fsync-dir        fsync of a directory fails with EIO
  *   fsync            every fsync and fdatasync fails with EIO
  *   rename:TEXT      rename whose new name contains TEXT fails with EIO
- *   write:N          writes fail with ENOSPC once N bytes were written
+ *   write:N          write(2) fails with ENOSPC once N bytes were written
+ *                    (the calls the program makes itself: glibc's stdio
+ *                    writes internally, so standard output is tested
+ *                    with /dev/full instead)
  *   after:TEXT       the faults above start only once a rename whose
  *                    new name contains TEXT has succeeded
  *
