@@ -76,7 +76,7 @@ CDB_LIBS   = -lcdb
 CSV_LIBS   = -lcsv
 SODIUM_LIBS = $(shell pkg-config --libs libsodium)
 SLIM_OBJ   =
-ARCHIVE_LIBS = $(shell pkg-config --libs libarchive libsodium) -lm
+ARCHIVE_LIBS = $(shell pkg-config --libs libarchive libsodium zlib) -lm
 ARCHIVE_SLIM =
 endif
 # libarchive (ZIP writing, archive reading) and libsodium (passwords):

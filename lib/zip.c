@@ -216,7 +216,7 @@ mp_zip_check_encrypted(GBytes *zip, guint n, GError **err)
 		return mp_fail(err, EX_CANTCREAT, "the ZIP written does not "
 		    "read back: %u of %u entries", scan.entries, n);
 	/* an empty file has no data to encrypt, and no flag */
-	if (scan.plain > 0)
+	if (scan.plain > 0 || !scan.whole)
 		return mp_fail(err, EX_CANTCREAT, "the ZIP written is not "
 		    "encrypted: %u of %u entries are in the clear", scan.plain,
 		    n);

@@ -174,6 +174,14 @@ cgi() {
 	EOF
 }
 
+@test "archives that only look encrypted are detached like any file" {
+	mp-detach $S <"$TESTDATA/zipenc/hostile.eml" >"$TMP/out"
+	grep -q '^X-MP-Detach: detached=6$' "$TMP/out"
+	id=$(entries)
+	[ "$(meta "$id" "' '.join(f['name'] for f in m['files'])")" = \
+	    "mixed.zip flagonly.zip flagdeflate.zip report.pdf trailing.zip trailing.7z" ]
+}
+
 @test "--expires: durations, [detach] expires, the default of 7 days" {
 	mp-detach $S <"$D/report.eml" >/dev/null
 	mp-detach $S --expires 90m <"$D/report.eml" >/dev/null

@@ -124,7 +124,7 @@ sums() {
 	cc -D_GNU_SOURCE -I"$ROOT/lib" $(pkg-config --cflags glib-2.0) \
 	    -o "$TMP/zipguard" "$BATS_TEST_DIRNAME/lib/zipguard.c" \
 	    "$ROOT/lib/zip.c" "$ROOT/lib/arcscan.c" "$ROOT/lib/status.c" \
-	    $(pkg-config --libs glib-2.0 libarchive) -lm
+	    $(pkg-config --libs glib-2.0 libarchive zlib) -lm
 	printf 'text\n' >"$TMP/t.txt"
 	printf 'more\n' >"$TMP/u.txt"
 	(cd "$TMP" && zip -q plain.zip t.txt && zip -q -P pw enc.zip t.txt &&
@@ -279,6 +279,32 @@ sums() {
 	run mp-zipenc "$TMP/one.eml" "$D/only-encrypted.eml"
 	[[ "${lines[0]}" =~ ^"$TMP/one.eml: zipped=2 bytes="[0-9]+" kept=4"$ ]]
 	[ "${lines[1]}" = "$D/only-encrypted.eml: unchanged kept=1" ]
+}
+
+@test "archives that only look encrypted are zipped: 7-Zip lists each inside" {
+	# a plain entry beside an encrypted one, the flag alone (stored and
+	# deflated), a ZIP after a PDF, data after a ZIP and after a 7z
+	mp-zipenc $N <"$D/hostile.eml" >"$TMP/out"
+	grep -q '^X-MP-Zipenc: zipped=6 cipher=aes256$' "$TMP/out"
+	zipped "$D/hostile.eml" "$TMP/out"
+	want='mixed.zip flagonly.zip flagdeflate.zip report.pdf trailing.zip trailing.7z'
+	run $ZC names "$TMP/a.zip"
+	[ "$output" = "$(printf 'raw %s\n' $want | head -c -1)" ]
+	need_7z
+	run "$SEVENZ" l -slt -p"$PW" "$TMP/a.zip"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | sed -n 's/^Path = //p' | tail -n +2 | tr '\n' ' ')" = "$want " ]
+	[ "$(printf '%s\n' "$output" | grep -c '^Encrypted = +$')" -eq 6 ]
+}
+
+@test "archives encrypted through and through pass byte for byte" {
+	# 7-Zip's AES ZIP, zip -P with a folder entry, 7z -p -mhe=on
+	mp-zipenc $N <"$D/honest.eml" >"$TMP/out"
+	cmp "$D/honest.eml" "$TMP/out"
+	[ ! -e "$TMP/notice.eml" ]
+	run mp-zipenc "$D/honest.eml" "$D/hostile.eml"
+	[ "${lines[0]}" = "$D/honest.eml: unchanged kept=3" ]
+	[[ "${lines[1]}" =~ ^"$D/hostile.eml: zipped=6 bytes="[0-9]+" kept=0"$ ]]
 }
 
 @test "a forwarded message is one attachment; an emptied multipart goes" {
