@@ -169,17 +169,28 @@ json() {
 	: >"$TMP/empty"
 	run mp-ccguard --snapshot "$TMP/empty" "$f"
 	[ "$status" -eq 75 ]
-	# a cdb that is not an org snapshot
-	python3 - "$TMP/other.cdb" <<-'EOF'
-	import struct, sys
+	# a cdb that is not an org snapshot: bare, then with checksums
+	python3 - "$TMP/other.cdb" "$TMP/summed.cdb" <<-'EOF'
+	import struct, sys, zlib
 	# the cdb format: 256 (pos,len) pairs, records, then empty tables
 	recs = b"".join(struct.pack("<II", len(k), len(v)) + k + v
 	                for k, v in [(b"k", b"v")])
 	end = 2048 + len(recs)
 	head = b"".join(struct.pack("<II", end, 0) for _ in range(256))
-	open(sys.argv[1], "wb").write(head + recs)
+	cdb = head + recs
+	open(sys.argv[1], "wb").write(cdb)
+	# mp-orgsync(1): a CRC-32 per 4096 bytes, then the 32-byte trailer
+	sums = b"".join(struct.pack("<I", zlib.crc32(cdb[i:i + 4096]))
+	                for i in range(0, len(cdb), 4096))
+	t = b"mpsum\0\0\1" + struct.pack("<QIII", len(cdb), 4096,
+	    len(sums) // 4, zlib.crc32(sums))
+	open(sys.argv[2], "wb").write(cdb + sums + t +
+	    struct.pack("<I", zlib.crc32(t)))
 	EOF
 	run mp-ccguard --snapshot "$TMP/other.cdb" "$f"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"org snapshot is corrupt"* ]]
+	run mp-ccguard --snapshot "$TMP/summed.cdb" "$f"
 	[ "$status" -eq 75 ]
 	[[ "$output" == *"no mp-org-snapshot 1 record"* ]]
 }
