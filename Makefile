@@ -3,6 +3,7 @@
 #   make                 build every tool into $(BUILD)/bin
 #   make check           build, then run the whole test suite
 #   make check-asan      the same under AddressSanitizer + UBSan
+#   make check-model     the org rules against test/model on 120 random orgs
 #   make demo            the sample pipeline on the sample mail
 #   make bench           figures against peers: bench-mail (scripts/bench),
 #                        bench-org (scripts/bench-org), bench-zipenc
@@ -143,10 +144,36 @@ $(BUILD)/faultshim.so: test/lib/faultshim.c
 	@$(CC) -O1 -g -shared -fPIC -o $@ $< -ldl
 
 # The suite runs the binaries of $(BUILD); see test/helper.bash.
-check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so
+check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so shellcheck
 	MP_BIN=$(abspath $(BUILD)/bin) MP_FAULT_BIN=$(abspath $(FAULT_BIN)) \
 	    MP_FAULTSHIM=$(abspath $(BUILD)/faultshim.so) \
 	    bats --print-output-on-failure test/
+
+# ShellCheck over the suites (at -S warning, with test/.shellcheckrc: a
+# bare `! cmd` in a test is an error there) and the shell scripts (every
+# severity).  A stamp per file: only a changed file is read again.
+SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
+SH_SCRIPTS = scripts/bench scripts/bench-org scripts/bench-zipenc \
+             scripts/demo scripts/mp-orgsync-cron scripts/mp-postfix-filter \
+             scripts/setup
+SH_STAMPS  = $(patsubst %,$(BUILD)/shellcheck/%.ok,$(SH_TESTS) $(SH_SCRIPTS))
+shellcheck: $(SH_STAMPS)
+
+$(BUILD)/shellcheck/test/%.ok: test/% test/.shellcheckrc
+	@command -v shellcheck >/dev/null || \
+	    { echo "shellcheck is not installed (sh scripts/setup test)"; false; }
+	@echo "  SHCHECK $<"
+	@shellcheck -f gcc -S warning $<
+	@mkdir -p $(@D)
+	@touch $@
+
+$(BUILD)/shellcheck/scripts/%.ok: scripts/%
+	@command -v shellcheck >/dev/null || \
+	    { echo "shellcheck is not installed (sh scripts/setup test)"; false; }
+	@echo "  SHCHECK $<"
+	@shellcheck -f gcc $<
+	@mkdir -p $(@D)
+	@touch $@
 
 test: check
 
@@ -155,6 +182,15 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 check-asan:
 	$(MAKE) BUILD=build-asan LINK=mixed CFLAGS="$(ASAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" check
+
+# mp-orgsync and mp-ccguard against a model of mp-org.conf(5) and
+# mp-ccguard(1) written in Python (test/model): MODEL_ORGS random
+# organisations from other seeds than test/model.bats; a minute or two.
+MODEL_ORGS ?= 120
+check-model: all
+	python3 test/model/check.py --bin $(abspath $(BUILD)/bin) \
+	    --seed 1000 --orgs $(MODEL_ORGS) --people 60 --messages 300
+.PHONY: check-model
 
 # libFuzzer over everything a filter does with a message's bytes (needs
 # clang); FUZZ_TIME seconds, seeded with the test messages.
@@ -225,6 +261,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check test check-asan fuzz demo bench bench-mail bench-org \
+.PHONY: all check shellcheck test check-asan fuzz demo bench bench-mail bench-org \
 	bench-zipenc install clean
 .SECONDARY:

@@ -206,7 +206,7 @@ EOF
 
 @test "cron: an export still being written is waited for, then 75" {
 	# appends a line five times a second, for longer than the wait
-	( for i in $(seq 1 40); do echo x >>"$TMP/export.csv"; sleep 0.2; done ) \
+	( for _ in $(seq 1 40); do echo x >>"$TMP/export.csv"; sleep 0.2; done ) \
 	    >/dev/null 2>&1 3>&- &
 	WRITER=$!
 	MP_ORGSYNC_STABLE=2 MP_ORGSYNC_WAIT=3 run cron "$TMP/export.csv" "$ADMIN"

@@ -10,6 +10,7 @@ PATH="$MP_BIN:$PATH"
 TESTDATA=$ROOT/testdata
 MAIL=$TESTDATA/mail
 CORPUS=${MP_CORPUS:-$ROOT/../shared/corpus}
+# shellcheck disable=SC2034 # used by the bats files that load this
 HDR="python3 $BATS_TEST_DIRNAME/lib/hdr.py"
 export MP_BIN PATH TESTDATA MAIL CORPUS
 

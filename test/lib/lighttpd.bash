@@ -21,7 +21,7 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 lighttpd_start() {
-	local dir=$1 conf=$2 port tries=0 i
+	local dir=$1 conf=$2 port tries=0
 
 	mkdir -p "$dir/www"
 	while :; do
@@ -36,7 +36,7 @@ lighttpd_start() {
 		lighttpd -D -f "$dir/lighttpd.conf" </dev/null >/dev/null \
 		    2>>"$dir/log" 3>&- &
 		echo $! >"$dir/pid"
-		for i in $(seq 50); do
+		for _ in $(seq 50); do
 			curl -s -o /dev/null "http://127.0.0.1:$port/" && break
 			kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
 			sleep 0.1
