@@ -373,6 +373,81 @@ read_row(Build *b, const MpCsvRow *row, const int *idx)
 	g_array_append_val(b->posts, post);
 }
 
+/* codes_key - a post's codes up to level by position: "100//111" */
+static char *
+codes_key(const char **codes, int level)
+{
+	GString *s = g_string_new(codes[0]);
+	int i;
+
+	for (i = 1; i <= level; i++) {
+		g_string_append_c(s, '/');
+		g_string_append(s, codes[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * check_unit_paths - one unit per unit path and level.  A section coded
+ * 100/-/111 and one coded -/100/111 (no division code, department 100)
+ * both read "section 100/111": the rules, the reasons and the groups
+ * could not tell them apart, so the export is refused with both lines.
+ */
+static void
+check_unit_paths(Build *b)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	GHashTable *told = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	guint i;
+	int lv;
+
+	for (i = 0; i < b->posts->len; i++) {
+		const Post *p = &g_array_index(b->posts, Post, i);
+
+		for (lv = 0; lv <= p->level; lv++) {
+			char *path, *pk, *ck;
+			const Post *o;
+			gpointer hit;
+			gboolean clash;
+
+			if (*p->codes[lv] == '\0')
+				continue;
+			path = unit_path(p->codes, lv);
+			pk = g_strdup_printf("%d\t%s", lv, path);
+			hit = g_hash_table_lookup(seen, pk);
+			if (hit == NULL) {
+				g_hash_table_insert(seen, pk,
+				    GINT_TO_POINTER((int)i + 1));
+				g_free(path);
+				continue;
+			}
+			g_free(pk);
+			o = &g_array_index(b->posts, Post, GPOINTER_TO_INT(hit) - 1);
+			ck = codes_key(p->codes, lv);
+			pk = codes_key(o->codes, lv);
+			clash = strcmp(ck, pk) != 0;
+			if (clash && !g_hash_table_contains(told, ck)) {
+				problem(b, p->line, "%s %s of codes %s is another "
+				    "unit than the %s %s of codes %s (line %u): two "
+				    "units of one level cannot share a unit path",
+				    b->oc->levels[lv], path, ck, b->oc->levels[lv],
+				    path, pk, o->line);
+				g_hash_table_add(told, ck);
+				ck = NULL;
+			}
+			g_free(ck);
+			g_free(pk);
+			g_free(path);
+			if (clash)
+				break;	/* the units below differ as well */
+		}
+	}
+	g_hash_table_destroy(seen);
+	g_hash_table_destroy(told);
+}
+
 /* unit_at - the unit of a post's codes at level, created on first use */
 static int
 unit_at(Build *b, const char **codes, int level)
@@ -939,6 +1014,7 @@ mp_org_compile(const MpOrgConf *oc, const MpCsv *csv, const char *csvname,
 			problem(&b, p->line, "employee %s has no primary post "
 			    "(concurrent = 0)", p->id);
 	}
+	check_unit_paths(&b);
 	if (problems->len == 0 && b.people->len == 0)
 		problem(&b, 1, "no people in the export");
 	if (problems->len > 0) {

@@ -451,6 +451,39 @@ mini_hr() {
 	[[ "$output" == *"hr.csv:6: title 60 is not named by [pattern default] (unit 100/111)"* ]]
 }
 
+@test "two units of one level with one unit path are an error of the export" {
+	# section 100/-/111 and section -/100/111 (department 100 of the
+	# division without a code) both read "section 100/111"
+	mini_conf <<-EOF
+	[pattern default]
+	units = *
+	head.division = 10
+	head.section = 30
+	members = 50
+	[fallback]
+	unit.section:100/111 = fb@example.co.jp
+	EOF
+	mini_hr <<-EOF
+	E1,a@example.co.jp,A,,100,111,,50,0
+	E2,b@example.co.jp,B,100,,111,,50,0
+	E3,c@example.co.jp,C,,100,111,,30,0
+	E4,d@example.co.jp,D,100,,,,10,0
+	E5,e@example.co.jp,E,100,,111,1111,50,0
+	EOF
+	run mp-orgsync --org "$TMP/mini/org.conf" --dir "$TMP/mini/snap" \
+	    "$TMP/mini/hr.csv"
+	[ "$status" -eq 65 ]
+	[ "${lines[0]}" = "mp-orgsync: $TMP/mini/hr.csv:3: section 100/111 of codes 100//111 is another unit than the section 100/111 of codes /100/111 (line 2): two units of one level cannot share a unit path" ]
+	[ "${lines[1]}" = "mp-orgsync: $TMP/mini/hr.csv: 1 problem in the export; nothing published" ]
+	[ ! -e "$TMP/mini/snap/current" ]
+	# one level apart they are two units all the same
+	sed -i 's/^E1,a@example.co.jp,A,,100,111,,50,0$/E1,a@example.co.jp,A,100,111,,,50,0/' "$TMP/mini/hr.csv"
+	sed -i '/^E3,/d' "$TMP/mini/hr.csv"
+	mini_org
+	run mp-orgsync --dir "$TMP/mini/snap" --explain b@example.co.jp
+	[ "${lines[4]}" = "    d@example.co.jp (D): head of division 100" ]
+}
+
 @test "a fallback PATH with an empty code, or a level not in levels, is refused (78)" {
 	for key in unit.100/120/ unit./100 unit.100//120 unit.sektion:100/120; do
 		printf '[pattern default]\nunits = *\nmembers = 50\n[fallback]\n%s = a@example.co.jp\n' \

@@ -19,6 +19,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -27,9 +28,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from genorg import gen_messages, gen_org, write_mbox, write_org  # noqa
-from orgmodel import Model  # noqa
+from orgmodel import Model, path_clashes  # noqa
 
 SUP_LINE = re.compile(r"^    (\S+?)(?: \((.*)\))?: (.*)$")
+COUNTS = ("orgs", "clashes", "people", "groups", "messages")
 POST_LINE = re.compile(r"^  post (\S+), title (\S+), (primary|concurrent), "
                        r"pattern (\S+): (.*)$")
 
@@ -39,7 +41,7 @@ class Check:
         self.args = args
         self.bad = 0
         self.lines = []
-        self.counts = {"orgs": 0, "people": 0, "messages": 0, "groups": 0}
+        self.counts = dict.fromkeys(COUNTS, 0)
 
     def fail(self, seed, what, want, got):
         self.bad += 1
@@ -60,6 +62,8 @@ class Check:
         m = Model(org)
         d = tempfile.mkdtemp(prefix="mp-model-%d." % seed, dir=a.keep)
         try:
+            if org.clash:
+                self.clash(seed, org, d)
             write_org(org, d)
             changes = self.run([a.bin + "/mp-orgsync", d + "/hr.csv"], d)
             self.groups(seed, m, changes)
@@ -78,6 +82,26 @@ class Check:
             if a.keep is None:
                 shutil.rmtree(d)
         self.counts["orgs"] += 1
+
+    def clash(self, seed, org, d):
+        """The export with a row that makes two units of one level share
+        a unit path: refused (65), nothing published, the row named."""
+        rows = list(org.rows)
+        at = random.Random(seed).randrange(len(rows) + 1)
+        rows[at:at] = org.clash
+        want = path_clashes(org.levels, rows)
+        write_org(org, d, rows)
+        p = subprocess.run([self.args.bin + "/mp-orgsync", d + "/hr.csv"],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, MP_CONFIG=d + "/mp.conf"))
+        got = {int(n) for n in re.findall(r"hr\.csv:(\d+): .* cannot share "
+                                          r"a unit path", p.stderr)}
+        self.counts["clashes"] += 1
+        if p.returncode != 65 or not want or not got or not got <= want or \
+                os.path.exists(d + "/snap/current"):
+            self.fail(seed, "export with two units at one path, lines %s"
+                      % sorted(want), "65", "%d %s" % (p.returncode,
+                                                     p.stderr))
 
     def groups(self, seed, m, changes):
         got = {}
@@ -173,7 +197,7 @@ def main():
     a = ap.parse_args()
     jobs = [(a, s) for s in range(a.seed, a.seed + a.orgs)]
     bad, lines = 0, []
-    total = dict.fromkeys(("orgs", "people", "groups", "messages"), 0)
+    total = dict.fromkeys(COUNTS, 0)
     with multiprocessing.Pool(max(1, a.jobs)) as pool:
         for b, counts, ls in pool.imap(one_org, jobs):
             bad += b
@@ -182,9 +206,10 @@ def main():
                 total[k] += counts[k]
     for line in lines[:a.show]:
         print(line)
-    print("model: %d orgs, %d people, %d groups, %d messages: %d "
-          "disagreements" % (total["orgs"], total["people"],
-                             total["groups"], total["messages"], bad))
+    print("model: %d orgs (%d also with two units at one path), %d people, "
+          "%d groups, %d messages: %d disagreements" % (
+              total["orgs"], total["clashes"], total["people"],
+              total["groups"], total["messages"], bad))
     return 1 if bad else 0
 
 

@@ -224,6 +224,18 @@ def gen_org(seed, npeople=50):
     for t in rng.sample(alltitles, min(len(alltitles), rng.randint(1, 4))):
         org.fb_titles[t] = rng.sample(pool, rng.choice([1, 2]))
 
+    # now and then a post that makes a second section with the path of
+    # one: -/100/1001 against 100/-/1001
+    if nlev > 2 and rng.random() < 0.3:
+        skips = [u for u in units if u[0] and not u[1] and u[2]]
+        if skips:
+            u = rng.choice(skips)
+            codes = ["", u[0]] + u[2:]
+            ts = titles(codes, lambda r: r == "member")
+            if ts:
+                org.clash = [Row("E999", "clash@" + DOMAIN, "Clash",
+                                 codes, rng.choice(ts), True)]
+
     # exempt-senders of mp.conf
     if people and rng.random() < 0.5:
         e = rng.choice(people)[1]
@@ -233,13 +245,13 @@ def gen_org(seed, npeople=50):
     return org, rng
 
 
-def write_org(org, d):
+def write_org(org, d, rows=None):
     lv = org.levels
     with open(d + "/hr.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["employee_id", "email", "name"] + lv +
                    ["title", "concurrent"])
-        for r in org.rows:
+        for r in org.rows if rows is None else rows:
             w.writerow([r.id, r.email, r.name] + r.codes +
                        [r.title, "0" if r.primary else "1"])
     out = ["[org]", "levels = " + ";".join(lv),

@@ -44,6 +44,8 @@ class Org:
     internal: list              # [domains] of mp.conf
     semi: list
     exempt_senders: list        # [ccguard] exempt-senders globs
+    clash: list = field(default_factory=list)   # rows that make two
+                                # units of one level share a unit path
 
 
 def glob_re(glob, fold=False):
@@ -52,6 +54,22 @@ def glob_re(glob, fold=False):
     rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
                  for c in glob)
     return re.compile(rx, re.S | (re.I if fold else 0))
+
+
+def path_clashes(levels, rows):
+    """The lines of the export (1 is the header) of posts whose unit, or
+    a unit above it, has the unit path and level of another unit: two
+    units of one level cannot share a unit path (mp-org.conf(5))."""
+    seen, out = {}, set()
+    for n, r in enumerate(rows):
+        for lv in range(len(levels)):
+            if not r.codes[lv]:
+                continue
+            k = (lv, "/".join(c for c in r.codes[:lv + 1] if c))
+            first = seen.setdefault(k, r.codes[:lv + 1])
+            if first != r.codes[:lv + 1]:
+                out.add(n + 2)
+    return out
 
 
 def key(addr):
