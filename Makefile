@@ -225,7 +225,22 @@ bench-org: all
 bench-zipenc: all
 	@sh scripts/bench-zipenc $(BUILD)/bin
 
+# The scripts and samples name programs and files by path (pipe(8) and
+# procmail run them with a PATH of their own); install writes the paths
+# of this PREFIX into them.  Every file goes through install -m, so its
+# mode does not depend on the umask.
+INSTALL_SUBST = sed -e 's|/usr/local/lib/mp/cgi/|$(CGIDIR)/|g' \
+    -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/usr/local/etc|$(SYSCONFDIR)|g' \
+    -e 's|/usr/local/share|$(DATADIR)|g' -e 's|/var/lib/mp|$(STATEDIR)|g'
+SUBST_FILES = scripts/procmailrc.sample scripts/mailfilter.sample \
+    scripts/mp-postfix-filter scripts/mp-orgsync-cron \
+    scripts/lighttpd/lighttpd.conf
+
 install: all
+	rm -rf $(BUILD)/install
+	mkdir -p $(BUILD)/install/scripts/lighttpd
+	for f in $(SUBST_FILES); do \
+	    $(INSTALL_SUBST) $$f >$(BUILD)/install/$$f || exit 1; done
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	    $(DESTDIR)$(MANDIR)/man8 \
@@ -243,20 +258,24 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf || \
 	    install -m 644 testdata/sample/mp.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/mp/mp.conf
-	install -m 644 scripts/procmailrc.sample scripts/mailfilter.sample \
+	install -m 644 testdata/org/org.conf \
+	    $(DESTDIR)$(DATADIR)/mp/org.conf.sample
+	test -e $(DESTDIR)$(SYSCONFDIR)/mp/org.conf || \
+	    install -m 644 testdata/org/org.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/mp/org.conf
+	install -m 644 $(BUILD)/install/scripts/procmailrc.sample \
+	    $(BUILD)/install/scripts/mailfilter.sample $(DESTDIR)$(DATADIR)/mp/
+	install -m 755 $(BUILD)/install/scripts/mp-postfix-filter \
 	    $(DESTDIR)$(DATADIR)/mp/
-	install -m 755 scripts/mp-postfix-filter $(DESTDIR)$(DATADIR)/mp/
 	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DATADIR)/mp/lighttpd \
 	    $(DESTDIR)$(DATADIR)/mp/www
 	install -m 755 $(CGI_BINS) $(DESTDIR)$(CGIDIR)
 	install -m 644 scripts/lighttpd/mp-download.conf \
 	    $(DESTDIR)$(DATADIR)/mp/lighttpd/
-	sed -e 's|"/usr/local/lib/mp/cgi/|"$(CGIDIR)/|' \
-	    -e 's|"/usr/local/etc/|"$(SYSCONFDIR)/|' \
-	    -e 's|"/usr/local/share/|"$(DATADIR)/|' \
-	    scripts/lighttpd/lighttpd.conf \
-	    >$(DESTDIR)$(DATADIR)/mp/lighttpd/lighttpd.conf
-	install -m 755 scripts/mp-orgsync-cron $(DESTDIR)$(DATADIR)/mp/
+	install -m 644 $(BUILD)/install/scripts/lighttpd/lighttpd.conf \
+	    $(DESTDIR)$(DATADIR)/mp/lighttpd/
+	install -m 755 $(BUILD)/install/scripts/mp-orgsync-cron \
+	    $(DESTDIR)$(DATADIR)/mp/
 
 clean:
 	rm -rf build build-asan build-fuzz

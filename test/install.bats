@@ -12,9 +12,10 @@ teardown() {
 }
 
 @test "make install DESTDIR=... puts tools, pages, completions and samples in place" {
-	# install what this suite tests: the binaries of MP_BIN
-	run make -C "$ROOT" install BUILD="$(dirname "$MP_BIN")" \
-	    DESTDIR="$TMP/root" PREFIX=/opt/mp
+	# install what this suite tests: the binaries of MP_BIN; with a
+	# umask that would keep every file from the filter users
+	run sh -c 'umask 077; exec make "$@"' make -C "$ROOT" install \
+	    BUILD="$(dirname "$MP_BIN")" DESTDIR="$TMP/root" PREFIX=/opt/mp
 	[ "$status" -eq 0 ]
 	R=$TMP/root/opt/mp
 	for b in "$MP_BIN"/*; do
@@ -55,6 +56,18 @@ teardown() {
 	[ -f "$R/share/mp/procmailrc.sample" ]
 	[ -f "$R/share/mp/mailfilter.sample" ]
 	[ -x "$R/share/mp/mp-postfix-filter" ]
+	# the scripts and samples name what was installed, by path
+	grep -qx 'MP_BINDIR=${MP_BINDIR:-/opt/mp/bin}' "$R/share/mp/mp-postfix-filter"
+	grep -qx '| /opt/mp/bin/mp-bccify' "$R/share/mp/procmailrc.sample"
+	grep -qx 'xfilter "/opt/mp/bin/mp-bccify"' "$R/share/mp/mailfilter.sample"
+	grep -q '^PATH=$PATH:/opt/mp/bin:' "$R/share/mp/mp-orgsync-cron"
+	[ -f "$R/etc/mp/org.conf" ]
+	[ -f "$R/share/mp/org.conf.sample" ]
+	# modes that do not depend on the umask
+	[ "$(stat -c %a "$R/share/mp/lighttpd/lighttpd.conf")" = 644 ]
+	[ "$(stat -c %a "$R/share/mp/mp-postfix-filter")" = 755 ]
+	[ "$(stat -c %a "$R/etc/mp/org.conf")" = 644 ]
+	[ "$(stat -c %a "$R/share/mp")" = 755 ]
 	# an existing configuration is never overwritten
 	echo '# mine' >"$R/etc/mp/mp.conf"
 	make -C "$ROOT" install BUILD="$(dirname "$MP_BIN")" \

@@ -1,7 +1,19 @@
 #!/usr/bin/env bats
-# The shipped procmail and maildrop recipes, run by the real programs.
+# The shipped procmail and maildrop recipes, as make install writes them,
+# run by the real programs with a PATH that does not hold the tools.
 
 load helper
+
+setup_file() {
+	# install what this suite tests, the binaries of MP_BIN
+	P=$BATS_FILE_TMPDIR/p
+	make -C "$ROOT" -o all install BUILD="$(dirname "$MP_BIN")" \
+	    PREFIX="$P" >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
+		cat "$BATS_FILE_TMPDIR/install.log" >&2
+		return 1
+	}
+	export P
+}
 
 setup() {
 	setup_tmp
@@ -21,11 +33,11 @@ one_file() {
 }
 
 procmail_run() {
-	cp "$ROOT/scripts/procmailrc.sample" "$TMP/rc"
+	cp "$P/share/mp/procmailrc.sample" "$TMP/rc"
 	# after the sample's recipes, deliver what is left to the inbox
 	printf ':0\n%s/inbox/\n' "$TMP" >>"$TMP/rc"
-	procmail -m MP_CONFIG="$1" PATH="$MP_BIN:/usr/bin:/bin" \
-	    OUTBOUND="$TMP/out/" "$TMP/rc" <"$SAMPLE/announce.eml"
+	procmail -m MP_CONFIG="$1" PATH=/usr/bin:/bin \
+	    OUTBOUND="${2:-$TMP/out/}" "$TMP/rc" <"$SAMPLE/announce.eml"
 }
 
 @test "procmail: the sample recipe filters, classifies and files a copy" {
@@ -58,8 +70,8 @@ procmail_run() {
 }
 
 maildrop_run() {
-	{ printf 'PATH="%s:/usr/bin:/bin"\n' "$MP_BIN"
-	  cat "$ROOT/scripts/mailfilter.sample"
+	{ printf 'PATH="/usr/bin:/bin"\n'
+	  cat "$P/share/mp/mailfilter.sample"
 	  printf 'to "%s/inbox/"\n' "$TMP"; } >"$TMP/mailfilter"
 	chmod 600 "$TMP/mailfilter"
 	env -i HOME="$TMP" MP_CONFIG="$1" OUTBOUND="$TMP/out/" \
@@ -83,4 +95,25 @@ maildrop_run() {
 	run maildrop_run "$TMP/no-such.conf"
 	[ "$status" -eq 75 ]
 	[ "$(ls "$TMP/inbox/new" | wc -l)" -eq 0 ]
+}
+
+@test "the installed samples name the tools by the path of PREFIX" {
+	grep -qx "| $P/bin/mp-classify -a" "$P/share/mp/procmailrc.sample"
+	grep -qx "| $P/bin/mp-bccify" "$P/share/mp/procmailrc.sample"
+	grep -qx "xfilter \"$P/bin/mp-bccify\"" "$P/share/mp/mailfilter.sample"
+	grep -q "$P/etc/mp/mp.conf" "$P/share/mp/procmailrc.sample"
+	grep -q "$P/etc/mp/mp.conf" "$P/share/mp/mailfilter.sample"
+	refute grep -q /usr/local "$P/share/mp/procmailrc.sample"
+	refute grep -q /usr/local "$P/share/mp/mailfilter.sample"
+}
+
+@test "procmail: a missing copy folder is made as a Maildir" {
+	command -v procmail || skip "procmail not installed"
+	# a Maildir without the folder yet
+	mkdir -p "$TMP/Maildir/cur" "$TMP/Maildir/new" "$TMP/Maildir/tmp"
+	run procmail_run "$SAMPLE/mp.conf" "$TMP/Maildir/.Outbound-External/"
+	[ "$status" -eq 0 ]
+	one_file "$TMP/Maildir/.Outbound-External"
+	[ -d "$TMP/Maildir/.Outbound-External/cur" ]
+	one_file "$TMP/inbox"
 }
