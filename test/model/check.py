@@ -102,6 +102,8 @@ class Check:
             self.fail(seed, "export with two units at one path, lines %s"
                       % sorted(want), "65", "%d %s" % (p.returncode,
                                                      p.stderr))
+        # whatever happened, the organisation itself starts afresh
+        shutil.rmtree(d + "/snap", ignore_errors=True)
 
     def groups(self, seed, m, changes):
         got = {}
@@ -161,11 +163,11 @@ class Check:
         self.counts["messages"] += 1
         sender, to, cc, _ = msg
         v, reason, s, sups, present = m.verdict(sender, to + cc)
-        want = (v, reason, s,
+        want = (v, reason, s, m.external,
                 [(a, m.name_of(a), why) for a, why in sups],
                 [(a, m.name_of(a), why) for a, why in present])
         got = (rec.get("verdict"), rec.get("reason"),
-               rec.get("sender"),
+               rec.get("sender"), rec.get("external"),
                [(x["address"].lower(), x["name"], x["reason"])
                 for x in rec.get("superiors", [])],
                [(x["address"].lower(), x["name"], x["reason"])

@@ -19,19 +19,24 @@ from orgmodel import Model, Org, Pattern, Row
 
 DEFAULT_LEVELS = ["division", "department", "section", "unit"]
 OTHER_LEVELS = ["honbu", "bu", "ka", "kakari", "han"]
-TITLES = ["10", "11", "15", "16", "20", "21", "30", "31", "35", "40",
-          "45", "50", "60", "77", "88", "99"]
+TITLES = ["10", "11", "12", "15", "16", "20", "21", "22", "30", "31",
+          "32", "35", "36", "40", "41", "45", "50", "51", "60", "77", "88",
+          "99"]
 DOMAIN = "example.co.jp"
 
 
 def gen_levels(rng):
     r = rng.random()
-    if r < 0.6:
+    if r < 0.55:
         return list(DEFAULT_LEVELS)
-    if r < 0.8:
+    if r < 0.75:
         return OTHER_LEVELS[:3]
-    if r < 0.9:
+    if r < 0.85:
         return list(OTHER_LEVELS)
+    if r < 0.9:
+        return ["division"]
+    if r < 0.95:
+        return ["l%d" % n for n in range(1, 9)]     # the most there may be
     return ["division", "department"]
 
 

@@ -327,6 +327,7 @@ class Model:
         a message from sender (or None) to the To and Cc addresses."""
         ext = [a for a in rcpts if not self.domain_in(a, self.o.internal)
                and not self.domain_in(a, self.o.semi)]
+        self.external = len({key(a) for a in ext})
         if not ext:
             return ("pass", "no-external", None, [], [])
         if sender is not None and any(glob_re(g, True).fullmatch(sender)
