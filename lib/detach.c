@@ -7,6 +7,9 @@
 #include "human.h"
 #include "secret.h"
 
+/* --purge takes a broken entry for expired after the longest life */
+G_STATIC_ASSERT(MP_DETACH_EXPIRES_MAX <= (guint64)MP_STORE_LIFETIME_MAX);
+
 /*
  * What a template may say.  The note goes into the message with the
  * link, so never the password; the notice carries the password, so
@@ -254,6 +257,14 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	}
 	res->action = MP_DETACH_DETACHED;
 	res->dkim_signed = mp_message_has_field(msg, "DKIM-Signature");
+	/* what the store cannot hold is refused before anything is done,
+	 * never stored where the page cannot read it */
+	if (p.atts->len > MP_STORE_FILES_MAX) {
+		status = mp_fail(err, EX_DATAERR, "%u attachments to detach, "
+		    "over the store's limit of %d", p.atts->len,
+		    MP_STORE_FILES_MAX);
+		goto done;
+	}
 	if (o->dry_run)
 		goto done;
 
@@ -265,6 +276,8 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	url = mp_detach_url(o->base_url, entry->id);
 	fill_values(&b, o, entry->expires, url);
 	describe_entry(entry, &b, &p, o);
+	if ((status = mp_store_entry_fits(entry, err)) != MP_OK)
+		goto done;
 	password = mp_notice_password(&o->notice);
 	if ((status = mp_notice_build_notice(&b, password, &res->notice,
 	    err)) != MP_OK)

@@ -21,6 +21,7 @@
 #define KEY_BYTES crypto_secretstream_xchacha20poly1305_KEYBYTES
 #define HEADER_BYTES crypto_secretstream_xchacha20poly1305_HEADERBYTES
 #define A_BYTES crypto_secretstream_xchacha20poly1305_ABYTES
+#define CHECK_BYTES (HEADER_BYTES + sizeof CHECK_TEXT - 1 + A_BYTES)
 
 G_STATIC_ASSERT(MP_STORE_SALT_BYTES == crypto_pwhash_SALTBYTES);
 G_STATIC_ASSERT(KEY_BYTES == 32);
@@ -473,9 +474,12 @@ meta_object(const MpStoreEntry *e, gboolean secrets)
 	if (secrets) {
 		json_t *kdf = json_object();
 		char *salt = g_base64_encode(e->salt, sizeof e->salt), *check;
-		gsize len;
-		const guchar *c = g_bytes_get_data(e->check, &len);
+		static const guchar none[CHECK_BYTES];
+		gsize len = sizeof none;
+		const guchar *c = e->check != NULL ?
+		    g_bytes_get_data(e->check, &len) : none;
 
+		/* before the entry is stored, a stand-in of the same size */
 		check = g_base64_encode(c, len);
 		json_object_set_new(kdf, "algorithm", json_string(KDF_ALG));
 		json_object_set_new(kdf, "opslimit",
@@ -527,24 +531,65 @@ mp_store_meta_json(const MpStoreEntry *e, gint64 now)
 	return out;
 }
 
-/*
- * write_meta - DIR/meta.json replaced atomically: written to a
- * temporary file beside it, synced, renamed over it, the directory
- * synced.  A reader sees the old state or the new one.
- */
-static int
-write_meta(const char *dir, const MpStoreEntry *e, GError **err)
+/* meta_text - the text of meta.json */
+static char *
+meta_text(const MpStoreEntry *e)
 {
 	json_t *o = meta_object(e, TRUE);
 	char *text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	char *line = g_strconcat(text, "\n", NULL);
-	char *path = g_build_filename(dir, META, NULL);
-	int status;
 
 	json_decref(o);
-	status = store_failed(mp_write_file_atomic(path, line, strlen(line),
-	    0600, err), err);
 	free(text);
+	return line;
+}
+
+/* mp_store_entry_fits - whether the readers will take the entry: at
+ * most MP_STORE_FILES_MAX files, metadata that fits their limit with
+ * room for the state to grow */
+int
+mp_store_entry_fits(const MpStoreEntry *e, GError **err)
+{
+	char *text;
+	gsize len;
+
+	if (e->files->len > MP_STORE_FILES_MAX)
+		return mp_fail(err, EX_DATAERR, "%u attachments to store, over "
+		    "the limit of %d", e->files->len, MP_STORE_FILES_MAX);
+	text = meta_text(e);
+	/* a size may still be 0 when the files are written as they are
+	 * read: count each at its longest */
+	len = strlen(text) + (gsize)e->files->len * 20;
+	g_free(text);
+	if (len > MP_STORE_META_BYTES_MAX - MP_STORE_META_STATE_RESERVE)
+		return mp_fail(err, EX_DATAERR, "the store's metadata of this "
+		    "message (file names and types, recipients) would take %"
+		    G_GSIZE_FORMAT " bytes, over the limit of %d", len,
+		    MP_STORE_META_BYTES_MAX - MP_STORE_META_STATE_RESERVE);
+	return MP_OK;
+}
+
+/*
+ * write_meta - DIR/meta.json replaced atomically: written to a
+ * temporary file beside it, synced, renamed over it, the directory
+ * synced.  A reader sees the old state or the new one.  Metadata the
+ * readers would refuse is never written.
+ */
+static int
+write_meta(const char *dir, const MpStoreEntry *e, GError **err)
+{
+	char *line = meta_text(e);
+	char *path = g_build_filename(dir, META, NULL);
+	gsize len = strlen(line);
+	int status;
+
+	if (len > MP_STORE_META_BYTES_MAX)
+		status = mp_fail(err, EX_DATAERR, "store: %s: %" G_GSIZE_FORMAT
+		    " bytes, over the limit of %d", path, len,
+		    MP_STORE_META_BYTES_MAX);
+	else
+		status = store_failed(mp_write_file_atomic(path, line, len,
+		    0600, err), err);
 	g_free(line);
 	g_free(path);
 	return status;
@@ -711,10 +756,21 @@ read_meta(const char *dir, const char *id, MpStoreEntry **out, GError **err)
 
 	*out = NULL;
 	if (fd < 0) {
-		status = errno == ENOENT || errno == ENOTDIR ?
-		    mp_fail(err, EX_NOINPUT, "store: no entry %s", id) :
-		    mp_fail(err, EX_TEMPFAIL, "store: open %s: %s", path,
-		    g_strerror(errno));
+		struct stat st;
+
+		/* an entry is renamed into place whole and renamed away
+		 * before it is removed: a directory without its metadata
+		 * is broken, not going */
+		if (errno == ENOENT && stat(dir, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			status = mp_fail(err, EX_DATAERR, "store: %s: missing",
+			    path);
+		else if (errno == ENOENT || errno == ENOTDIR)
+			status = mp_fail(err, EX_NOINPUT, "store: no entry %s",
+			    id);
+		else
+			status = mp_fail(err, EX_TEMPFAIL, "store: open %s: %s",
+			    path, g_strerror(errno));
 		goto done;
 	}
 	n = read_full(fd, (guchar *)buf, MP_STORE_META_BYTES_MAX + 1);
@@ -985,9 +1041,14 @@ list_names(const char *store, GPtrArray *ids, GPtrArray *leftovers,
 	return MP_OK;
 }
 
-/* mp_store_list - every entry, oldest first; a missing store is empty */
+/*
+ * mp_store_list - every entry, oldest first; a missing store is empty.
+ * One entry that cannot be read does not hide the others: it is left
+ * out and its error added to failed.
+ */
 int
-mp_store_list(const char *store, GPtrArray **out, GError **err)
+mp_store_list(const char *store, GPtrArray **out, GPtrArray *failed,
+    GError **err)
 {
 	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *list = g_ptr_array_new_with_free_func(
@@ -1008,8 +1069,9 @@ mp_store_list(const char *store, GPtrArray **out, GError **err)
 			continue;
 		}
 		if (status != MP_OK) {
-			g_propagate_error(err, e2);
-			break;
+			g_ptr_array_add(failed, e2);
+			status = MP_OK;
+			continue;
 		}
 		g_ptr_array_add(list, e);
 	}
@@ -1074,20 +1136,37 @@ mp_store_revoke(const char *store, const char *id, GError **err)
 	return status;
 }
 
+/* broken_long_ago - whether an entry whose metadata cannot be read
+ * was last written more than MP_STORE_LIFETIME_MAX ago, and so has
+ * expired whatever it said */
+static gboolean
+broken_long_ago(const char *dir, gint64 now)
+{
+	char *path = g_build_filename(dir, META, NULL);
+	struct stat st;
+	gboolean old = (lstat(path, &st) == 0 || lstat(dir, &st) == 0) &&
+	    (gint64)st.st_mtime + MP_STORE_LIFETIME_MAX <= now;
+
+	g_free(path);
+	return old;
+}
+
 /*
  * mp_store_purge - remove every entry whose time is up, and the
  * .new-/.del- directories a crash left behind once they are older than
  * MP_STORE_STALE_SECONDS (younger ones may be in use).  purged gets the
- * ids removed.  A broken entry is left for the administrator and named
- * in the error, after everything else was purged.
+ * ids removed.  An entry whose metadata is malformed is removed too
+ * once it is older than any entry lives; until then, and whenever it
+ * cannot be read at all, it is left for the administrator, its error
+ * added to failed, and the purge goes on.
  */
 int
 mp_store_purge(const char *store, gint64 now, GPtrArray *purged,
-    GError **err)
+    GPtrArray *failed, GError **err)
 {
 	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *left = g_ptr_array_new_with_free_func(g_free);
-	int status, first = MP_OK;
+	int status;
 	guint i;
 
 	status = list_names(store, ids, left, err);
@@ -1100,16 +1179,17 @@ mp_store_purge(const char *store, gint64 now, GPtrArray *purged,
 
 		if (r == MP_OK) {
 			r = read_meta(dir, id, &e, &e2);
-			if (r == MP_OK && now >= e->expires) {
+			if ((r == MP_OK && now >= e->expires) ||
+			    (r == EX_DATAERR && broken_long_ago(dir, now))) {
+				g_clear_error(&e2);
 				r = mp_store_remove(store, id, &e2);
 				if (r == MP_OK)
 					g_ptr_array_add(purged, g_strdup(id));
 			}
 			close(fd);
 		}
-		if (r != MP_OK && r != EX_NOINPUT && first == MP_OK) {
-			first = r;
-			g_propagate_error(err, e2);
+		if (r != MP_OK && r != EX_NOINPUT) {
+			g_ptr_array_add(failed, e2);
 			e2 = NULL;
 		}
 		g_clear_error(&e2);
@@ -1127,7 +1207,7 @@ mp_store_purge(const char *store, gint64 now, GPtrArray *purged,
 	}
 	g_ptr_array_free(ids, TRUE);
 	g_ptr_array_free(left, TRUE);
-	return status != MP_OK ? status : first;
+	return status;
 }
 
 /* count_failure - one more wrong password; at the limit, lock */

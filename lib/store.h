@@ -54,8 +54,19 @@
 
 /* plaintext bytes per secretstream chunk */
 #define MP_STORE_CHUNK_BYTES (64 * 1024)
-/* a meta.json bigger than this is not one */
+/*
+ * A meta.json bigger than this is not one: the readers (the page,
+ * --list, --show, --purge) refuse it, so the writer refuses a message
+ * whose metadata would not fit with MP_STORE_META_STATE_RESERVE to
+ * spare for what changes later (counts, the lock, revocation).
+ */
 #define MP_STORE_META_BYTES_MAX (1024 * 1024)
+#define MP_STORE_META_STATE_RESERVE (64 * 1024)
+/* the most files (attachments) one entry holds */
+#define MP_STORE_FILES_MAX 1000
+/* no entry lives longer (the most [detach] expires allows): an entry
+ * whose metadata cannot be read is purged once it is this old */
+#define MP_STORE_LIFETIME_MAX ((gint64)366 * 24 * 60 * 60)
 /* .new- and .del- leftovers of a crash older than this are purged */
 #define MP_STORE_STALE_SECONDS 3600
 
@@ -121,6 +132,10 @@ void mp_store_entry_add_file(MpStoreEntry *e, const char *name,
 /* mp_store_entry_bytes - the plaintext size of all its files */
 guint64 mp_store_entry_bytes(const MpStoreEntry *e);
 
+/* mp_store_entry_fits - EX_DATAERR when the entry has more files than
+ * MP_STORE_FILES_MAX or its metadata would be too big for the readers */
+int mp_store_entry_fits(const MpStoreEntry *e, GError **err);
+
 /* mp_store_state - what a download would meet now, before a password */
 MpStoreState mp_store_state(const MpStoreEntry *e, gint64 now);
 
@@ -138,15 +153,19 @@ int mp_store_remove(const char *store, const char *id, GError **err);
 int mp_store_load(const char *store, const char *id, MpStoreEntry **out,
     GError **err);
 
-/* mp_store_list - every entry, oldest first */
-int mp_store_list(const char *store, GPtrArray **out, GError **err);
+/* mp_store_list - every entry, oldest first; an entry that cannot be
+ * read is left out, its GError added to failed */
+int mp_store_list(const char *store, GPtrArray **out, GPtrArray *failed,
+    GError **err);
 
 /* mp_store_revoke - mark an entry revoked and delete its files */
 int mp_store_revoke(const char *store, const char *id, GError **err);
 
-/* mp_store_purge - remove expired entries and old crash leftovers */
+/* mp_store_purge - remove expired entries and old crash leftovers;
+ * purged gets the ids removed, failed a GError per entry kept because
+ * it cannot be read */
 int mp_store_purge(const char *store, gint64 now, GPtrArray *purged,
-    GError **err);
+    GPtrArray *failed, GError **err);
 
 /* mp_store_entry_line - "ID state=... created=... ..." for --list */
 char *mp_store_entry_line(const MpStoreEntry *e, gint64 now);

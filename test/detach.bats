@@ -341,6 +341,103 @@ cgi() {
 	[ -z "$output" ]
 }
 
+@test "more attachments than the store holds: 65, nothing stored or sent" {
+	python3 "$D/mkmany.py" 1001 >"$TMP/many.eml"
+	run --separate-stderr mp-detach $S "$TMP/many.eml"
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[[ $stderr == *"1001 attachments to detach, over the store's limit of 1000"* ]]
+	[ -z "$(ls -A "$ST" 2>/dev/null)" ]
+	[ ! -e "$TMP/notice.eml" ]
+	# a batch says so before anything is stored
+	run --separate-stderr mp-detach --store "$ST" "$TMP/many.eml" \
+	    "$D/report.eml"
+	[ "$status" -eq 65 ]
+	[ "${lines[0]}" = "$TMP/many.eml: error: 1001 attachments to detach, over the store's limit of 1000" ]
+	[ "${lines[1]}" = "$D/report.eml: detached=2 bytes=40674 kept=0" ]
+	# the limit itself is stored, and the readers take it
+	python3 "$D/mkmany.py" 1000 >"$TMP/1000.eml"
+	mp-detach $S <"$TMP/1000.eml" >"$TMP/out"
+	id=$(entries)
+	run mp-detach --store "$ST" --list
+	[ "$status" -eq 0 ]
+	[[ $output == "$id state=active "*" files=1000 "* ]]
+	run cgi GET "$id"
+	[[ ${lines[0]} == "Status: 200 OK"* ]]
+	[[ $output == *'value="1000"'* ]]
+}
+
+@test "metadata the readers would refuse (40000 recipients): 65, nothing stored" {
+	python3 "$D/mkmany.py" 1 40000 >"$TMP/m.eml"
+	printf '[limits]\nheader-bytes = 4M\n' >"$TMP/c.conf"
+	run --separate-stderr mp-detach -c "$TMP/c.conf" $S "$TMP/m.eml"
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[[ $stderr == *"the store's metadata of this message (file names and types, recipients) would take "*" bytes, over the limit of 983040"* ]]
+	[ -z "$(ls -A "$ST" 2>/dev/null)" ]
+	[ ! -e "$TMP/notice.eml" ]
+	# 25000 fit, with room to spare for the state
+	python3 "$D/mkmany.py" 1 25000 >"$TMP/m.eml"
+	mp-detach -c "$TMP/c.conf" $S <"$TMP/m.eml" >/dev/null
+	id=$(entries)
+	[ "$(stat -c %s "$ST/$id/meta.json")" -lt 983040 ]
+	run mp-detach --store "$ST" --show "$id"
+	[ "$status" -eq 0 ]
+}
+
+@test "--list, --show, --purge go on past a broken entry, named, and exit 65" {
+	mp-detach $S <"$D/report.eml" >/dev/null
+	mp-detach $S <"$D/sizes.eml" >/dev/null
+	good=$(entries | sort)
+	# broken three ways: not JSON, over 1 MiB, no meta.json at all
+	for b in AAAAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBBBB \
+	    CCCCCCCCCCCCCCCCCCCCCCCC; do
+		mkdir -m 700 "$ST/$b"
+	done
+	printf '{"format": "mp-detach 1", "id":' >"$ST/AAAAAAAAAAAAAAAAAAAAAAAA/meta.json"
+	python3 -c 'import json; print(json.dumps({"pad": "x" * 1100000}))' \
+	    >"$ST/BBBBBBBBBBBBBBBBBBBBBBBB/meta.json"
+	run --separate-stderr mp-detach --store "$ST" --list
+	[ "$status" -eq 65 ]
+	[ "$(printf '%s\n' "$output" | cut -d' ' -f1 | sort)" = "$good" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ $stderr == *"warning: --list: skipped: store: $ST/AAAAAAAAAAAAAAAAAAAAAAAA/meta.json: "* ]]
+	[[ $stderr == *"warning: --list: skipped: store: $ST/BBBBBBBBBBBBBBBBBBBBBBBB/meta.json: over 1048576 bytes"* ]]
+	[[ $stderr == *"warning: --list: skipped: store: $ST/CCCCCCCCCCCCCCCCCCCCCCCC/meta.json: missing"* ]]
+	# --show: a good entry as ever, the broken one named
+	for id in $good; do
+		run mp-detach --store "$ST" --show "$id"
+		[ "$status" -eq 0 ]
+	done
+	run --separate-stderr mp-detach --store "$ST" --show BBBBBBBBBBBBBBBBBBBBBBBB
+	[ "$status" -eq 65 ]
+	[[ $stderr == *"BBBBBBBBBBBBBBBBBBBBBBBB/meta.json: over 1048576 bytes"* ]]
+	# the page: a 500 for the broken one only
+	run cgi GET BBBBBBBBBBBBBBBBBBBBBBBB
+	[[ ${lines[0]} == "Status: 500 "* ]]
+	run cgi GET "$(echo "$good" | head -1)"
+	[[ ${lines[0]} == "Status: 200 OK"* ]]
+	# --purge purges the expired good one and keeps the young broken ones
+	old=$(echo "$good" | head -1)
+	python3 - "$ST/$old/meta.json" <<-'EOF'
+	import json, sys
+	m = json.load(open(sys.argv[1]))
+	m["expires"] = "2020-01-01T00:00:00Z"
+	json.dump(m, open(sys.argv[1], "w"))
+	EOF
+	run --separate-stderr mp-detach --store "$ST" --purge
+	[ "$status" -eq 65 ]
+	[[ $stderr == *"warning: --purge: skipped: store: $ST/AAAAAAAAAAAAAAAAAAAAAAAA/meta.json: "* ]]
+	[ "$(entries | sort | tr '\n' ' ')" = "AAAAAAAAAAAAAAAAAAAAAAAA BBBBBBBBBBBBBBBBBBBBBBBB CCCCCCCCCCCCCCCCCCCCCCCC $(echo "$good" | tail -1) " ]
+	# older than any entry lives (366 days): broken ones go too
+	touch -d '367 days ago' "$ST/AAAAAAAAAAAAAAAAAAAAAAAA/meta.json" \
+	    "$ST/BBBBBBBBBBBBBBBBBBBBBBBB/meta.json" "$ST/CCCCCCCCCCCCCCCCCCCCCCCC"
+	run --separate-stderr mp-detach --store "$ST" --purge
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(entries)" = "$(echo "$good" | tail -1)" ]
+}
+
 @test "--purge removes expired entries and old leftovers, nothing else" {
 	mp-detach $S <"$D/report.eml" >/dev/null
 	mp-detach $S <"$D/sizes.eml" >/dev/null

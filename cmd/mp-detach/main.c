@@ -270,22 +270,46 @@ set_policy(Run *run, GError **err)
 	return mp_secret_init(err);
 }
 
-/* admin - --list, --show, --revoke, --purge on the store */
+/* skipped - a warning for each entry that could not be read; the
+ * first one's status becomes the exit status */
+static void
+skipped(Run *run, const char *mode, GPtrArray *failed)
+{
+	guint i;
+
+	for (i = 0; i < failed->len; i++) {
+		const GError *e = failed->pdata[i];
+
+		mp_diag_warn(run->run.syslog, NULL, "%s: skipped: %s", mode,
+		    e->message);
+		if (run->run.first_failure == 0)
+			run->run.first_failure = e->code;
+	}
+}
+
+/*
+ * admin - --list, --show, --revoke, --purge on the store.  One entry
+ * that cannot be read does not stop --list or --purge: it is named in
+ * a warning, the others are done, and the exit status is its (65 for
+ * a malformed one).
+ */
 static int
 admin(Run *run, GError **err)
 {
 	const char *store = run->d.store, *id = run->mode_id;
 	gboolean log = run->cfg->syslog;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	GPtrArray *list;
+	GPtrArray *list, *failed;
 	MpStoreEntry *e;
 	int status;
 	guint i;
 
+	failed = g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
 	switch (run->mode) {
 	case OPT_LIST:
-		if ((status = mp_store_list(store, &list, err)) != MP_OK)
-			return status;
+		if ((status = mp_store_list(store, &list, failed, err)) !=
+		    MP_OK)
+			break;
 		for (i = 0; i < list->len && status == MP_OK; i++) {
 			char *line = mp_store_entry_line(list->pdata[i], now);
 
@@ -293,7 +317,8 @@ admin(Run *run, GError **err)
 			g_free(line);
 		}
 		g_ptr_array_free(list, TRUE);
-		return status;
+		skipped(run, "--list", failed);
+		break;
 	case OPT_SHOW:
 		if ((status = mp_store_load(store, id, &e, err)) == MP_OK) {
 			char *json = mp_store_meta_json(e, now);
@@ -302,20 +327,23 @@ admin(Run *run, GError **err)
 			g_free(json);
 			mp_store_entry_free(e);
 		}
-		return status;
+		break;
 	case OPT_REVOKE:
 		if ((status = mp_store_revoke(store, id, err)) == MP_OK)
 			mp_diag_info(log, NULL, "action=revoke id=%s", id);
-		return status;
+		break;
 	default:
 		list = g_ptr_array_new_with_free_func(g_free);
-		status = mp_store_purge(store, now, list, err);
+		status = mp_store_purge(store, now, list, failed, err);
 		for (i = 0; i < list->len; i++)
 			mp_diag_info(log, NULL, "action=purge id=%s",
 			    (const char *)list->pdata[i]);
 		g_ptr_array_free(list, TRUE);
-		return status;
+		skipped(run, "--purge", failed);
+		break;
 	}
+	g_ptr_array_free(failed, TRUE);
+	return status;
 }
 
 /*
