@@ -20,6 +20,7 @@ _mp_detach()
 	case $prev in
 	--lang) words='ja en' ;;
 	--notify) words='sender recipients' ;;
+	--note-place) words='body part' ;;
 	esac
 	if [[ -n $words ]]; then
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -28,13 +29,13 @@ _mp_detach()
 	__mp_complete \
 	    '--min-size --expires --max-downloads --store --base-url
 	     --password-length --password-file --lang --notify --delay
-	     --notice --notice-maildir --notice-cmd --template-dir --sender
-	     -c --config --syslog --mbox --maildir --list --show --revoke
+	     --notice --notice-maildir --notice-cmd --template-dir --note-place
+	     --sender -c --config --syslog --mbox --maildir --list --show --revoke
 	     --purge -h --help --version' \
 	    '-c --config --mbox --password-file --notice' \
 	    '--maildir --store --notice-maildir --template-dir' \
 	    '--min-size --expires --max-downloads --base-url --password-length
-	     --delay --notice-cmd --sender --show --revoke' \
+	     --delay --notice-cmd --sender --show --revoke --note-place' \
 	    '--password-length --password-file' \
 	    '--mbox --maildir' \
 	    '--list --show --revoke --purge'

@@ -23,6 +23,7 @@ _mp_zipenc()
 	--lang) words='ja en' ;;
 	--notify) words='sender recipients' ;;
 	--on-limit) words='reject pass' ;;
+	--note-place) words='body part' ;;
 	esac
 	if [[ -n $words ]]; then
 		COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -31,13 +32,14 @@ _mp_zipenc()
 	__mp_complete \
 	    '--cipher --names --level --password-length --password-file
 	     --zip-name --lang --notify --delay --notice --notice-maildir
-	     --notice-cmd --template-dir --max-bytes --max-entries --on-limit
+	     --notice-cmd --template-dir --note-place --max-bytes --max-entries
+	     --on-limit
 	     --sender -c --config --syslog --mbox --maildir -h --help
 	     --version' \
 	    '-c --config --mbox --password-file --notice' \
 	    '--maildir --notice-maildir --template-dir' \
 	    '--level --password-length --zip-name --delay --notice-cmd
-	     --max-bytes --max-entries --sender' \
+	     --max-bytes --max-entries --sender --note-place' \
 	    '--password-length --password-file' \
 	    '--mbox --maildir'
 }

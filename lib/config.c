@@ -13,6 +13,7 @@ struct MpDomains {
 	GHashTable *class_of;	/* canonical domain -> MpClass + 1 */
 };
 
+static int time_zone_check(MpConfig *cfg, GError **err);
 static int config_check(MpConfig *cfg, GError **err);
 static int check_value(MpConfig *cfg, const MpKeySpec *spec,
     const char *group, const char *key, GError **err);
@@ -415,6 +416,51 @@ key_matches(const char *spec, const char *key)
 	return strcmp(spec, key) == 0;
 }
 
+/* time_zone_check - [general] time-zone, when set, names a zone the
+ * system's time zone database has: 78 otherwise */
+static int
+time_zone_check(MpConfig *cfg, GError **err)
+{
+	char *v = g_key_file_get_value(cfg->kf, "general", "time-zone", NULL);
+	GTimeZone *tz;
+	int status = MP_OK;
+
+	if (v == NULL)
+		return MP_OK;
+	g_strstrip(v);
+	if ((tz = g_time_zone_new_identifier(v)) == NULL) {
+		char *w = mp_config_where(cfg, "general", "time-zone");
+
+		status = mp_fail(err, EX_CONFIG, "[general] time-zone: %s is "
+		    "not a time zone (such as Asia/Tokyo or UTC) %s", v, w);
+		g_free(w);
+	} else {
+		g_time_zone_unref(tz);
+	}
+	g_free(v);
+	return status;
+}
+
+/*
+ * mp_config_time_zone - the zone of every time mp writes for people
+ * ([general] time-zone, else MP_TIME_ZONE_DEFAULT): the server's own
+ * zone is often UTC, the readers' is not
+ */
+GTimeZone *
+mp_config_time_zone(const MpConfig *cfg)
+{
+	char *v = cfg != NULL ? g_key_file_get_value(cfg->kf, "general",
+	    "time-zone", NULL) : NULL;
+	GTimeZone *tz;
+
+	tz = g_time_zone_new_identifier(v != NULL ? g_strstrip(v) :
+	    MP_TIME_ZONE_DEFAULT);
+	g_free(v);
+	/* checked when loaded; a system without the zone database still
+	 * writes Japan's time */
+	return tz != NULL ? tz : g_time_zone_new_offset(9 * 3600);
+}
+
 /* config_check - every group and key known, every value well-formed */
 static int
 config_check(MpConfig *cfg, GError **err)
@@ -469,6 +515,8 @@ config_check(MpConfig *cfg, GError **err)
 	}
 	g_strfreev(groups);
 	if (status != MP_OK)
+		return status;
+	if ((status = time_zone_check(cfg, err)) != MP_OK)
 		return status;
 	cfg->limits.message_bytes = (gsize)mp_config_uint(cfg, "limits",
 	    "message-bytes", MP_MESSAGE_BYTES_DEFAULT);

@@ -59,6 +59,12 @@ char *mp_config_string(const MpConfig *cfg, const char *group,
 char **mp_config_list(const MpConfig *cfg, const char *group,
     const char *key);
 
+/* [general] time-zone: the zone of the times in notices and pages */
+#define MP_TIME_ZONE_DEFAULT "Asia/Tokyo"
+
+/* mp_config_time_zone - [general] time-zone or the default, a new ref */
+GTimeZone *mp_config_time_zone(const MpConfig *cfg);
+
 /* mp_config_where - "(file:line)" for a key, to end an error message */
 char *mp_config_where(const MpConfig *cfg, const char *group,
     const char *key);

@@ -177,7 +177,8 @@ fill_values(MpNoticeBuild *b, const MpDetachOpts *o, gint64 expires,
 {
 	GHashTable *v = b->values;
 
-	g_hash_table_insert(v, "expires", mp_unix_time_text(expires));
+	g_hash_table_insert(v, "expires", mp_unix_time_text_in(expires,
+	    o->notice.tz, o->notice.lang == MP_LANG_JA));
 	g_hash_table_insert(v, "limit", o->max_downloads > 0 ?
 	    g_strdup_printf("%u", o->max_downloads) :
 	    g_strdup(o->notice.lang == MP_LANG_JA ? "なし" : "none"));

@@ -267,6 +267,7 @@ mp_notice_render(const MpNotice *n)
 {
 	GString *out = g_string_new(NULL);
 	GDateTime *now = n->date != NULL ? g_date_time_ref(n->date) :
+	    n->tz != NULL ? g_date_time_new_now(n->tz) :
 	    g_date_time_new_now_local();
 	const char *at = strrchr(n->from, '@');
 	char *date = mp_rfc5322_date(now), *token = mp_secret_token(12);

@@ -44,6 +44,7 @@ typedef struct {
 	const char *references;	/* Message-ID it is about, or NULL */
 	guint64 deliver_after;	/* X-MP-Deliver-After seconds; 0: none */
 	GDateTime *date;	/* NULL: now */
+	GTimeZone *tz;		/* of the Date field; NULL: local */
 } MpNotice;
 
 /* mp_notice_render - the notice as message text (LF line breaks) */

@@ -12,11 +12,13 @@ G_STATIC_ASSERT(N_NOTICE <= MP_CONF_OPTS_MAX);
 
 static const char *const names[N_NOTICE] = {
 	"password-length", "password-file", "lang", "notify", "delay",
-	"notice", "notice-maildir", "notice-cmd", "template-dir", "sender",
+	"notice", "notice-maildir", "notice-cmd", "template-dir", "note-place",
+	"sender",
 };
 static const char *const keys[N_NOTICE] = {
 	"password-length", "password-file", "lang", "notify", "delay",
-	"notice", "notice-maildir", "notice-cmd", "template-dir", NULL,
+	"notice", "notice-maildir", "notice-cmd", "template-dir", "note-place",
+	NULL,
 };
 
 /* mp_notice_opts_init - none given yet; section is the tool's group */
@@ -27,6 +29,7 @@ mp_notice_opts_init(MpNoticeOpts *o, const char *section)
 	    names, keys);
 	o->password = NULL;
 	o->templates = NULL;
+	o->tz = NULL;
 	o->dest.file = o->dest.maildir = o->dest.command = NULL;
 }
 
@@ -37,8 +40,11 @@ mp_notice_opts_clear(MpNoticeOpts *o)
 	mp_conf_opts_clear(&o->conf);
 	mp_secret_free(o->password);
 	mp_notice_templates_free(o->templates);
+	if (o->tz != NULL)
+		g_time_zone_unref(o->tz);
 	o->password = NULL;
 	o->templates = NULL;
+	o->tz = NULL;
 }
 
 /* mp_notice_option - take a notice option; FALSE if opt is not one */
@@ -63,7 +69,8 @@ mp_notice_opts_conflict(const MpNoticeOpts *o)
 	    mp_conf_opts_arg(&o->conf, MP_OPT_PASSWORD_FILE) != NULL;
 }
 
-/* mp_notice_opts_choose - the defaults, then lang and notify */
+/* mp_notice_opts_choose - the defaults, then lang, notify and
+ * note-place */
 int
 mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
     MpNoticePolicy *p, GError **err)
@@ -75,6 +82,9 @@ mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
 	p->lang = MP_LANG_JA;
 	p->notify = MP_NOTIFY_SENDER;
 	p->delay = MP_NOTICE_DELAY_DEFAULT;
+	if (o->tz == NULL)
+		o->tz = mp_config_time_zone(cfg);
+	p->tz = o->tz;
 	if ((v = VALUE(o, MP_OPT_LANG)) != NULL && !mp_lang_parse(v, &p->lang))
 		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_LANG,
 		    "not ja or en", err);
@@ -82,6 +92,11 @@ mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
 	    !mp_notify_parse(v, &p->notify))
 		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_NOTIFY,
 		    "not sender or recipients", err);
+	p->note_place = MP_NOTE_BODY;
+	if ((v = VALUE(o, MP_OPT_NOTE_PLACE)) != NULL &&
+	    !mp_note_place_parse(v, &p->note_place))
+		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_NOTE_PLACE,
+		    "not body or part", err);
 	return MP_OK;
 }
 

@@ -17,6 +17,7 @@ enum {
 	MP_OPT_NOTICE_MAILDIR,
 	MP_OPT_NOTICE_CMD,
 	MP_OPT_TEMPLATE_DIR,
+	MP_OPT_NOTE_PLACE,
 	MP_OPT_SENDER,		/* the last: it has no key */
 };
 
@@ -31,6 +32,7 @@ enum {
 	{ "notice-maildir", required_argument, NULL, MP_OPT_NOTICE_MAILDIR }, \
 	{ "notice-cmd", required_argument, NULL, MP_OPT_NOTICE_CMD }, \
 	{ "template-dir", required_argument, NULL, MP_OPT_TEMPLATE_DIR }, \
+	{ "note-place", required_argument, NULL, MP_OPT_NOTE_PLACE }, \
 	{ "sender", required_argument, NULL, MP_OPT_SENDER }
 
 typedef struct {
@@ -38,6 +40,7 @@ typedef struct {
 	char *password;		/* from password-file; wiped at clear */
 	MpNoticeTemplates *templates;
 	MpNoticeDest dest;	/* notice, notice-maildir, notice-cmd */
+	GTimeZone *tz;		/* [general] time-zone */
 } MpNoticeOpts;
 
 /* mp_notice_opts_init - none given yet; section is the tool's group */
@@ -61,7 +64,8 @@ gboolean mp_notice_opts_conflict(const MpNoticeOpts *o);
  * and (unless in a batch) mp_notice_opts_need_dest.
  */
 
-/* mp_notice_opts_choose - the defaults, then lang and notify */
+/* mp_notice_opts_choose - the defaults, then lang, notify and
+ * note-place */
 int mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
     MpNoticePolicy *p, GError **err);
 

@@ -184,8 +184,8 @@ fill_values(MpNoticeBuild *b, GPtrArray *atts, GPtrArray *names,
 	}
 	for (i = 0; i < atts->len; i++) {
 		const MpAttachment *a = atts->pdata[i];
-		char *size = mp_size_text(g_bytes_get_size(a->data),
-		    lang == MP_LANG_JA ? "バイト" : "bytes");
+		char *size = mp_size_human(g_bytes_get_size(a->data),
+		    lang == MP_LANG_JA);
 
 		g_string_append_printf(files, "%s- %s (%s)", i > 0 ? "\n" : "",
 		    (const char *)names->pdata[i], size);
@@ -194,7 +194,8 @@ fill_values(MpNoticeBuild *b, GPtrArray *atts, GPtrArray *names,
 	g_hash_table_insert(v, "subject", subject);
 	g_hash_table_insert(v, "sender", g_strdup(b->sender));
 	g_hash_table_insert(v, "recipients", g_string_free(shown, FALSE));
-	g_hash_table_insert(v, "date", dt != NULL ? mp_time_text(dt) :
+	g_hash_table_insert(v, "date", dt != NULL ?
+	    mp_time_text_in(dt, b->policy->tz, lang == MP_LANG_JA) :
 	    g_strdup("-"));
 	g_hash_table_insert(v, "files", g_string_free(files, FALSE));
 	g_hash_table_insert(v, "count", g_strdup_printf("%u", atts->len));
@@ -235,28 +236,83 @@ mp_notice_build_init(MpNoticeBuild *b, const MpMessage *msg,
 }
 
 /*
+ * note_in_text - the message with the note at the top of its text
+ * parts (notebody.h), file_part unless NULL where the first of atts
+ * was, the other atts gone; NULL when it has no text to take the note
+ */
+static GString *
+note_in_text(const MpNoticeBuild *b, MpPart *root, GPtrArray *atts,
+    const char *note, const char *file_part, const char *trace_name,
+    const char *trace_value)
+{
+	GPtrArray *texts = mp_note_text_parts(b->msg, root), *one;
+	MpSplice *sp;
+	GString *out;
+	guint i;
+
+	if (texts->len == 0) {
+		g_ptr_array_free(texts, TRUE);
+		return NULL;
+	}
+	sp = mp_splice_new(b->msg, root);
+	one = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < texts->len; i++) {
+		g_ptr_array_set_size(one, 0);
+		g_ptr_array_add(one, mp_note_into_part(b->msg, texts->pdata[i],
+		    note, g_hash_table_lookup(b->values, "url")));
+		mp_splice_replace(sp, texts->pdata[i], one);
+	}
+	g_ptr_array_set_size(one, 0);
+	if (file_part != NULL) {
+		g_ptr_array_add(one, g_strdup(file_part));
+		mp_splice_replace(sp, ((MpAttachment *)atts->pdata[0])->part,
+		    one);
+	} else {
+		mp_splice_remove(sp, ((MpAttachment *)atts->pdata[0])->part);
+	}
+	for (i = 1; i < atts->len; i++)
+		mp_splice_remove(sp, ((MpAttachment *)atts->pdata[i])->part);
+	mp_header_edit_set(mp_splice_header(sp), trace_name, trace_value);
+	out = mp_splice_apply(sp);
+	mp_splice_free(sp);
+	g_ptr_array_free(one, TRUE);
+	g_ptr_array_free(texts, TRUE);
+	return out;
+}
+
+/*
  * mp_notice_build_rewrite - the message with the note, and file_part
  * (a whole MIME part) unless NULL, where the first of atts was; the
  * other atts gone; the trace field "NAME: VALUE"; every other byte as
- * it was
+ * it was.  The note goes at the top of the message's text unless the
+ * policy says part, or the message has no text: then it is a text/plain
+ * part of its own where the first of atts was.
  */
 GString *
 mp_notice_build_rewrite(const MpNoticeBuild *b, MpPart *root,
     GPtrArray *atts, const char *file_part, const char *trace_name,
     const char *trace_value)
 {
-	GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
-	char *note = mp_template_expand(b->policy->templates->note->body,
-	    b->values);
-	GString *out;
+	GPtrArray *parts;
+	char *text = mp_template_expand(b->policy->templates->note->body,
+	    b->values), *note = mp_text_wrap(text, MP_TEXT_COLUMNS);
+	GString *out = NULL;
 
-	g_ptr_array_add(parts, mp_part_new_text(note, mp_message_eol(b->msg)));
-	if (file_part != NULL)
-		g_ptr_array_add(parts, g_strdup(file_part));
-	out = mp_attachments_replace(b->msg, root, atts, parts, trace_name,
-	    trace_value);
+	if (b->policy->note_place == MP_NOTE_BODY)
+		out = note_in_text(b, root, atts, note, file_part, trace_name,
+		    trace_value);
+	if (out == NULL) {
+		parts = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(parts, mp_part_new_text(note,
+		    mp_message_eol(b->msg)));
+		if (file_part != NULL)
+			g_ptr_array_add(parts, g_strdup(file_part));
+		out = mp_attachments_replace(b->msg, root, atts, parts,
+		    trace_name, trace_value);
+		g_ptr_array_free(parts, TRUE);
+	}
 	g_free(note);
-	g_ptr_array_free(parts, TRUE);
+	g_free(text);
 	return out;
 }
 
@@ -282,7 +338,12 @@ mp_notice_build_notice(MpNoticeBuild *b, const char *password,
 		    "password notice to");
 	g_hash_table_insert(b->values, "password", g_strdup(password));
 	subject = mp_template_expand(t->subject, b->values);
-	body = mp_template_expand(t->body, b->values);
+	{
+		char *raw = mp_template_expand(t->body, b->values);
+
+		body = mp_text_wrap(raw, MP_TEXT_COLUMNS);
+		mp_secret_free(raw);
+	}
 	{
 		gpointer key, copy;
 
@@ -308,6 +369,7 @@ mp_notice_build_notice(MpNoticeBuild *b, const char *password,
 	n.subject = subject;
 	n.body = body;
 	n.references = msgid;
+	n.tz = p->tz;
 	*out = mp_notice_render(&n);
 	g_free(msgid);
 	g_ptr_array_free(self, TRUE);

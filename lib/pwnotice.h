@@ -5,6 +5,7 @@
 
 #include "addr.h"
 #include "mime.h"
+#include "notebody.h"
 #include "notice.h"
 
 typedef enum {
@@ -63,6 +64,8 @@ typedef struct {
 	MpNotify notify;
 	guint64 delay;		/* X-MP-Deliver-After for recipients */
 	const char *sender;	/* notice sender; NULL: From */
+	MpNotePlace note_place;	/* the note in the text or a part */
+	GTimeZone *tz;		/* of every time in the notice and note */
 	const MpNoticeTemplates *templates;
 } MpNoticePolicy;
 
@@ -84,8 +87,9 @@ int mp_notice_build_init(MpNoticeBuild *b, const MpMessage *msg,
     MpAddrParser *ap, const MpNoticePolicy *p, GPtrArray *atts,
     GPtrArray *names, GError **err);
 
-/* mp_notice_build_rewrite - the message with the note, and file_part
- * unless NULL, where the first of atts was; the other atts gone; the
+/* mp_notice_build_rewrite - the message with the note (at the top of
+ * its text, or as a part where the first of atts was), and file_part
+ * unless NULL where the first of atts was; the other atts gone; the
  * trace field "NAME: VALUE" */
 GString *mp_notice_build_rewrite(const MpNoticeBuild *b, MpPart *root,
     GPtrArray *atts, const char *file_part, const char *trace_name,

@@ -14,6 +14,9 @@ const MpKeySpec mp_schema[] = {
 
 	{ "log", "syslog", MP_KEY_BOOL, 0, 0, NULL },
 
+	/* checked in config.c: a zone the system knows */
+	{ "general", "time-zone", MP_KEY_STRING, 0, 0, NULL },
+
 	{ "classify", "resent", MP_KEY_BOOL, 0, 0, NULL },
 
 	{ "bccify", "threshold", MP_KEY_UINT, 1, 1000000, NULL },
@@ -45,6 +48,7 @@ const MpKeySpec mp_schema[] = {
 	{ "zipenc", "notice-maildir", MP_KEY_PATH, 0, 0, NULL },
 	{ "zipenc", "notice-cmd", MP_KEY_STRING, 0, 0, NULL },
 	{ "zipenc", "template-dir", MP_KEY_PATH, 0, 0, NULL },
+	{ "zipenc", "note-place", MP_KEY_ENUM, 0, 0, "body|part" },
 	{ "zipenc", "max-bytes", MP_KEY_SIZE, 1024, 4 * GIB, NULL },
 	{ "zipenc", "max-entries", MP_KEY_UINT, 1, 1000000, NULL },
 	{ "zipenc", "on-limit", MP_KEY_ENUM, 0, 0, "reject|pass" },
@@ -61,6 +65,7 @@ const MpKeySpec mp_schema[] = {
 	{ "detach", "notice-maildir", MP_KEY_PATH, 0, 0, NULL },
 	{ "detach", "notice-cmd", MP_KEY_STRING, 0, 0, NULL },
 	{ "detach", "template-dir", MP_KEY_PATH, 0, 0, NULL },
+	{ "detach", "note-place", MP_KEY_ENUM, 0, 0, "body|part" },
 	{ "detach", "password-length", MP_KEY_UINT, 8, 128, NULL },
 	{ "detach", "password-file", MP_KEY_PATH, 0, 0, NULL },
 	/* read by mp-download */

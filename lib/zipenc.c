@@ -210,8 +210,8 @@ fill_values(MpNoticeBuild *b, const MpZipencOpts *o, const char *zip_name,
 	GHashTable *v = b->values;
 
 	g_hash_table_insert(v, "zip", g_strdup(zip_name));
-	g_hash_table_insert(v, "size", mp_size_text(zip_size,
-	    lang == MP_LANG_JA ? "バイト" : "bytes"));
+	g_hash_table_insert(v, "size", mp_size_human(zip_size,
+	    lang == MP_LANG_JA));
 	g_hash_table_insert(v, "cipher", g_strdup(o->zip.cipher ==
 	    MP_ZIP_AES256 ? "AES-256" : "ZipCrypto"));
 	g_hash_table_insert(v, "howto", g_strdup(howto[lang][o->zip.cipher]));

@@ -88,11 +88,11 @@ cgi() {
 	id=$(entries)
 	$DC note "$TMP/out" >"$TMP/note"
 	grep -qx "ダウンロードURL: $URL$id" "$TMP/note"
-	grep -q '^有効期限: 20[0-9][0-9]-' "$TMP/note"
+	grep -q '^有効期限: 20[0-9][0-9]年[0-9]*月[0-9]*日([月火水木金土日]) [0-9]*:[0-9][0-9]$' "$TMP/note"
 	grep -qx 'ダウンロード回数の上限: なし' "$TMP/note"
 	grep -qx '送信者: sato@example.co.jp' "$TMP/note"
 	grep -qx -- '- 見積書.pdf (674 バイト)' "$TMP/note"
-	grep -qx -- '- 明細①.xls (40,000 バイト)' "$TMP/note"
+	grep -qx -- '- 明細①.xls (39 KB)' "$TMP/note"
 	# and never the password
 	pw=$($DC password "$TMP/notice.eml")
 	refute grep -q -- "$pw" "$TMP/note"

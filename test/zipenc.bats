@@ -230,7 +230,9 @@ sums() {
 	    "html-cid 3,4" "archives 5,6" "names 1,2,3,4,5,6,7,8" \
 	    "forward 1,2,3"; do
 		set -- $t
-		mp-zipenc $N <"$D/$1.eml" >"$TMP/$1.out"
+		# the note as a part of its own: the ZIP beside it (the note
+		# in the text is checked in test/notice.bats)
+		mp-zipenc $N --note-place part <"$D/$1.eml" >"$TMP/$1.out"
 		$ZC fidelity "$D/$1.eml" "$TMP/$1.out" "$2" ||
 		    { echo "$1"; false; }
 		$HDR outside "$D/$1.eml" "$TMP/$1.out" x-mp-zipenc 2>/dev/null ||
@@ -242,7 +244,7 @@ sums() {
 }
 
 @test "the untouched parts are byte-identical (cmp)" {
-	mp-zipenc $N <"$D/html-cid.eml" >"$TMP/out"
+	mp-zipenc $N --note-place part <"$D/html-cid.eml" >"$TMP/out"
 	# the first three leaves (text, HTML, the cid: logo) are kept
 	python3 - "$D/html-cid.eml" "$TMP/out" "$BATS_TEST_DIRNAME/lib" <<-'EOF'
 	import sys
@@ -308,7 +310,7 @@ sums() {
 }
 
 @test "a forwarded message is one attachment; an emptied multipart goes" {
-	mp-zipenc $N <"$D/forward.eml" >"$TMP/out"
+	mp-zipenc $N --note-place part <"$D/forward.eml" >"$TMP/out"
 	zipped "$D/forward.eml" "$TMP/out"
 	run $ZC names "$TMP/a.zip"
 	[ "$output" = "$(printf 'raw attachment-1.eml\nraw n1.pdf\nraw n2.pdf')" ]
@@ -336,7 +338,7 @@ sums() {
 	t = n.get_content()
 	assert "暗号化ZIPファイル「attachments-20261123.zip」" in t, t
 	assert "パスワードは別にお知らせします" in t, t
-	assert "- photo.jpg (4,000 バイト)" in t, t
+	assert "- photo.jpg (3.9 KB)" in t, t
 	assert "7-Zip" in t, t
 	EOF
 	mp-zipenc $N --lang en <"$D/html-cid.eml" >"$TMP/out"
@@ -351,7 +353,10 @@ sums() {
 	assert "Windows Explorer cannot open" in t[0], t
 	EOF
 	printf '[zipenc]\nlang = en\n' >"$TMP/c"
-	mp-zipenc -c "$TMP/c" $N <"$D/html-cid.eml" | grep -q 'charset=us-ascii'
+	mp-zipenc -c "$TMP/c" $N <"$D/html-cid.eml" >"$TMP/out"
+	# the note in the text: ASCII, so the text stays US-ASCII
+	python3 "$BATS_TEST_DIRNAME/lib/notecheck.py" body "$D/html-cid.eml" \
+	    "$TMP/out" photo.jpg report.pdf | grep -qx 'text/plain us-ascii 7bit'
 }
 
 @test "CRLF in, CRLF out, new parts included; the From_ line is kept" {
@@ -429,9 +434,10 @@ sums() {
 	[ "${lines[2]}" = "To: sato@example.co.jp" ]
 	[ "${lines[3]}" = "Auto-Submitted: auto-generated" ]
 	[ "${lines[4]}" = "charset: iso-2022-jp" ]
-	[[ "$output" == *"宛先: Tanaka <tanaka@customer.example>, suzuki@partner.example, boss@example.co.jp"* ]]
-	[[ "$output" == *"- photo.jpg (4,000 バイト)"* ]]
-	[[ "$output" == *"- report.pdf (9,000 バイト)"* ]]
+	# wrapped at 78 columns
+	[[ "$output" == *"宛先: Tanaka <tanaka@customer.example>, suzuki@partner.example,"$'\n'"boss@example.co.jp"* ]]
+	[[ "$output" == *"- photo.jpg (3.9 KB)"* ]]
+	[[ "$output" == *"- report.pdf (8.8 KB)"* ]]
 	[[ "$output" == *"パスワード: $PW"* ]]
 	grep -q '^Subject: =?ISO-2022-JP?B?' "$TMP/notice.eml"
 	grep -q '^References: <html.1@example.co.jp>$' "$TMP/notice.eml"
@@ -440,7 +446,7 @@ sums() {
 	run $ZC notice "$TMP/notice.eml"
 	[ "${lines[0]}" = "Subject: [パスワード通知(自分宛)] お見積りの件" ]
 	[[ "$output" == *"charset: utf-8"* ]]
-	[[ "$output" == *"- ①売上表.xls (12,000 バイト)"* ]]
+	[[ "$output" == *"- ①売上表.xls (12 KB)"* ]]
 }
 
 @test "the notice in English (--lang en, lang = en)" {
@@ -449,7 +455,7 @@ sums() {
 	[ "${lines[0]}" = "Subject: [Password notice (to yourself)] Report with a logo" ]
 	[[ "$output" == *"charset: us-ascii"* ]]
 	[[ "$output" == *"Password: $PW"* ]]
-	[[ "$output" == *"- report.pdf (9,000 bytes)"* ]]
+	[[ "$output" == *"- report.pdf (8.8 KB)"* ]]
 	printf '[zipenc]\nlang = en\n' >"$TMP/c"
 	mp-zipenc -c "$TMP/c" $N <"$D/html-cid.eml" >/dev/null
 	$ZC notice "$TMP/notice.eml" | grep -q '^Password: '

@@ -21,8 +21,8 @@
 	"[--delay seconds]\n" \
 	"                 [--notice file] [--notice-maildir dir] " \
 	"[--notice-cmd command]\n" \
-	"                 [--template-dir dir] [--sender address] [-c file] " \
-	"[--syslog]\n" \
+	"                 [--template-dir dir] [--note-place body | part]\n" \
+	"                 [--sender address] [-c file] [--syslog]\n" \
 	"                 [--mbox file | --maildir dir | file ...]\n" \
 	"       mp-detach --list | --show id | --revoke id | --purge " \
 	"[--store dir] [-c file]\n" \

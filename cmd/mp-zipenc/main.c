@@ -21,10 +21,10 @@
 	"[--delay seconds]\n" \
 	"                 [--notice file] [--notice-maildir dir] " \
 	"[--notice-cmd command]\n" \
-	"                 [--template-dir dir] [--max-bytes size] " \
-	"[--max-entries n]\n" \
-	"                 [--on-limit reject | pass] [--sender address] " \
-	"[-c file] [--syslog]\n" \
+	"                 [--template-dir dir] [--note-place body | part]\n" \
+	"                 [--max-bytes size] [--max-entries n] " \
+	"[--on-limit reject | pass]\n" \
+	"                 [--sender address] [-c file] [--syslog]\n" \
 	"                 [--mbox file | --maildir dir | file ...]\n"
 
 enum {
