@@ -12,7 +12,7 @@ setup() {
 }
 
 teardown() {
-	[ -n "${BENCH_TMP:-}" ] && rm -rf "$BENCH_TMP"
+	[ -z "${BENCH_TMP:-}" ] || rm -rf "$BENCH_TMP"
 }
 
 compile_spawntime() {
