@@ -19,10 +19,19 @@ typedef struct {
 	gboolean plain_quotes;	/* backslash is not an escape in quotes */
 	gboolean no_quotes;	/* quotes are ordinary characters */
 	gboolean unterminated;	/* a quoted string ran to the end */
+	gboolean open_comment;	/* a comment ran to the end */
 } Lexer;
 
+/* What the syntax check makes of one list item. */
+typedef enum {
+	ITEM_ADDRESS,		/* one mailbox, well formed */
+	ITEM_NOTHING,		/* white space and comments only */
+	ITEM_NULL,		/* an empty angle-addr: "<>", "Name <>" */
+	ITEM_BROKEN,		/* unreadable: counted as external */
+} ItemKind;
+
 static void item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af,
-    gsize start, gsize end, int group);
+    const Lexer *modes, gsize start, gsize end, int group);
 static gsize lex_skip(Lexer *lx, gsize i);
 
 /* mp_addr_parser_new - GMime address parsing set up for real-world mail */
@@ -224,6 +233,8 @@ lex_comment(Lexer *lx, gsize i)
 		if (depth == 0)
 			break;
 	}
+	if (depth > 0)
+		lx->open_comment = TRUE;
 	return MIN(i, lx->end);
 }
 
@@ -366,7 +377,7 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 	for (i = 0; i < items->len; i++) {
 		const Item *it = &g_array_index(items, Item, i);
 
-		item_add(ap, msg, af, it->start, it->end, it->group);
+		item_add(ap, msg, af, &lx, it->start, it->end, it->group);
 	}
 	g_array_free(items, TRUE);
 	/* Trim the groups' ranges like items'. */
@@ -379,36 +390,6 @@ mp_addr_field_parse(MpAddrParser *ap, const MpMessage *msg, guint field,
 			g->end--;
 	}
 	return af;
-}
-
-/*
- * angle_at - offset of the item's top-level '<' (the angle-addr), or -1.
- * What comes before it is the display name.
- */
-static gssize
-angle_at(const char *s, gsize len)
-{
-	Lexer lx = { 0 };
-	gsize i;
-
-	lx.d = s;
-	lx.end = len;
-	lx.sjis = !g_utf8_validate(s, (gssize)len, NULL);
-	for (i = 0; i < len;) {
-		gsize j = lex_skip(&lx, i);
-
-		if (j != i)
-			i = j;
-		else if (s[i] == '"')
-			i = lex_quoted(&lx, i);
-		else if (s[i] == '(')
-			i = lex_comment(&lx, i);
-		else if (s[i] == '<')
-			return (gssize)i;
-		else
-			i++;
-	}
-	return -1;
 }
 
 /*
@@ -540,21 +521,304 @@ plain_addr(const char *s, gsize len)
 }
 
 /*
+ * spec_check - the addr-spec between the angle brackets (or the whole
+ * item): one local part, at most one '@' outside quotes, comments and
+ * a domain literal, and a domain without empty labels.  Comments and
+ * folding white space go; white space between two words (not next to
+ * a '.' or '@') does not make an address.  *domain gets the domain as
+ * written, for comparing with what GMime reads, and *spec the addr-spec
+ * without comments and white space, for what GMime cannot read
+ * ("a..b@docomo.ne.jp", as Japanese mobile carriers long allowed).
+ */
+static ItemKind
+spec_check(Lexer *lx, gsize i, gsize end, char **domain, char **spec)
+{
+	GString *dom = g_string_new(NULL), *all = g_string_new(NULL);
+	gsize j, ats = 0, local = 0;
+	gboolean quoted = FALSE, atom = FALSE, gap = FALSE, literal = FALSE;
+	gboolean in_literal = FALSE;
+	char prev = '\0';
+
+	lx->end = end;
+	while (i < end) {
+		char c = lx->d[i];
+
+		if (c == '(') {
+			i = lex_comment(lx, i);
+			gap = TRUE;
+			continue;
+		}
+		if (is_fws(c) || c == '\0') {
+			gap = TRUE;
+			i++;
+			continue;
+		}
+		/* two words side by side: "a b@x", "a@x b@y" */
+		if (gap && prev != '\0' && prev != '.' && prev != '@' &&
+		    c != '.' && c != '@')
+			goto broken;
+		gap = FALSE;
+		if ((j = lex_skip(lx, i)) != i) {
+			g_string_append_len(all, lx->d + i, (gssize)(j - i));
+			if (ats == 0)
+				atom = TRUE, local++;
+			else if (!literal)
+				g_string_append_len(dom, lx->d + i, (gssize)(j - i));
+			prev = 'x';
+			i = j;
+			continue;
+		}
+		if (in_literal && c != ']' && c != '[' && c != '\\' &&
+		    (guchar)c >= 0x20) {
+			g_string_append_c(dom, c);	/* inside [...] */
+			g_string_append_c(all, c);
+			prev = c;
+			i++;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			/* a quoted local part, whole: not "a"b, a"b", "a".b */
+			if (ats > 0 || atom || quoted)
+				goto broken;
+			j = i;
+			i = lex_quoted(lx, i);
+			if (lx->unterminated)
+				goto broken;
+			g_string_append_len(all, lx->d + j, (gssize)(i - j));
+			quoted = TRUE;
+			local++;
+			prev = '"';
+			continue;
+		case '@':
+			if (++ats > 1 || local == 0)
+				goto broken;
+			break;
+		case '[':
+			if (ats == 0 || dom->len > 0)
+				goto broken;
+			literal = in_literal = TRUE;
+			g_string_append_c(dom, c);
+			break;
+		case ']':
+			if (!in_literal)
+				goto broken;
+			in_literal = FALSE;
+			g_string_append_c(dom, c);
+			break;
+		case '\\': case '<': case '>': case ')': case ',': case ';':
+		case ':':
+			goto broken;
+		default:
+			if ((guchar)c < 0x20 || c == 0x7f)
+				goto broken;
+			if (ats == 0) {
+				if (quoted)
+					goto broken;
+				atom = TRUE;
+				local++;
+			} else {
+				if (literal && dom->str[dom->len - 1] == ']')
+					goto broken;	/* text after the literal */
+				g_string_append_c(dom, c);
+			}
+			break;
+		}
+		g_string_append_c(all, c);
+		prev = c;
+		i++;
+	}
+	if (lx->open_comment)
+		goto broken;
+	if (ats == 0) {
+		g_string_free(dom, TRUE);
+		*spec = g_string_free(all, FALSE);
+		return local == 0 ? ITEM_NULL : ITEM_ADDRESS;
+	}
+	if (dom->len == 0 || in_literal ||
+	    (!literal && (dom->str[0] == '.' || strstr(dom->str, "..") != NULL)))
+		goto broken;
+	*domain = g_string_free(dom, FALSE);
+	*spec = g_string_free(all, FALSE);
+	return ITEM_ADDRESS;
+broken:
+	g_string_free(dom, TRUE);
+	g_string_free(all, TRUE);
+	return ITEM_BROKEN;
+}
+
+/*
+ * item_check - whether a list item is one readable address, nothing, an
+ * empty angle-addr or broken.  The item is lexed as the field was split
+ * (Shift_JIS pairs and JIS runs skipped), except that quotes always
+ * count: a quote that never ends breaks the item it is in.  *angle gets
+ * the offset of the '<' (what precedes it is the display name), and
+ * *domain the domain as written.
+ */
+static ItemKind
+item_check(const Lexer *modes, const char *s, gsize len, gssize *angle,
+    char **domain, char **spec)
+{
+	Lexer lx = { 0 };
+	gssize open = -1, close = -1;
+	gboolean text = FALSE;
+	ItemKind kind;
+	gsize i, j;
+
+	*angle = -1;
+	*domain = *spec = NULL;
+	lx.d = s;
+	lx.end = len;
+	lx.sjis = modes->sjis;
+	lx.plain_quotes = modes->plain_quotes || modes->no_quotes;
+	for (i = 0; i < len;) {
+		char c = s[i];
+
+		if ((j = lex_skip(&lx, i)) != i) {
+			if (close >= 0)
+				return ITEM_BROKEN;
+			text = TRUE;
+			i = j;
+			continue;
+		}
+		if (c == '(') {
+			i = lex_comment(&lx, i);
+			if (lx.open_comment)
+				return ITEM_BROKEN;
+			continue;
+		}
+		if (is_fws(c) || c == '\0') {
+			i++;
+			continue;
+		}
+		/* after the angle-addr only comments may follow */
+		if (close >= 0 || c == ')' || c == '>')
+			return ITEM_BROKEN;
+		if (c == '"') {
+			i = lex_quoted(&lx, i);
+			if (lx.unterminated)
+				return ITEM_BROKEN;
+			text = TRUE;
+			continue;
+		}
+		if (c != '<') {
+			text = TRUE;
+			i++;
+			continue;
+		}
+		if (open >= 0)
+			return ITEM_BROKEN;
+		open = (gssize)i;
+		for (i++; i < len && s[i] != '>';) {
+			if ((j = lex_skip(&lx, i)) != i)
+				i = j;
+			else if (s[i] == '"')
+				i = lex_quoted(&lx, i);
+			else if (s[i] == '(')
+				i = lex_comment(&lx, i);
+			else if (s[i] == '<')
+				return ITEM_BROKEN;
+			else
+				i++;
+		}
+		if (i >= len || lx.unterminated || lx.open_comment)
+			return ITEM_BROKEN;
+		close = (gssize)i++;
+	}
+	lx.kanji = FALSE;
+	if (open >= 0) {
+		gsize from = (gsize)open + 1;
+
+		*angle = open;
+		/* an obsolete source route, "<@relay.example:a@b>": skipped */
+		while (from < (gsize)close && is_fws(s[from]))
+			from++;
+		if (s[from] == '@') {
+			const char *colon = memchr(s + from, ':',
+			    (gsize)close - from);
+
+			if (colon == NULL || memchr(s + from, '"',
+			    (gsize)(colon - s) - from) != NULL)
+				return ITEM_BROKEN;
+			from = (gsize)(colon - s) + 1;
+			kind = spec_check(&lx, from, (gsize)close, domain, spec);
+			return kind == ITEM_NULL ? ITEM_BROKEN : kind;
+		}
+		return spec_check(&lx, from, (gsize)close, domain, spec);
+	}
+	if (!text)
+		return ITEM_NOTHING;
+	return spec_check(&lx, 0, len, domain, spec);
+}
+
+/* unfolded - the item's bytes without line breaks, as UTF-8 */
+static char *
+unfolded(const char *s, gsize len)
+{
+	GString *t = g_string_sized_new(len);
+	char *u, *valid;
+	gsize i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			g_string_append_c(t, s[i] == '\0' ? ' ' : s[i]);
+	u = mp_text_to_utf8(t->str, t->len);
+	valid = g_utf8_make_valid(u, -1);
+	g_free(u);
+	g_string_free(t, TRUE);
+	return valid;
+}
+
+/* broken_add - append the item as unreadable, with its text */
+static void
+broken_add(MpAddrParser *ap, MpAddrField *af, const char *raw, gsize len,
+    gsize start, gsize end, int group)
+{
+	MpAddr a = { 0 };
+
+	a.unreadable = TRUE;
+	a.raw = unfolded(raw, len);
+	if (ap->names)
+		a.name = g_strdup("");
+	a.start = start;
+	a.end = end;
+	a.group = group;
+	g_array_append_val(af->addrs, a);
+}
+
+/* same_domain - whether GMime read the domain that is written */
+static gboolean
+same_domain(const char *written, const char *read)
+{
+	char *w = mp_domain_canon(written);
+	gboolean same = g_strcmp0(w, read) == 0;
+
+	g_free(w);
+	return same;
+}
+
+/*
  * item_add - read the item [start, end) and append its addresses
  *
- * Only the angle-addr goes to GMime when there is one: the display name
- * is decoded by us, and only when the caller asked for names, so that a
- * verdict that needs addresses alone never converts charsets.
+ * The item's syntax is checked first: what is not exactly one address
+ * is unreadable, never a guess (GMime reads "a@example.co.jp@x.example"
+ * as an address of the first domain, and "Name <a@x> (" as no address
+ * at all).  Only the angle-addr goes to GMime when there is one: the
+ * display name is decoded by us, and only when the caller asked for
+ * names, so that a verdict that needs addresses alone never converts
+ * charsets.  What the check read and GMime cannot (dots in a row in
+ * the local part) is taken as the check read it.
  */
 static void
-item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
-    gsize end, int group)
+item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af,
+    const Lexer *modes, gsize start, gsize end, int group)
 {
 	InternetAddressList *list;
 	const char *raw;
-	char *text;
+	char *text, *domain = NULL, *spec = NULL;
 	gssize angle;
-	gsize len;
+	gsize len, before;
+	ItemKind kind;
 	int added = 0;
 
 	while (start < end && is_fws(msg->data[start]))
@@ -565,7 +829,25 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
 		return;
 	raw = msg->data + start;
 	len = end - start;
-	angle = angle_at(raw, len);
+	kind = item_check(modes, raw, len, &angle, &domain, &spec);
+	if (kind == ITEM_NULL)
+		return;			/* <>: nobody */
+	if (kind == ITEM_BROKEN) {
+		broken_add(ap, af, raw, len, start, end, group);
+		return;
+	}
+	if (kind == ITEM_NOTHING) {
+		/* a comment alone: kept for rewriters, nobody to count */
+		MpAddr a = { 0 };
+
+		if (ap->names)
+			a.name = mp_decode_header_text(raw, len, TRUE);
+		a.start = start;
+		a.end = end;
+		a.group = group;
+		g_array_append_val(af->addrs, a);
+		return;
+	}
 	if (angle >= 0 || !ap->names) {
 		char *plain = plain_addr(raw + MAX(angle, 0),
 		    len - (gsize)MAX(angle, 0));
@@ -582,6 +864,8 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
 			a.end = end;
 			a.group = group;
 			g_array_append_val(af->addrs, a);
+			g_free(domain);
+			g_free(spec);
 			return;
 		}
 	}
@@ -593,24 +877,40 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af, gsize start,
 	else
 		text = ascii_skeleton(raw + MAX(angle, 0),
 		    len - (gsize)MAX(angle, 0));
+	before = af->addrs->len;
 	list = internet_address_list_parse(ap->opts, text);
 	if (list != NULL) {
 		mailboxes_add(ap, list, af, raw, len, angle, start, end, group,
 		    &added);
 		g_object_unref(list);
 	}
-	if (added == 0 && strcmp(text, "<>") != 0) {
-		/* Text that holds no address: kept, counted as unreadable. */
+	g_free(text);
+	if (added == 0 && g_utf8_validate(spec, -1, NULL)) {
 		MpAddr a = { 0 };
 
+		a.addr = g_strdup(spec);
+		a.domain = mp_domain_canon(domain);
 		if (ap->names)
-			a.name = mp_decode_header_text(raw, len, TRUE);
+			a.name = angle > 0 ? mp_decode_header_text(raw,
+			    (gsize)angle, TRUE) : g_strdup("");
 		a.start = start;
 		a.end = end;
 		a.group = group;
 		g_array_append_val(af->addrs, a);
+		added = 1;
 	}
-	g_free(text);
+	/* GMime must read exactly the one address the syntax check saw */
+	if (added != 1 || !same_domain(domain,
+	    g_array_index(af->addrs, MpAddr, before).domain)) {
+		guint k;
+
+		for (k = before; k < af->addrs->len; k++)
+			mp_addr_clear(&g_array_index(af->addrs, MpAddr, k));
+		g_array_set_size(af->addrs, before);
+		broken_add(ap, af, raw, len, start, end, group);
+	}
+	g_free(domain);
+	g_free(spec);
 }
 
 void
@@ -619,6 +919,18 @@ mp_addr_clear(MpAddr *a)
 	g_clear_pointer(&a->addr, g_free);
 	g_clear_pointer(&a->name, g_free);
 	g_clear_pointer(&a->domain, g_free);
+	g_clear_pointer(&a->raw, g_free);
+}
+
+/* mp_addr_item_key - the key an item is counted by */
+char *
+mp_addr_item_key(const MpAddr *a)
+{
+	if (a->addr != NULL)
+		return mp_addr_key(a->addr);
+	if (a->unreadable)
+		return g_strconcat("\001unreadable\001", a->raw, NULL);
+	return NULL;
 }
 
 void
@@ -691,7 +1003,8 @@ mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out)
 	f.end = fake.len;
 	g_array_append_val(fake.fields, f);
 	af = mp_addr_field_parse(ap, &fake, 0, MP_RCPT_ENVELOPE);
-	if (af->addrs->len > 0 &&
+	/* exactly one readable address: not a list, not a group */
+	if (af->addrs->len == 1 && af->groups->len == 0 &&
 	    g_array_index(af->addrs, MpAddr, 0).addr != NULL) {
 		*out = g_array_index(af->addrs, MpAddr, 0);
 		out->start = out->end = 0;
@@ -705,15 +1018,20 @@ mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out)
 	return ok;
 }
 
-/* mp_message_sender - the first From mailbox, or NULL */
+/*
+ * mp_message_sender - the first From mailbox; FALSE if there is none or
+ * it is unreadable (then out->unreadable and out->raw are set): a
+ * sender that cannot be read is not replaced by a later one, which a
+ * forger could choose.
+ */
 gboolean
 mp_message_sender(MpAddrParser *ap, const MpMessage *msg, MpAddr *out)
 {
 	guint i, k;
-	gboolean ok = FALSE;
+	gboolean ok = FALSE, done = FALSE;
 
 	memset(out, 0, sizeof *out);
-	for (i = 0; i < msg->fields->len && !ok; i++) {
+	for (i = 0; i < msg->fields->len && !done; i++) {
 		const MpField *f = &g_array_index(msg->fields, MpField, i);
 		MpAddrField *af;
 
@@ -723,10 +1041,11 @@ mp_message_sender(MpAddrParser *ap, const MpMessage *msg, MpAddr *out)
 		for (k = 0; k < af->addrs->len; k++) {
 			MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
 
-			if (a->addr != NULL) {
+			if (a->addr != NULL || a->unreadable) {
 				*out = *a;
 				memset(a, 0, sizeof *a);
-				ok = TRUE;
+				ok = out->addr != NULL;
+				done = TRUE;
 				break;
 			}
 		}

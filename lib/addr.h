@@ -18,14 +18,20 @@ typedef enum {
  * One address.  start/end give the exact text of the list item it came
  * from ("Name" <a@b>, a@b (c), ...), as absolute offsets into the
  * message, so a rewriter can keep or drop that text unchanged.  Items
- * whose text holds no readable address have addr NULL; an item that holds
- * two (a missing comma) gives two MpAddr with the same range.
+ * whose text holds no address at all (a comment alone) have addr NULL.
+ * An item that tries to be an address but breaks its syntax (a quote or
+ * comment that never ends, an unbalanced '<', an empty local part, two
+ * '@') is unreadable: addr NULL, unreadable set, raw its text.  A mail
+ * server may still deliver to what it makes of such text, so every tool
+ * counts it as external.
  */
 typedef struct {
 	char *addr;		/* addr-spec, UTF-8, as written */
 	char *name;		/* decoded display name, UTF-8, "" if none;
 				 * NULL unless mp_addr_parser_want_names */
 	char *domain;		/* canonical domain (lower case, IDNA ASCII) */
+	char *raw;		/* unreadable only: the item's text, UTF-8 */
+	gboolean unreadable;
 	gsize start, end;
 	int group;		/* index into MpAddrField.groups, or -1 */
 } MpAddr;
@@ -63,13 +69,19 @@ void mp_addr_field_free(MpAddrField *af);
 GPtrArray *mp_addr_fields(MpAddrParser *ap, const MpMessage *msg,
     gboolean resent);
 
-/* mp_addr_parse_one - read a single address given as text (-r, --sender) */
+/* mp_addr_parse_one - read a single address given as text (-r, --sender);
+ * FALSE for text that is not exactly one readable address */
 gboolean mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out);
 void mp_addr_clear(MpAddr *a);
 
-/* mp_message_sender - the first From mailbox, or NULL */
+/* mp_message_sender - the first From mailbox; FALSE if there is none or
+ * it is unreadable (then out->unreadable and out->raw are set) */
 gboolean mp_message_sender(MpAddrParser *ap, const MpMessage *msg,
     MpAddr *out);
+
+/* mp_addr_item_key - the key an item is counted by: the address key, or
+ * for an unreadable item one made from its text; NULL for neither */
+char *mp_addr_item_key(const MpAddr *a);
 
 /* mp_domain_canon - lower-case, IDNA ASCII form of a domain */
 char *mp_domain_canon(const char *domain);

@@ -41,12 +41,16 @@ is_self(const Policy *p, const MpAddr *a)
 	return same;
 }
 
-/* must_move - whether one address leaves the visible headers */
+/*
+ * must_move - whether one address leaves the visible headers.  An
+ * unreadable item is external (its class has no domain to go by), so it
+ * moves with the external addresses instead of staying in sight.
+ */
 static gboolean
 must_move(const Policy *p, const MpAddr *a)
 {
 	if (p->opts->mode == MP_BCCIFY_EXTERNAL)
-		return a->addr != NULL &&
+		return (a->addr != NULL || a->unreadable) &&
 		    mp_addr_class(p->cfg, a) == MP_CLASS_EXTERNAL;
 	return !is_self(p, a);
 }
@@ -107,8 +111,8 @@ take_item(const Policy *p, const MpMessage *msg, const MpAddrField *af,
 	for (j = 0; j < af->addrs->len; j++) {
 		const MpAddr *b = &g_array_index(af->addrs, MpAddr, j);
 
-		if (b->start == a->start && b->addr != NULL)
-			g_hash_table_add(moved_keys, mp_addr_key(b->addr));
+		if (b->start == a->start && (b->addr != NULL || b->unreadable))
+			g_hash_table_add(moved_keys, mp_addr_item_key(b));
 	}
 	return TRUE;
 }
@@ -230,7 +234,8 @@ mp_dkim_signs(const MpMessage *msg, const char *const *names)
 	return found;
 }
 
-/* count_external - distinct external addresses in To and Cc */
+/* count_external - distinct external addresses in To and Cc, each
+ * unreadable item one of them */
 static guint
 count_external(const MpConfig *cfg, GPtrArray *fields)
 {
@@ -246,9 +251,9 @@ count_external(const MpConfig *cfg, GPtrArray *fields)
 		for (k = 0; k < af->addrs->len; k++) {
 			const MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
 
-			if (a->addr != NULL &&
+			if ((a->addr != NULL || a->unreadable) &&
 			    mp_addr_class(cfg, a) == MP_CLASS_EXTERNAL)
-				g_hash_table_add(seen, mp_addr_key(a->addr));
+				g_hash_table_add(seen, mp_addr_item_key(a));
 		}
 	}
 	n = g_hash_table_size(seen);

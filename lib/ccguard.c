@@ -88,6 +88,7 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 	MpOrgPerson *me = NULL;
 	MpAddr sender;
 	char *key = NULL, **g;
+	gboolean unreadable = FALSE;
 	guint i, k;
 
 	memset(res, 0, sizeof *res);
@@ -105,9 +106,11 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 			char *ak;
 			MpClass c;
 
-			if (a->addr == NULL)
+			/* an unreadable item is external, never a superior */
+			if (a->addr == NULL && !a->unreadable)
 				continue;
-			ak = mp_addr_key(a->addr);
+			unreadable = unreadable || a->unreadable;
+			ak = mp_addr_item_key(a);
 			c = mp_addr_class(cfg, a);
 			if (g_hash_table_contains(visible, ak)) {
 				char *stored = g_hash_table_lookup(visible, ak);
@@ -135,6 +138,12 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 		res->sender = g_strdup(sender.addr);
 		key = mp_addr_key(sender.addr);
 		mp_addr_clear(&sender);
+	} else if (o->sender != NULL || sender.unreadable) {
+		/* not "unknown": a forger chooses what cannot be read */
+		mp_addr_clear(&sender);
+		res->refuse = TRUE;
+		res->reason = "unreadable-sender";
+		goto out;
 	}
 	for (g = o->exempt_senders; key != NULL && g != NULL && *g != NULL; g++)
 		if (g_pattern_match_simple(*g, key)) {
@@ -159,6 +168,16 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 			g_ptr_array_add(res->present, superior_new(snap, s,
 			    o->details));
 		g_ptr_array_add(res->superiors, sup);
+	}
+	/*
+	 * A recipient nobody can read may be delivered anywhere; a superior
+	 * in Cc cannot read it either.  Only what exempts the sender, not
+	 * the recipients, lets such mail pass.
+	 */
+	if (unreadable) {
+		res->refuse = TRUE;
+		res->reason = "unreadable-recipient";
+		goto out;
 	}
 	if (res->present->len > 0) {
 		res->reason = "superior-present";

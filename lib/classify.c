@@ -41,17 +41,20 @@ add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
     const MpAddr *a, MpRcptField field, gboolean details)
 {
 	MpRecipient r;
-	char *key = mp_addr_key(a->addr);
+	char *key = mp_addr_item_key(a);
 
 	r.cls = mp_addr_class(cfg, a);
 	if (details) {
 		r.addr = g_strdup(a->addr);
+		r.raw = g_strdup(a->raw);
 		r.name = g_strdup(a->name ? a->name : "");
 		r.field = field;
 		g_array_append_val(out->rcpts, r);
 	}
 	if (!g_hash_table_contains(seen, key)) {
 		out->counts[r.cls]++;
+		if (a->unreadable)
+			out->unreadable++;
 		g_hash_table_add(seen, key);
 	} else {
 		g_free(key);
@@ -66,7 +69,10 @@ add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
  * recipient that the headers name already is not listed again.  Without
  * details only the counts are filled: a replay of millions of messages
  * that prints counts need not read From and Message-ID or keep a record
- * of every address.
+ * of every address.  An item that is not a readable address (an
+ * unterminated quote, "a@x@y") is external: a mail server may deliver
+ * to what it makes of the text.  So is an envelope recipient that is
+ * not one address.
  */
 int
 mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
@@ -95,9 +101,7 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 		for (k = 0; k < af->addrs->len; k++) {
 			const MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
 
-			if (a->addr == NULL)
-				out->unreadable++;
-			else
+			if (a->addr != NULL || a->unreadable)
 				add_rcpt(out, seen, cfg, a, af->kind, details);
 		}
 	}
@@ -106,9 +110,11 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 		MpAddr a;
 		char *key;
 
-		if (!mp_addr_parse_one(ap, envelope[i], &a))
-			continue;	/* checked by the command already */
-		key = mp_addr_key(a.addr);
+		if (!mp_addr_parse_one(ap, envelope[i], &a)) {
+			a.unreadable = TRUE;
+			a.raw = g_utf8_make_valid(envelope[i], -1);
+		}
+		key = mp_addr_item_key(&a);
 		if (!g_hash_table_contains(seen, key))
 			add_rcpt(out, seen, cfg, &a, MP_RCPT_ENVELOPE, details);
 		g_free(key);
@@ -128,6 +134,7 @@ mp_classification_clear(MpClassification *c)
 		MpRecipient *r = &g_array_index(c->rcpts, MpRecipient, i);
 
 		g_free(r->addr);
+		g_free(r->raw);
 		g_free(r->name);
 	}
 	if (c->rcpts != NULL)

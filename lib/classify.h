@@ -6,7 +6,8 @@
 #include "config.h"
 
 typedef struct {
-	char *addr;
+	char *addr;		/* NULL for an unreadable item */
+	char *raw;		/* an unreadable item's text, else NULL */
 	char *name;
 	MpClass cls;
 	MpRcptField field;
@@ -14,8 +15,9 @@ typedef struct {
 
 typedef struct {
 	GArray *rcpts;		/* MpRecipient: header order, then envelope */
-	guint counts[3];	/* distinct addresses per MpClass */
-	guint unreadable;	/* list items that hold no address */
+	guint counts[3];	/* distinct addresses per MpClass; an
+				 * unreadable item counts as external */
+	guint unreadable;	/* distinct unreadable items */
 	char *from;		/* first From address, or NULL */
 	char *message_id;	/* without angle brackets, or NULL */
 	gsize size;

@@ -384,3 +384,22 @@ moved_many() {
 		grep -q '^To: undisclosed-recipients:;$' "$TMP/out"
 	done
 }
+
+@test "an unreadable item counts as external and moves with the external ones" {
+	for f in "$TESTDATA"/charset/unreadable-[0-9]*.eml; do
+		to=$(sed -n 's/^To: //p' "$f")
+		# one external address is at a threshold of one
+		mp-bccify -n 1 <"$f" >"$TMP/out"
+		run $HDR field "$TMP/out" to
+		[ "$output" = "To: undisclosed-recipients:;" ] || { echo "$f: $output"; false; }
+		grep -qx 'Cc: suzuki@example.co.jp' "$TMP/out"
+		grep -qx 'X-MP-Bccify: moved=1' "$TMP/out"
+		$HDR outside "$f" "$TMP/out" to x-mp-bccify
+		# with --bcc-header its text goes to Bcc as it was
+		mp-bccify -n 1 --bcc-header <"$f" >"$TMP/out"
+		grep -qxF "Bcc: $to" "$TMP/out"
+		# below the threshold nothing changes
+		mp-bccify -n 2 <"$f" >"$TMP/out"
+		cmp "$f" "$TMP/out"
+	done
+}

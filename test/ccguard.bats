@@ -554,3 +554,45 @@ mini_hr() {
 	[ "${lines[9]}" = "    h120@example.co.jp (H120): head of department 100/120" ]
 	[ "${#lines[@]}" -eq 10 ]
 }
+
+@test "an unreadable recipient is refused, even with a superior in Cc" {
+	for f in "$TESTDATA"/charset/unreadable-[0-9]*.eml; do
+		run mp-ccguard <"$f"
+		[ "$status" -eq 1 ]
+		[ "$output" = "refuse reason=unreadable-recipient sender=sato@example.co.jp superiors=kacho111@example.co.jp,bucho110@example.co.jp" ] ||
+		    { echo "$f: $output"; false; }
+		# dropped, it would have left no external recipient: a pass
+		sed 's/^Cc: .*/Cc: kacho111@example.co.jp/' "$f" >"$TMP/m"
+		run mp-ccguard --json <"$TMP/m"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *'"verdict":"refuse","reason":"unreadable-recipient"'* ]]
+		[[ "$output" == *'"external":1,'* ]]
+		mp-ccguard -a <"$TMP/m" | grep -qx 'X-MP-Ccguard: refuse reason=unreadable-recipient'
+	done
+	# readable ones, however odd, get the usual verdicts
+	for f in "$TESTDATA"/charset/readable-*.eml; do
+		run mp-ccguard <"$f"
+		[[ "$output" == "refuse reason=no-superior "* ]]
+	done
+}
+
+@test "an unreadable recipient passes only by a rule about the sender" {
+	printf 'exempt-senders = sato@example.co.jp\n' >>"$TMP/mp.conf"
+	run mp-ccguard <"$TESTDATA/charset/unreadable-13.eml"
+	[ "$status" -eq 0 ]
+	[ "$output" = "pass reason=exempt sender=sato@example.co.jp" ]
+}
+
+@test "an unreadable sender is refused, never unknown; --sender must be one address" {
+	org_with unknown-sender=pass
+	run mp-ccguard <"$TESTDATA/charset/unreadable-from.eml"
+	[ "$status" -eq 1 ]
+	[ "$output" = "refuse reason=unreadable-sender" ]
+	for s in sato@example.co.jp@ext.example '"sato@example.co.jp' \
+	    'sato@example.co.jp, x@ext.example'; do
+		run --separate-stderr mp-ccguard --sender "$s" \
+		    <"$TESTDATA/charset/readable-01.eml"
+		[ "$status" -eq 64 ]
+		[ "$stderr" = "mp-ccguard: --sender: not an address: $s" ]
+	done
+}

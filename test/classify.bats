@@ -233,7 +233,7 @@ json() {
 	[ "${#lines[@]}" -eq 3 ]
 	[ "${lines[0]}" = "$TMP/md/cur/1:2,S: internal=1 semi-internal=1 external=3" ]
 	[ "${lines[1]}" = "$TMP/md/cur/2:2,S: internal=2 semi-internal=1 external=12" ]
-	[ "${lines[2]}" = "$TMP/md/new/3: internal=1 semi-internal=0 external=11" ]
+	[ "${lines[2]}" = "$TMP/md/new/3: internal=1 semi-internal=0 external=11 unreadable=1" ]
 	run mp-classify --maildir "$TMP"
 	[ "$status" -eq 66 ]
 }
@@ -380,5 +380,48 @@ json() {
 		[ "$(json 'd["from"]' <"$TMP/out")" = sato@example.co.jp ]
 		G_DEBUG=fatal-criticals mp-classify -a "$f" >"$TMP/out" 2>"$TMP/err"
 		[ ! -s "$TMP/err" ]
+	done
+}
+
+@test "an unreadable recipient is external, listed with its text" {
+	for f in "$TESTDATA"/charset/unreadable-[0-9]*.eml; do
+		to=$(sed -n 's/^To: //p' "$f")
+		run mp-classify "$f"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$f: internal=1 semi-internal=0 external=1 unreadable=1" ] ||
+		    { echo "$to: $output"; false; }
+		mp-classify --json "$f" >"$TMP/j"
+		[ "$(json 'd["recipients"][0]' <"$TMP/j")" = \
+		    "{'address': None, 'unreadable': True, 'raw': '$to', 'class': 'external', 'field': 'to'}" ]
+		[ "$(json 'd["counts"]["external"], d["unreadable"]' <"$TMP/j")" = "1 1" ]
+		mp-classify -a <"$f" | grep -qx 'X-MP-Classify: internal=1 semi-internal=0 external=1 unreadable=1'
+	done
+}
+
+@test "unusual but readable addresses keep their address and class" {
+	i=0
+	while read -r want; do
+		i=$((i + 1))
+		f=$(printf '%s/charset/readable-%02d.eml' "$TESTDATA" "$i")
+		mp-classify --json "$f" >"$TMP/j"
+		[ "$(json 'd["recipients"][0]["address"], d["recipients"][0]["class"], d["unreadable"]' <"$TMP/j")" = \
+		    "$want external 0" ] || { cat "$TMP/j"; false; }
+	done <"$TESTDATA/charset/readable.txt"
+	[ "$i" -eq 9 ]
+}
+
+@test "an unreadable item counts once however often it is written" {
+	printf 'From: a@example.co.jp\nTo: x@example.co.jp@y, b@example.co.jp\nCc: x@example.co.jp@y, <>, (just a comment)\n\nb\n' >"$TMP/m"
+	run mp-classify <"$TMP/m"
+	[ "$output" = "internal=1 semi-internal=0 external=1 unreadable=1" ]
+}
+
+@test "-r: an envelope recipient that is not one address is a usage error" {
+	for r in a@example.co.jp@ext.example '"a@ext.example' @ext.example \
+	    'a@example.co.jp, b@ext.example' 'g: a@example.co.jp;'; do
+		run --separate-stderr mp-classify -r "$r" "$MAIL/many.eml"
+		[ "$status" -eq 64 ]
+		[ "$stderr" = "mp-classify: -r: not an address: $r" ]
+		[ -z "$output" ]
 	done
 }

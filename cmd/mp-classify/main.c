@@ -223,6 +223,10 @@ print_record(Run *run, const MpSource *src, const MpClassification *c,
 		json_t *j = json_object();
 
 		json_object_set_new(j, "address", mp_json_str(r->addr));
+		if (r->raw != NULL) {
+			json_object_set_new(j, "unreadable", json_true());
+			json_object_set_new(j, "raw", mp_json_str(r->raw));
+		}
 		if (r->name != NULL && *r->name != '\0')
 			json_object_set_new(j, "name", mp_json_str(r->name));
 		json_object_set_new(j, "class", json_string(mp_class_name(r->cls)));

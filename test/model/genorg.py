@@ -99,8 +99,7 @@ def gen_patterns(rng, levels, units, gexempt):
             roles[pool.pop()] = "exempt"
         for _ in range(rng.randint(2, 3)):
             roles[pool.pop()] = "member"
-        peers = sorted(rng.sample(range(nlev),
-                                  min(nlev, rng.choice([0, 1, 1, 2]))))
+        peers = sorted(rng.sample(range(nlev), rng.choice([0, 1, 1, 2])))
         if n == npat - 1:
             globs = [(None, "*")]
         else:
