@@ -201,10 +201,14 @@ zip_entries_free(GArray *ents)
 	g_array_free(ents, TRUE);
 }
 
-/* reads_clear - whether n bytes at off, taken as unencrypted data of
- * method, give the entry's CRC (or, for deflate, inflate whole to its
- * size): then whatever the flag says, they are in the clear.  An
- * inflation that runs into the cap counts as clear. */
+/*
+ * reads_clear - whether n bytes at off, taken as unencrypted data of
+ * method, read as such: stored, they have the entry's size and CRC;
+ * deflated, they inflate to the end of the stream using every byte
+ * (whatever size they claim: ciphertext all but never does).  Then,
+ * whatever the flag says, they are in the clear.  Data that cannot be
+ * read within the cap counts as clear.
+ */
 static gboolean
 reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
     gsize usize)
@@ -216,13 +220,13 @@ reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
 	int r = Z_OK;
 
 	if (method == 0) {
-		if (n != usize)
+		if (n != usize || n == 0)
 			return FALSE;
 		while (done < n) {
 			gsize k = MIN(BLOCK, n - done);
 
 			if (!source_pread(s, off + done, in, k))
-				return FALSE;
+				return TRUE;	/* the cap: cannot tell */
 			sum = crc32(sum, in, (uInt)k);
 			done += k;
 		}
@@ -236,8 +240,10 @@ reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
 	while (r == Z_OK && done < n) {
 		gsize k = MIN(BLOCK, n - done);
 
-		if (!source_pread(s, off + done, in, k))
-			break;
+		if (!source_pread(s, off + done, in, k)) {
+			inflateEnd(&z);
+			return TRUE;	/* the cap: cannot tell */
+		}
 		done += k;
 		z.next_in = in;
 		z.avail_in = (uInt)k;
@@ -258,7 +264,8 @@ reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
 		} while (r == Z_OK && z.avail_out == 0);
 	}
 	inflateEnd(&z);
-	return r == Z_STREAM_END && out == usize && (crc == 0 || sum == crc);
+	/* an empty stream reveals nothing */
+	return r == Z_STREAM_END && z.avail_in == 0 && done == n && out > 0;
 }
 
 /* aes_field - the WinZip AES extra field (0x9901): strength, method */
@@ -588,4 +595,16 @@ mp_archive_scan_fd(int fd, gsize len, MpArchiveScan *out)
 	s.buf = g_malloc(BLOCK);
 	scan(&s, out);
 	g_free(s.buf);
+}
+
+/* mp_archive_scan_spool - the same for a finished spool */
+void
+mp_archive_scan_spool(const MpSpool *sp, MpArchiveScan *out)
+{
+	const guchar *d = mp_spool_data(sp);
+
+	if (d != NULL)
+		mp_archive_scan(d, mp_spool_size(sp), out);
+	else
+		mp_archive_scan_fd(mp_spool_fd(sp), mp_spool_size(sp), out);
 }

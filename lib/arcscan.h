@@ -3,6 +3,7 @@
 #define MP_ARCSCAN_H
 
 #include "mp.h"
+#include "spool.h"
 
 /*
  * libarchive has no zip-bomb limits of its own, so a scan counts every
@@ -41,5 +42,8 @@ void mp_archive_scan(const guchar *data, gsize len, MpArchiveScan *out);
 
 /* mp_archive_scan_fd - the same for the len bytes of a file from 0 */
 void mp_archive_scan_fd(int fd, gsize len, MpArchiveScan *out);
+
+/* mp_archive_scan_spool - the same for a finished spool */
+void mp_archive_scan_spool(const MpSpool *sp, MpArchiveScan *out);
 
 #endif

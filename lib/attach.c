@@ -37,6 +37,7 @@ mp_attachments_decode(const MpMessage *msg, MpPart *root)
 		a->part = parts->pdata[i];
 		a->filename = mp_part_filename(msg, a->part);
 		a->data = mp_part_decode(msg, a->part);
+		a->size = g_bytes_get_size(a->data);
 		g_ptr_array_add(out, a);
 	}
 	g_ptr_array_free(parts, TRUE);
@@ -54,6 +55,7 @@ mp_attachment_free(gpointer p)
 	g_free(a->filename);
 	if (a->data != NULL)
 		g_bytes_unref(a->data);
+	mp_spool_free(a->file);
 	g_free(a);
 }
 
@@ -381,7 +383,7 @@ mp_splice_apply(MpSplice *sp)
 	const MpMessage *msg = sp->msg;
 	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(Cut));
 	GString *out;
-	gsize pos = msg->header_end, body_len;
+	gsize pos = msg->header_end;
 	guint i;
 
 	collapse(sp);
@@ -407,9 +409,8 @@ mp_splice_apply(MpSplice *sp)
 	}
 	g_array_sort(cuts, cut_cmp);
 
-	out = mp_header_edit_apply(sp->header);
-	body_len = msg->len - msg->header_end;
-	g_string_truncate(out, out->len - body_len);
+	/* the header alone: the body is copied below, piece by piece */
+	out = mp_header_edit_apply_header(sp->header);
 	for (i = 0; i < cuts->len; i++) {
 		Cut *c = &g_array_index(cuts, Cut, i);
 

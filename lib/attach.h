@@ -4,6 +4,7 @@
 
 #include "edit.h"
 #include "mime.h"
+#include "spool.h"
 
 /*
  * One attachment of a message, decoded.  mp-zipenc puts them into one
@@ -14,7 +15,9 @@
 typedef struct {
 	MpPart *part;		/* where it is (owned by the MpPart tree) */
 	char *filename;		/* decoded file name, NULL if it has none */
-	GBytes *data;		/* the body, transfer encoding undone */
+	GBytes *data;		/* the body, transfer encoding undone, or */
+	MpSpool *file;		/* the same in a spool (partspool.h) */
+	gsize size;		/* its length, either way */
 } MpAttachment;
 
 /* mp_attachments_decode - every attachment of the message, decoded */

@@ -5,6 +5,7 @@
 #include "classify.h"
 #include "detach.h"
 #include "human.h"
+#include "partspool.h"
 #include "secret.h"
 
 /* --purge takes a broken entry for expired after the longest life */
@@ -157,7 +158,7 @@ plan(GPtrArray *all, const MpDetachOpts *o, Plan *p, MpDetachResult *res)
 	p->names = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; i < all->len; i++) {
 		MpAttachment *a = all->pdata[i];
-		gsize len = g_bytes_get_size(a->data);
+		gsize len = a->size;
 
 		if (len < o->min_size)
 			continue;
@@ -198,12 +199,45 @@ rewrite(const MpNoticeBuild *b, MpPart *root, const Plan *p)
 	return out;
 }
 
+/* add_file - describe one file to the store: name, type, size and the
+ * sha256 of its content, read from its spool a block at a time */
+static int
+add_file(MpStoreEntry *e, const char *name, const char *type,
+    const MpSpool *file, GError **err)
+{
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	guchar *buf = g_malloc(MP_SPOOL_BLOCK);
+	gsize size = mp_spool_size(file), off;
+	MpStoreFile *f;
+	int status = MP_OK;
+
+	for (off = 0; status == MP_OK && off < size; off += MP_SPOOL_BLOCK) {
+		gsize k = MIN(MP_SPOOL_BLOCK, size - off);
+
+		if ((status = mp_spool_read(file, off, buf, k, err)) == MP_OK)
+			g_checksum_update(sum, buf, (gssize)k);
+	}
+	if (status == MP_OK) {
+		f = g_new0(MpStoreFile, 1);
+		f->name = g_strdup(name);
+		f->type = g_strdup(type);
+		f->size = size;
+		g_strlcpy(f->sha256, g_checksum_get_string(sum),
+		    sizeof f->sha256);
+		g_ptr_array_add(e->files, f);
+	}
+	g_checksum_free(sum);
+	g_free(buf);
+	return status;
+}
+
 /* describe_entry - what the store keeps about the message */
-static void
+static int
 describe_entry(MpStoreEntry *e, const MpNoticeBuild *b, const Plan *p,
-    const MpDetachOpts *o)
+    const MpDetachOpts *o, GError **err)
 {
 	guint i;
+	int status = MP_OK;
 
 	e->sender = g_strdup(b->sender);
 	e->message_id = mp_message_id(b->msg);
@@ -214,21 +248,23 @@ describe_entry(MpStoreEntry *e, const MpNoticeBuild *b, const Plan *p,
 		g_ptr_array_add(e->recipients, g_strdup(b->cc->pdata[i]));
 	for (i = 0; i < b->bcc->len; i++)
 		g_ptr_array_add(e->recipients, g_strdup(b->bcc->pdata[i]));
-	for (i = 0; i < p->atts->len; i++) {
+	for (i = 0; i < p->atts->len && status == MP_OK; i++) {
 		const MpAttachment *a = p->atts->pdata[i];
 
-		mp_store_entry_add_file(e, p->names->pdata[i], a->part->type,
-		    a->data);
+		status = add_file(e, p->names->pdata[i], a->part->type,
+		    a->file, err);
 	}
+	return status;
 }
 
 /*
  * mp_detach - store the attachments, build the rewritten message and
  * its notice
  *
- * The message and the notice are built in memory first, then the
- * store entry is written whole: when this returns MP_OK with a result,
- * the link in res->out leads to a complete entry.  Nothing is
+ * The message and the notice are built first (the attachments are
+ * read from spools, see spool.h), then the store entry is written
+ * whole: when this returns MP_OK with a result, the link in res->out
+ * leads to a complete entry.  Nothing is
  * delivered here: the caller hands the notice on, prints the message,
  * and removes the entry again (mp_store_remove) if either fails.
  */
@@ -241,7 +277,7 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	Plan p;
 	MpNoticeBuild b = { 0 };
 	MpStoreEntry *entry = NULL;
-	GBytes **data = NULL;
+	MpSpool **files = NULL;
 	char *password = NULL, *url = NULL;
 	int status;
 	guint i;
@@ -249,7 +285,11 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	memset(res, 0, sizeof *res);
 	if ((status = mp_mime_parse(msg, limits, &root, err)) != MP_OK)
 		return status;
-	all = mp_attachments_decode(msg, root);
+	/* each attachment in a spool of its own, never all in memory */
+	if ((status = mp_attachments_spool(msg, root, &all, err)) != MP_OK) {
+		mp_part_free(root);
+		return status;
+	}
 	res->attachments = all->len;
 	plan(all, o, &p, res);
 	if (p.atts->len == 0) {
@@ -276,7 +316,8 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	entry->expires = entry->created + (gint64)o->expires;
 	url = mp_detach_url(o->base_url, entry->id);
 	fill_values(&b, o, entry->expires, url);
-	describe_entry(entry, &b, &p, o);
+	if ((status = describe_entry(entry, &b, &p, o, err)) != MP_OK)
+		goto done;
 	if ((status = mp_store_entry_fits(entry, err)) != MP_OK)
 		goto done;
 	password = mp_notice_password(&o->notice);
@@ -284,10 +325,10 @@ mp_detach(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	    err)) != MP_OK)
 		goto done;
 	res->out = rewrite(&b, root, &p);
-	data = g_new0(GBytes *, p.atts->len);
+	files = g_new0(MpSpool *, p.atts->len);
 	for (i = 0; i < p.atts->len; i++)
-		data[i] = ((MpAttachment *)p.atts->pdata[i])->data;
-	if ((status = mp_store_create(o->store, entry, data, password,
+		files[i] = ((MpAttachment *)p.atts->pdata[i])->file;
+	if ((status = mp_store_create(o->store, entry, files, password,
 	    err)) != MP_OK)
 		goto done;
 	res->id = g_strdup(entry->id);
@@ -298,7 +339,7 @@ done:
 	if (status != MP_OK)
 		mp_notice_discard(&res->out, &res->notice);
 	mp_secret_free(password);
-	g_free(data);
+	g_free(files);
 	g_free(url);
 	mp_store_entry_free(entry);
 	mp_notice_build_clear(&b);

@@ -120,7 +120,21 @@ GString *
 mp_header_edit_apply(const MpHeaderEdit *ed)
 {
 	const MpMessage *msg = ed->msg;
-	GString *out = g_string_sized_new(msg->len + ed->append->len + 256);
+	GString *out = mp_header_edit_apply_header(ed);
+
+	g_string_append_len(out, msg->data + msg->header_end,
+	    (gssize)(msg->len - msg->header_end));
+	return out;
+}
+
+/* mp_header_edit_apply_header - the message with the edits made, up to
+ * the end of the header block (msg->header_end) */
+GString *
+mp_header_edit_apply_header(const MpHeaderEdit *ed)
+{
+	const MpMessage *msg = ed->msg;
+	GString *out = g_string_sized_new(msg->header_end +
+	    ed->append->len + 256);
 	gboolean open_line = FALSE;
 	guint i;
 
@@ -145,8 +159,6 @@ mp_header_edit_apply(const MpHeaderEdit *ed)
 		g_string_append_len(out, ed->append->str,
 		    (gssize)ed->append->len);
 	}
-	g_string_append_len(out, msg->data + msg->header_end,
-	    (gssize)(msg->len - msg->header_end));
 	return out;
 }
 

@@ -37,6 +37,10 @@ gboolean mp_header_edit_changed(const MpHeaderEdit *ed);
 /* mp_header_edit_apply - the message with the edits made */
 GString *mp_header_edit_apply(const MpHeaderEdit *ed);
 
+/* mp_header_edit_apply_header - the same up to the end of the header
+ * block: what comes before the body, for a caller that rewrites it */
+GString *mp_header_edit_apply_header(const MpHeaderEdit *ed);
+
 /* mp_header_line - "Name: value" and the message's line ending */
 char *mp_header_line(const MpMessage *msg, const char *name,
     const char *value);

@@ -184,8 +184,7 @@ fill_values(MpNoticeBuild *b, GPtrArray *atts, GPtrArray *names,
 	}
 	for (i = 0; i < atts->len; i++) {
 		const MpAttachment *a = atts->pdata[i];
-		char *size = mp_size_human(g_bytes_get_size(a->data),
-		    lang == MP_LANG_JA);
+		char *size = mp_size_human(a->size, lang == MP_LANG_JA);
 
 		g_string_append_printf(files, "%s- %s (%s)", i > 0 ? "\n" : "",
 		    (const char *)names->pdata[i], size);

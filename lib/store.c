@@ -259,21 +259,23 @@ file_ad(const char *id, guint n)
 	return g_strdup_printf("%s/%u", id, n);
 }
 
-/* write_blob - data encrypted in chunks to a new file, synced */
+/* write_blob - a file encrypted in chunks to a new file, synced; read
+ * from its spool a chunk at a time, so it is never in memory whole */
 static int
 write_blob(const char *path, const guchar key[KEY_BYTES], const char *ad,
-    GBytes *data, GError **err)
+    const MpSpool *file, GError **err)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	guchar header[HEADER_BYTES];
 	guchar *buf = g_malloc(MP_STORE_CHUNK_BYTES + A_BYTES);
-	gsize len, off = 0;
-	const guchar *d = g_bytes_get_data(data, &len);
+	guchar *d = g_malloc(MP_STORE_CHUNK_BYTES);
+	gsize len = mp_spool_size(file), off = 0;
 	int fd, status;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		g_free(buf);
+		g_free(d);
 		return fail_errno(err, errno, "create", path);
 	}
 	crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
@@ -286,16 +288,18 @@ write_blob(const char *path, const guchar key[KEY_BYTES], const char *ad,
 		guchar tag = off + n == len ?
 		    crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
 
-		if (status != MP_OK)
+		if (status != MP_OK ||
+		    (status = mp_spool_read(file, off, d, n, err)) != MP_OK)
 			break;
 		crypto_secretstream_xchacha20poly1305_push(&st, buf, &clen,
-		    d + off, n, (const guchar *)ad, strlen(ad), tag);
+		    d, n, (const guchar *)ad, strlen(ad), tag);
 		status = mp_write_all(fd, (const char *)buf, (gsize)clen, path,
 		    err);
 		off += n;
 	} while (off < len);
 	sodium_memzero(&st, sizeof st);
 	g_free(buf);
+	g_free(d);
 	if (status == MP_OK && fsync(fd) != 0)
 		status = fail_errno(err, errno, "sync", path);
 	if (close(fd) != 0 && status == MP_OK)
@@ -852,7 +856,7 @@ temp_name(const char *store, const char *prefix)
  * failure the temporary directory goes again and the status is 75.
  */
 int
-mp_store_create(const char *store, MpStoreEntry *e, GBytes *const *data,
+mp_store_create(const char *store, MpStoreEntry *e, MpSpool *const *files,
     const char *password, GError **err)
 {
 	guchar key[KEY_BYTES];
@@ -883,7 +887,7 @@ mp_store_create(const char *store, MpStoreEntry *e, GBytes *const *data,
 		char *path = g_build_filename(tmp, name, NULL);
 		char *ad = file_ad(e->id, i + 1);
 
-		status = write_blob(path, key, ad, data[i], err);
+		status = write_blob(path, key, ad, files[i], err);
 		g_free(ad);
 		g_free(path);
 		g_free(name);

@@ -3,6 +3,7 @@
 #define MP_STORE_H
 
 #include "mp.h"
+#include "spool.h"
 
 /*
  * The store is one directory (mode 0700) with one entry per message:
@@ -143,8 +144,8 @@ MpStoreState mp_store_state(const MpStoreEntry *e, gint64 now);
 const char *mp_store_state_name(MpStoreState s);
 
 /* mp_store_create - write the entry and its files, all or nothing */
-int mp_store_create(const char *store, MpStoreEntry *e, GBytes *const *data,
-    const char *password, GError **err);
+int mp_store_create(const char *store, MpStoreEntry *e,
+    MpSpool *const *files, const char *password, GError **err);
 
 /* mp_store_remove - take an entry out of the store (gone: not an error) */
 int mp_store_remove(const char *store, const char *id, GError **err);

@@ -51,40 +51,60 @@ mp_zip_names_parse(const char *s, MpZipNames *out)
 	return TRUE;
 }
 
-/* sink_write - libarchive's output, appended to a GByteArray */
+typedef struct {
+	MpSpool *spool;
+	GError *err;		/* why the spool failed, or NULL */
+} Sink;
+
+/* sink_write - libarchive's output, appended to the spool */
 static la_ssize_t
 sink_write(struct archive *a, void *data, const void *buf, size_t n)
 {
-	(void)a;
-	g_byte_array_append(data, buf, (guint)n);
-	return (la_ssize_t)n;
+	Sink *s = data;
+
+	if (s->err == NULL &&
+	    mp_spool_write(s->spool, buf, n, &s->err) == MP_OK)
+		return (la_ssize_t)n;
+	archive_set_error(a, EIO, "%s", s->err->message);
+	return -1;
 }
 
-/* zip_error - a libarchive failure as an MP_ERROR */
+/* zip_error - a libarchive failure as an MP_ERROR; a full disk under
+ * the spool is the spool's error (75) */
 static int
-zip_error(GError **err, struct archive *a, const char *what)
+zip_error(GError **err, struct archive *a, const Sink *sink, const char *what)
 {
 	const char *why = archive_error_string(a);
 	int e = archive_errno(a);
 
+	if (sink->err != NULL)
+		return mp_fail(err, sink->err->code, "cannot write the ZIP: %s",
+		    sink->err->message);
 	return mp_fail(err, e == ENOMEM ? EX_TEMPFAIL : EX_CANTCREAT,
 	    "cannot write the ZIP: %s: %s", what,
 	    why != NULL ? why : "libarchive gave no reason");
 }
 
-/* incompressible - whether a sample of data looks compressed already */
+/* incompressible - whether a sample of a file looks compressed already */
 static gboolean
-incompressible(const guchar *data, gsize len)
+incompressible(const MpSpool *file, gsize len)
 {
 	guint64 count[256] = { 0 };
 	gsize n = MIN(len, ENTROPY_SAMPLE), i;
-	const guchar *s = data + (len - n) / 2;	/* headers are not typical */
+	guchar *s;
 	double bits = 0;
 
 	if (n < 4096)
 		return FALSE;
+	s = g_malloc(n);
+	/* from the middle: headers are not typical */
+	if (mp_spool_read(file, (len - n) / 2, s, n, NULL) != MP_OK) {
+		g_free(s);
+		return FALSE;
+	}
 	for (i = 0; i < n; i++)
 		count[s[i]]++;
+	g_free(s);
 	for (i = 0; i < 256; i++)
 		if (count[i] > 0) {
 			double p = (double)count[i] / (double)n;
@@ -126,7 +146,7 @@ entry_name(struct archive_entry *e, const char *name, MpZipNames names,
 }
 
 /*
- * mp_zip_build - entries as one encrypted ZIP in memory, checked
+ * mp_zip_build - entries as one encrypted ZIP in a spool, checked
  *
  * Every libarchive call is checked, and the result is read back before
  * it is used: libarchive takes an option it does not apply, or a
@@ -135,15 +155,19 @@ entry_name(struct archive_entry *e, const char *name, MpZipNames names,
  */
 int
 mp_zip_build(const MpZipEntry *entries, guint n, const char *password,
-    const MpZipOpts *opts, GBytes **out, GError **err)
+    const MpZipOpts *opts, MpSpool **out, GError **err)
 {
-	GByteArray *buf = g_byte_array_new();
-	struct archive *a = archive_write_new();
+	Sink sink = { NULL, NULL };
+	struct archive *a = NULL;
 	char *options;
+	guchar *buf = NULL;
 	guint i;
-	int status = MP_OK;
+	int status;
 
 	*out = NULL;
+	if ((status = mp_spool_new(&sink.spool, err)) != MP_OK)
+		return status;
+	a = archive_write_new();
 	options = g_strdup_printf("zip:encryption=%s,zip:compression-level=%d%s",
 	    opts->cipher == MP_ZIP_AES256 ? "aes256" : "traditional",
 	    opts->level, opts->names == MP_ZIP_NAMES_UTF8 ?
@@ -152,21 +176,22 @@ mp_zip_build(const MpZipEntry *entries, guint n, const char *password,
 		status = mp_fail(err, EX_TEMPFAIL, "cannot write the ZIP: "
 		    "out of memory");
 	else if (archive_write_set_format_zip(a) != ARCHIVE_OK)
-		status = zip_error(err, a, "format");
+		status = zip_error(err, a, &sink, "format");
 	else if (archive_write_set_options(a, options) != ARCHIVE_OK)
-		status = zip_error(err, a, options);
+		status = zip_error(err, a, &sink, options);
 	else if (archive_write_set_passphrase(a, password) != ARCHIVE_OK)
-		status = zip_error(err, a, "password");
+		status = zip_error(err, a, &sink, "password");
 	/* no padding to a block size: the ZIP ends where its data ends */
 	else if (archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK)
-		status = zip_error(err, a, "block size");
-	else if (archive_write_open2(a, buf, NULL, sink_write, NULL, NULL) !=
+		status = zip_error(err, a, &sink, "block size");
+	else if (archive_write_open2(a, &sink, NULL, sink_write, NULL, NULL) !=
 	    ARCHIVE_OK)
-		status = zip_error(err, a, "open");
+		status = zip_error(err, a, &sink, "open");
+	buf = g_malloc(MP_SPOOL_BLOCK);
 	for (i = 0; i < n && status == MP_OK; i++) {
 		struct archive_entry *e = archive_entry_new();
-		gsize size;
-		const void *d = g_bytes_get_data(entries[i].data, &size);
+		const MpSpool *file = entries[i].file;
+		gsize size = mp_spool_size(file), off;
 
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
@@ -174,44 +199,53 @@ mp_zip_build(const MpZipEntry *entries, guint n, const char *password,
 		archive_entry_set_mtime(e, (time_t)opts->mtime, 0);
 		status = entry_name(e, entries[i].name, opts->names, err);
 		if (status == MP_OK && opts->level > 0 &&
-		    (incompressible(d, size) ?
+		    (incompressible(file, size) ?
 		    archive_write_zip_set_compression_store(a) :
 		    archive_write_zip_set_compression_deflate(a)) != ARCHIVE_OK)
-			status = zip_error(err, a, "compression");
+			status = zip_error(err, a, &sink, "compression");
 		if (status == MP_OK && archive_write_header(a, e) != ARCHIVE_OK)
-			status = zip_error(err, a, entries[i].name);
-		if (status == MP_OK && size > 0 &&
-		    archive_write_data(a, d, size) != (la_ssize_t)size)
-			status = zip_error(err, a, entries[i].name);
+			status = zip_error(err, a, &sink, entries[i].name);
+		/* a block at a time: the file is never in memory whole */
+		for (off = 0; status == MP_OK && off < size; off += MP_SPOOL_BLOCK) {
+			gsize k = MIN(MP_SPOOL_BLOCK, size - off);
+
+			if ((status = mp_spool_read(file, off, buf, k, err)) ==
+			    MP_OK && archive_write_data(a, buf, k) !=
+			    (la_ssize_t)k)
+				status = zip_error(err, a, &sink,
+				    entries[i].name);
+		}
 		if (status == MP_OK && archive_write_finish_entry(a) !=
 		    ARCHIVE_OK)
-			status = zip_error(err, a, entries[i].name);
+			status = zip_error(err, a, &sink, entries[i].name);
 		archive_entry_free(e);
 	}
 	if (status == MP_OK && archive_write_close(a) != ARCHIVE_OK)
-		status = zip_error(err, a, "close");
+		status = zip_error(err, a, &sink, "close");
 	if (a != NULL)
 		archive_write_free(a);
+	g_free(buf);
 	g_free(options);
+	g_clear_error(&sink.err);
+	if (status == MP_OK)
+		status = mp_spool_finish(sink.spool, err);
+	if (status == MP_OK)
+		status = mp_zip_check_encrypted(sink.spool, n, err);
 	if (status != MP_OK) {
-		g_byte_array_free(buf, TRUE);
+		mp_spool_free(sink.spool);
 		return status;
 	}
-	*out = g_byte_array_free_to_bytes(buf);
-	if ((status = mp_zip_check_encrypted(*out, n, err)) != MP_OK)
-		g_clear_pointer(out, g_bytes_unref);
-	return status;
+	*out = sink.spool;
+	return MP_OK;
 }
 
 /* mp_zip_check_encrypted - all n entries are there, none in the clear */
 int
-mp_zip_check_encrypted(GBytes *zip, guint n, GError **err)
+mp_zip_check_encrypted(const MpSpool *zip, guint n, GError **err)
 {
 	MpArchiveScan scan;
-	gsize len;
-	const guchar *d = g_bytes_get_data(zip, &len);
 
-	mp_archive_scan(d, len, &scan);
+	mp_archive_scan_spool(zip, &scan);
 	if (strncmp(scan.format, "ZIP", 3) != 0 || scan.entries != n)
 		return mp_fail(err, EX_CANTCREAT, "the ZIP written does not "
 		    "read back: %u of %u entries", scan.entries, n);

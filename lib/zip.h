@@ -3,6 +3,7 @@
 #define MP_ZIP_H
 
 #include "mp.h"
+#include "spool.h"
 
 typedef enum {
 	MP_ZIP_AES256,		/* WinZip AES-256: 7-Zip, macOS, not Explorer */
@@ -25,7 +26,7 @@ typedef struct {
 
 typedef struct {
 	const char *name;	/* UTF-8 file name, no directory */
-	GBytes *data;
+	const MpSpool *file;	/* its data */
 } MpZipEntry;
 
 /* mp_zip_cipher_parse - "aes256" or "zipcrypto" */
@@ -37,11 +38,11 @@ const char *mp_zip_cipher_name(MpZipCipher c);
 /* mp_zip_names_parse - "utf-8" or "cp932" */
 gboolean mp_zip_names_parse(const char *s, MpZipNames *out);
 
-/* mp_zip_build - entries as one encrypted ZIP in memory, checked */
+/* mp_zip_build - entries as one encrypted ZIP in a spool, checked */
 int mp_zip_build(const MpZipEntry *entries, guint n, const char *password,
-    const MpZipOpts *opts, GBytes **out, GError **err);
+    const MpZipOpts *opts, MpSpool **out, GError **err);
 
 /* mp_zip_check_encrypted - all n entries are there, none in the clear */
-int mp_zip_check_encrypted(GBytes *zip, guint n, GError **err);
+int mp_zip_check_encrypted(const MpSpool *zip, guint n, GError **err);
 
 #endif

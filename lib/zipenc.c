@@ -6,6 +6,7 @@
 #include "arcscan.h"
 #include "attach.h"
 #include "human.h"
+#include "partspool.h"
 #include "secret.h"
 #include "zipenc.h"
 
@@ -171,10 +172,8 @@ plan_attachments(GPtrArray *atts, Plan *plan, MpZipencResult *res)
 	for (i = 0; i < atts->len; i++) {
 		MpAttachment *a = atts->pdata[i];
 		MpArchiveScan scan;
-		gsize len;
-		const guchar *d = g_bytes_get_data(a->data, &len);
 
-		mp_archive_scan(d, len, &scan);
+		mp_archive_scan_spool(a->file, &scan);
 		if (scan.kind == MP_ARCHIVE_ENCRYPTED) {
 			res->kept++;	/* encrypting it again helps nobody */
 			continue;
@@ -182,7 +181,7 @@ plan_attachments(GPtrArray *atts, Plan *plan, MpZipencResult *res)
 		g_ptr_array_add(plan->zip, a);
 		g_ptr_array_add(plan->names,
 		    mp_attachment_name(a, plan->zip->len - 1, used));
-		plan->bytes += len;
+		plan->bytes += a->size;
 	}
 	g_hash_table_destroy(used);
 }
@@ -217,28 +216,97 @@ fill_values(MpNoticeBuild *b, const MpZipencOpts *o, const char *zip_name,
 	g_hash_table_insert(v, "howto", g_strdup(howto[lang][o->zip.cipher]));
 }
 
-/* rewrite - the message with the note and the ZIP where the first
- * attachment was, the other zipped attachments gone */
-static GString *
-rewrite(const MpNoticeBuild *b, const MpZipencOpts *o, MpPart *root,
-    const Plan *plan, const char *zip_name, GBytes *zip)
+/* RFC 2045 6.8: 76 characters a line, 57 bytes of data */
+#define BASE64_LINE_BYTES 57
+
+/* put_base64 - the file in base64 lines of 76 joined by eol (no final
+ * one), as mp_part_new_file writes them, a block at a time */
+static int
+put_base64(const MpSpool *file, const char *eol, MpSpool *out, GError **err)
 {
-	char *part = mp_part_new_file("application/zip", zip_name, zip,
-	    mp_message_eol(b->msg));
+	gsize size = mp_spool_size(file), block = BASE64_LINE_BYTES * 1024;
+	gsize eollen = strlen(eol), off, i;
+	guchar *in = g_malloc(block);
+	char *text = g_malloc(block / BASE64_LINE_BYTES * (80 + eollen));
+	int status = MP_OK;
+
+	for (off = 0; status == MP_OK && off < size; off += block) {
+		gsize k = MIN(block, size - off), n = 0;
+
+		if ((status = mp_spool_read(file, off, in, k, err)) != MP_OK)
+			break;
+		for (i = 0; i < k; i += BASE64_LINE_BYTES) {
+			gint state = 0, save = 0;
+
+			if (off + i > 0) {
+				memcpy(text + n, eol, eollen);
+				n += eollen;
+			}
+			n += g_base64_encode_step(in + i,
+			    MIN(BASE64_LINE_BYTES, k - i), FALSE, text + n,
+			    &state, &save);
+			n += g_base64_encode_close(FALSE, text + n, &state,
+			    &save);
+		}
+		status = mp_spool_write(out, text, n, err);
+	}
+	g_free(in);
+	g_free(text);
+	return status;
+}
+
+/*
+ * rewrite - the message with the note and the ZIP where the first
+ * attachment was, the other zipped attachments gone, into a spool.
+ *
+ * The ZIP can be as big as the message, so its base64 is never a
+ * string: the splice is made with a placeholder (a token that occurs
+ * nowhere in the message) for the body of the ZIP part, and the
+ * result is written out with the ZIP, encoded from its spool, where
+ * the placeholder is.
+ */
+static int
+rewrite(const MpNoticeBuild *b, const MpZipencOpts *o, MpPart *root,
+    const Plan *plan, const char *zip_name, const MpSpool *zip,
+    MpSpool **out, GError **err)
+{
+	const char *eol = mp_message_eol(b->msg);
+	GBytes *none = g_bytes_new_static("", 0);
+	char *head = mp_part_new_file("application/zip", zip_name, none, eol);
+	char *mark = mp_boundary_new(b->msg);
+	char *part = g_strconcat(head, mark, NULL);
 	char *trace = g_strdup_printf("zipped=%u cipher=%s", plan->zip->len,
 	    mp_zip_cipher_name(o->zip.cipher));
-	GString *out = mp_notice_build_rewrite(b, root, plan->zip, part,
+	GString *s = mp_notice_build_rewrite(b, root, plan->zip, part,
 	    "X-MP-Zipenc", trace);
+	const char *at = memmem(s->str, s->len, mark, strlen(mark));
+	int status;
 
+	g_bytes_unref(none);
+	if (at == NULL)
+		status = mp_fail(err, EX_SOFTWARE, "the ZIP part went missing "
+		    "from the rewritten message");
+	else if ((status = mp_spool_new(out, err)) == MP_OK &&
+	    (status = mp_spool_write(*out, s->str, (gsize)(at - s->str),
+	    err)) == MP_OK &&
+	    (status = put_base64(zip, eol, *out, err)) == MP_OK &&
+	    (status = mp_spool_write(*out, at + strlen(mark),
+	    s->len - (gsize)(at - s->str) - strlen(mark), err)) == MP_OK)
+		status = mp_spool_finish(*out, err);
+	if (status != MP_OK)
+		g_clear_pointer(out, mp_spool_free);
+	g_string_free(s, TRUE);
 	g_free(trace);
 	g_free(part);
-	return out;
+	g_free(mark);
+	g_free(head);
+	return status;
 }
 
 /* build_zip - the planned attachments into one ZIP under password */
 static int
 build_zip(const Plan *plan, const MpZipencOpts *o, GDateTime *date,
-    const char *password, GBytes **zip, GError **err)
+    const char *password, MpSpool **zip, GError **err)
 {
 	MpZipEntry *entries = g_new0(MpZipEntry, plan->zip->len);
 	MpZipOpts zo = o->zip;
@@ -248,20 +316,30 @@ build_zip(const Plan *plan, const MpZipencOpts *o, GDateTime *date,
 	zo.mtime = g_date_time_to_unix(date);
 	for (i = 0; i < plan->zip->len; i++) {
 		entries[i].name = plan->names->pdata[i];
-		entries[i].data = ((MpAttachment *)plan->zip->pdata[i])->data;
+		entries[i].file = ((MpAttachment *)plan->zip->pdata[i])->file;
 	}
 	status = mp_zip_build(entries, plan->zip->len, password, &zo, zip, err);
 	g_free(entries);
 	return status;
 }
 
+/* discard_output - the rewritten message and its notice, wiped */
+static void
+discard_output(MpZipencResult *res)
+{
+	GString *none = NULL;
+
+	mp_notice_discard(&none, &res->notice);
+	g_clear_pointer(&res->out, mp_spool_free);
+}
+
 /*
  * mp_zipenc - decide, and build the rewritten message and its notice
  *
- * Everything is built in memory and nothing is delivered here: the
- * caller hands the notice on first and prints the message only once
- * the notice is safe, so a password is never lost with its message
- * already gone.
+ * Everything is built first (the big parts in spools, see spool.h)
+ * and nothing is delivered here: the caller hands the notice on first
+ * and prints the message only once the notice is safe, so a password
+ * is never lost with its message already gone.
  */
 int
 mp_zipenc(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
@@ -273,13 +351,15 @@ mp_zipenc(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	MpNoticeBuild b = { 0 };
 	GDateTime *date = NULL;
 	char *password = NULL;
-	GBytes *zip = NULL;
+	MpSpool *zip = NULL;
 	int status;
 
 	memset(res, 0, sizeof *res);
 	if ((status = mp_mime_parse(msg, limits, &root, err)) != MP_OK)
 		return status;
-	atts = mp_attachments_decode(msg, root);
+	/* each attachment in a spool of its own, never all in memory */
+	if ((status = mp_attachments_spool(msg, root, &atts, err)) != MP_OK)
+		goto done;
 	res->attachments = atts->len;
 	plan_attachments(atts, &plan, res);
 	res->zipped = plan.zip->len;
@@ -307,16 +387,18 @@ mp_zipenc(const MpMessage *msg, const MpLimits *limits, MpAddrParser *ap,
 	password = mp_notice_password(&o->notice);
 	if ((status = build_zip(&plan, o, date, password, &zip, err)) != MP_OK)
 		goto done;
-	res->zip_size = g_bytes_get_size(zip);
+	res->zip_size = mp_spool_size(zip);
 	fill_values(&b, o, res->zip_name, res->zip_size);
 	if ((status = mp_notice_build_notice(&b, password, &res->notice,
 	    err)) != MP_OK)
 		goto done;
-	res->out = rewrite(&b, o, root, &plan, res->zip_name, zip);
+	status = rewrite(&b, o, root, &plan, res->zip_name, zip, &res->out,
+	    err);
 done:
+	if (status != MP_OK)
+		discard_output(res);
 	mp_secret_free(password);
-	if (zip != NULL)
-		g_bytes_unref(zip);
+	mp_spool_free(zip);
 	if (date != NULL)
 		g_date_time_unref(date);
 	mp_notice_build_clear(&b);
@@ -336,6 +418,6 @@ mp_zipenc_result_clear(MpZipencResult *res)
 {
 	g_free(res->zip_name);
 	g_free(res->why);
-	mp_notice_discard(&res->out, &res->notice);
+	discard_output(res);
 	memset(res, 0, sizeof *res);
 }

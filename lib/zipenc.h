@@ -41,7 +41,7 @@ typedef struct {
 	char *zip_name;
 	char *why;		/* over a limit: which and by how much */
 	gboolean dkim_signed;	/* a DKIM-Signature the rewrite breaks */
-	GString *out;		/* the rewritten message; NULL: unchanged */
+	MpSpool *out;		/* the rewritten message; NULL: unchanged */
 	GString *notice;	/* the password notice, with out */
 } MpZipencResult;
 

@@ -15,6 +15,7 @@ setup() {
 }
 
 teardown() {
+	! mountpoint -q "$TMP/small" || umount "$TMP/small"
 	teardown_tmp
 }
 
@@ -461,6 +462,32 @@ cgi() {
 	# a missing store: nothing to do
 	run mp-detach --store "$TMP/none" --purge
 	[ "$status" -eq 0 ]
+}
+
+@test "a full TMPDIR: 75, nothing on standard output, no notice, no entry" {
+	mkdir "$TMP/small"
+	mount -t tmpfs -o size=1m tmpfs "$TMP/small" 2>/dev/null ||
+	    skip "cannot mount a small tmpfs (needs root)"
+	python3 "$BATS_TEST_DIRNAME/lib/bigmail.py" 2 "$TMP/big.eml"
+	run -75 env TMPDIR="$TMP/small" sh -c 'mp-detach $1 <"$2" >"$3"' sh \
+	    "$S" "$TMP/big.eml" "$TMP/out"
+	[[ "$output" == *"No space left on device"* ]]
+	[ ! -s "$TMP/out" ]
+	[ ! -e "$TMP/notice.eml" ]
+	[ -z "$(entries)" ]
+	[ -z "$(ls -A "$TMP/small")" ]
+}
+
+@test "memory: peak RSS under 2.5 times the message + 40 MB (40 MB file)" {
+	python3 "$BATS_TEST_DIRNAME/lib/bigmail.py" 40 "$TMP/big.eml"
+	size=$(stat -c %s "$TMP/big.eml")
+	kb=$(python3 "$BATS_TEST_DIRNAME/lib/peakrss.py" "$TMP/big.eml" \
+	    "$TMP/out" mp-detach $S)
+	echo "peak RSS $kb KiB for a message of $size bytes"
+	[ "$kb" -lt $(((size * 5 / 2 + 40000000) / 1024)) ]
+	id=$(entries)
+	[ "$(meta "$id" "m['files'][0]['sha256']")" = \
+	    "$(python3 "$BATS_TEST_DIRNAME/lib/zipcheck.py" sha "$TMP/big.eml" 1)" ]
 }
 
 @test "a full disk for the message: 75, and its entry is removed again" {

@@ -16,6 +16,7 @@ setup() {
 }
 
 teardown() {
+	! mountpoint -q "$TMP/small" || umount "$TMP/small"
 	teardown_tmp
 }
 
@@ -124,6 +125,7 @@ sums() {
 	cc -D_GNU_SOURCE -I"$ROOT/lib" $(pkg-config --cflags glib-2.0) \
 	    -o "$TMP/zipguard" "$BATS_TEST_DIRNAME/lib/zipguard.c" \
 	    "$ROOT/lib/zip.c" "$ROOT/lib/arcscan.c" "$ROOT/lib/status.c" \
+	    "$ROOT/lib/spool.c" "$ROOT/lib/output.c" \
 	    $(pkg-config --libs glib-2.0 libarchive zlib) -lm
 	printf 'text\n' >"$TMP/t.txt"
 	printf 'more\n' >"$TMP/u.txt"
@@ -558,6 +560,34 @@ sums() {
 	    --notice-cmd 'exit 3' "$D/mixed.eml"
 	[ "$status" -eq 75 ]
 	[ "$(ls -A "$TMP/d")" = "n.eml" ]
+}
+
+@test "a full TMPDIR: 75, nothing on standard output, no notice" {
+	mkdir "$TMP/small"
+	mount -t tmpfs -o size=1m tmpfs "$TMP/small" 2>/dev/null ||
+	    skip "cannot mount a small tmpfs (needs root)"
+	python3 "$BATS_TEST_DIRNAME/lib/bigmail.py" 2 "$TMP/big.eml"
+	run env TMPDIR="$TMP/small" sh -c 'mp-zipenc $1 <"$2" >"$3"' sh "$N" \
+	    "$TMP/big.eml" "$TMP/out"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"No space left on device"* ]]
+	[ ! -s "$TMP/out" ]
+	[ ! -e "$TMP/notice.eml" ]
+	# nothing left behind in TMPDIR
+	[ -z "$(ls -A "$TMP/small")" ]
+}
+
+@test "memory: peak RSS under 2.5 times the message + 40 MB (40 MB file)" {
+	python3 "$BATS_TEST_DIRNAME/lib/bigmail.py" 40 "$TMP/big.eml"
+	size=$(stat -c %s "$TMP/big.eml")
+	kb=$(python3 "$BATS_TEST_DIRNAME/lib/peakrss.py" "$TMP/big.eml" \
+	    "$TMP/out" mp-zipenc $N)
+	echo "peak RSS $kb KiB for a message of $size bytes"
+	[ "$kb" -lt $(((size * 5 / 2 + 40000000) / 1024)) ]
+	# and the ZIP holds the file
+	zipped "$TMP/big.eml" "$TMP/out"
+	[ "$($ZC sha "$TMP/big.eml" 1)" = \
+	    "$(bsdtar -xOf "$TMP/a.zip" --passphrase "$PW" big.bin | sha256sum | cut -d' ' -f1)" ]
 }
 
 @test "a full disk for the message: 75; the notice was written first" {

@@ -286,7 +286,7 @@ deliver(Run *run, const MpMessage *msg, const MpZipencResult *res,
 	    res->zip_size, mp_zip_cipher_name(run->z.zip.cipher),
 	    run->z.notice.notify == MP_NOTIFY_SENDER ? "sender" :
 	    "recipients");
-	return mp_stdio_put(stdout, res->out->str, res->out->len, err);
+	return mp_spool_put(res->out, stdout, err);
 }
 
 /*

@@ -12,12 +12,26 @@
 #include "zip.h"
 
 int main(int argc, char **argv);
+static MpSpool *spool_of(const char *data, gsize len);
+
+/* spool_of - bytes in a finished spool, or exit 2 */
+static MpSpool *
+spool_of(const char *data, gsize len)
+{
+	MpSpool *sp;
+
+	if (mp_spool_new(&sp, NULL) != 0 ||
+	    mp_spool_write(sp, data, len, NULL) != 0 ||
+	    mp_spool_finish(sp, NULL) != 0)
+		exit(2);
+	return sp;
+}
 
 int
 main(int argc, char **argv)
 {
 	GError *err = NULL;
-	GBytes *zip;
+	MpSpool *zip = NULL;
 	int status;
 
 	if (argc == 4 && strcmp(argv[1], "check") == 0) {
@@ -28,29 +42,27 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s\n", err->message);
 			return 2;
 		}
-		zip = g_bytes_new_take(data, len);
+		zip = spool_of(data, len);
+		g_free(data);
 		status = mp_zip_check_encrypted(zip, (guint)atoi(argv[2]), &err);
 	} else if (argc == 3 && strcmp(argv[1], "build") == 0) {
-		MpZipEntry e[2] = {
-			{ "a.txt", g_bytes_new_static("alpha\n", 6) },
-			{ "b.txt", g_bytes_new_static("beta\n", 5) },
-		};
+		MpSpool *a = spool_of("alpha\n", 6), *b = spool_of("beta\n", 5);
+		MpZipEntry e[2] = { { "a.txt", a }, { "b.txt", b } };
 		MpZipOpts o = { MP_ZIP_AES256, MP_ZIP_NAMES_UTF8, 6, 0 };
 
 		if (!mp_zip_cipher_parse(argv[2], &o.cipher))
 			return 2;
 		status = mp_zip_build(e, 2, "guard-pw", &o, &zip, &err);
-		g_bytes_unref(e[0].data);
-		g_bytes_unref(e[1].data);
-		if (status == 0)
-			fwrite(g_bytes_get_data(zip, NULL), 1,
-			    g_bytes_get_size(zip), stdout);
+		mp_spool_free(a);
+		mp_spool_free(b);
+		if (status == 0 && mp_spool_put(zip, stdout, &err) != 0)
+			status = 1;
 	} else {
 		return 2;
 	}
 	if (status != 0)
 		printf("%s\n", err->message);
 	g_clear_error(&err);
-	g_bytes_unref(zip);
+	mp_spool_free(zip);
 	return status == 0 ? 0 : 1;
 }
