@@ -511,3 +511,57 @@ open(sys.argv[1], "wb").write(d[:n])' "$snap"
 	[[ "$output" == *"Input/output error"* ]]
 	[ "$(readlink "$D/current")" = "$before" ]
 }
+
+@test "encoding: half-width katakana CP932 that is valid UTF-8 is read as CP932" {
+	C=$TESTDATA/charset
+	run mp-orgsync "$C/hr-hankaku.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync --explain president@example.co.jp
+	[[ "${lines[0]}" == "ﾏｷ ﾐｶ <president@example.co.jp>"* ]]
+	# the same bytes, as UTF-8 on request, are the Greek and Cyrillic
+	run mp-orgsync --encoding UTF-8 "$C/hr-hankaku.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync --explain president@example.co.jp
+	[[ "${lines[0]}" == "Ϸ ж <president@example.co.jp>"* ]]
+	# Japanese in the UTF-8 reading settles it: UTF-8
+	run mp-orgsync "$ORG/hr.csv"
+	run mp-orgsync --explain sato@example.co.jp
+	[[ "${lines[0]}" == "佐藤 花子 <sato@example.co.jp>"* ]]
+}
+
+@test "encoding: Latin-only UTF-8 that is also CP932 katakana is refused (65)" {
+	C=$TESTDATA/charset
+	run --separate-stderr mp-orgsync "$C/hr-latin.csv"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "mp-orgsync: $C/hr-latin.csv: cannot tell the encoding: valid UTF-8 (Latin letters) and valid CP932 (Japanese); give --encoding; nothing published" ]
+	[ ! -e "$D/current" ]
+	run mp-orgsync --encoding UTF-8 "$C/hr-latin.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync --explain president@example.co.jp
+	[[ "${lines[0]}" == "José Müller <president@example.co.jp>"* ]]
+}
+
+@test "encoding: an invalid CP932 byte is reported with its file and line" {
+	C=$TESTDATA/charset
+	for e in "" --encoding=CP932; do
+		run --separate-stderr mp-orgsync $e "$C/hr-bad-cp932.csv"
+		[ "$status" -eq 65 ]
+		[ "$stderr" = "mp-orgsync: $C/hr-bad-cp932.csv:5: not CP932 text: invalid byte 0x85; nothing published" ]
+	done
+}
+
+@test "encoding: a byte order mark means UTF-8; with another --encoding it is refused" {
+	{ printf '\xef\xbb\xbf'; cat "$TESTDATA/charset/hr-hankaku.csv"; } >"$TMP/bom.csv"
+	# a BOM overrides the katakana guess: the file says it is UTF-8
+	run mp-orgsync "$TMP/bom.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync --explain president@example.co.jp
+	[[ "${lines[0]}" == "Ϸ ж <president@example.co.jp>"* ]]
+	run --separate-stderr mp-orgsync --dir "$TMP/o2" --encoding CP932 "$TMP/bom.csv"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "mp-orgsync: $TMP/bom.csv: starts with a UTF-8 byte order mark, but the encoding is CP932; nothing published" ]
+	{ printf '\xef\xbb\xbf'; cat "$TESTDATA/charset/hr-bad-cp932.csv"; } >"$TMP/bom.csv"
+	run --separate-stderr mp-orgsync --dir "$TMP/o2" "$TMP/bom.csv"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "mp-orgsync: $TMP/bom.csv:5: not UTF-8 text after a UTF-8 byte order mark: invalid byte 0x85; nothing published" ]
+}

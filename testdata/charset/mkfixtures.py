@@ -116,6 +116,35 @@ def with_to(to, sender="sato@example.co.jp"):
     return as_bytes(m)
 
 
+# Half-width katakana that, two bytes at a time, is also valid UTF-8:
+# a CP932 lead in 0xC2-0xDF followed by one in 0xA1-0xBF.
+KANA_LEAD = "ﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ"
+KANA_TRAIL = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿｧｨｩｪｫｬｭｮｯｰ"
+
+
+def hankaku_name(i):
+    """'ﾏｷ ﾐｶ' for row 0; other rows other names of the same kind."""
+    if i == 0:
+        return "ﾏｷ ﾐｶ"
+    k = [KANA_LEAD[(i * 7 + j * 3) % len(KANA_LEAD)] +
+         KANA_TRAIL[(i * 5 + j) % len(KANA_TRAIL)] for j in range(2)]
+    return k[0] + " " + k[1]
+
+
+def hr_rows():
+    path = os.path.join(OUT, "..", "org", "hr.csv")
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n").split(",") for line in f]
+
+
+def hr_with_names(names):
+    rows = hr_rows()
+    name = rows[0].index("name")
+    for i, row in enumerate(rows[1:]):
+        row[name] = names(i)
+    return "".join(",".join(r) + "\r\n" for r in rows)
+
+
 def main():
     for i, word in enumerate(EMPTY_WORDS):
         write("empty-word-%d.eml" % (i + 1), empty_words(word))
@@ -125,6 +154,22 @@ def main():
         write("readable-%02d.eml" % (i + 1), with_to(to))
     with open(os.path.join(OUT, "readable.txt"), "w") as f:
         f.write("".join(addr + "\n" for _, addr in READABLE))
+    # HR exports: a CP932 one whose only non-ASCII text is half-width
+    # katakana, valid UTF-8 by accident (it reads as Greek and Cyrillic)
+    text = hr_with_names(hankaku_name)
+    data = text.encode("cp932")
+    data.decode("utf-8")    # the point of the fixture
+    write("hr-hankaku.csv", data)
+    # a UTF-8 one with Latin names only: each name is CP932 katakana too
+    latin = ["José Müller", "Zoë Brontë", "Renée Dupré"]
+    data = hr_with_names(lambda i: latin[i % 3]).encode("utf-8")
+    data.decode("cp932")
+    write("hr-latin.csv", data)
+    # a CP932 one with a byte no CP932 character has, in line 5
+    lines = hr_with_names(lambda i: "ﾏｷ ﾐｶ" if i != 3 else "X").encode(
+        "cp932").split(b"\r\n")
+    lines[4] = lines[4].replace(b",X,", b",\x85\x40,")
+    write("hr-bad-cp932.csv", b"\r\n".join(lines))
     # an unreadable sender: the forger's choice, never "unknown"
     write("unreadable-from.eml",
           with_to("a@ext.example", sender="sato@example.co.jp@ext.example"))
