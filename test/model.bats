@@ -13,9 +13,10 @@ model() {
 	[[ "${lines[-1]}" == *": 0 disagreements" ]]
 }
 
-# Seeds 1 and 5 include an export with two units of one level at one
-# unit path, which mp published before ece6594; seed 2 a fallback that
-# names the sender.
+# Each of these was seen to fail: seed 5 with mp before ece6594 (it
+# published an export with two units of one level at one unit path),
+# seeds 2 and 3 with the sender no longer left out of their own
+# superiors, seeds 3 and 4 with peers listed against the order of rows.
 @test "superiors, groups and verdicts agree with the model: 5 organisations, 200 messages each" {
 	model --seed 1 --orgs 5 --people 50 --messages 200
 }

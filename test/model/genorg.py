@@ -99,7 +99,12 @@ def gen_patterns(rng, levels, units, gexempt):
             roles[pool.pop()] = "exempt"
         for _ in range(rng.randint(2, 3)):
             roles[pool.pop()] = "member"
-        peers = sorted(rng.sample(range(nlev), rng.choice([0, 1, 1, 2])))
+        # peers mostly at the levels with many units of one division
+        wide = list(range(1, min(nlev, 3))) or [0]
+        peers = sorted(rng.sample(wide, min(len(wide),
+                                            rng.choice([0, 1, 2, 2]))))
+        if rng.random() < 0.2:
+            peers = sorted(set(peers) | {rng.randrange(nlev)})
         if n == npat - 1:
             globs = [(None, "*")]
         else:
