@@ -612,19 +612,20 @@ answer(MpResponse *rs, const Texts *t, int status, const char *message,
 	log_field(rs, "result", result);
 }
 
-/* lock_minutes - how long the entry stays locked, in whole minutes */
+/* lock_minutes - how long a lock until then lasts, in whole minutes */
 static guint
-lock_minutes(const MpStoreEntry *e, gint64 now)
+lock_minutes(gint64 until, gint64 now)
 {
-	guint minutes = (guint)((e->locked_until - now + 59) / 60);
+	guint minutes = (guint)((until - now + 59) / 60);
 
 	return MAX(minutes, 1u);
 }
 
-/* state_page - the page of an entry that cannot be downloaded now */
+/* state_page - the page of an entry that cannot be downloaded now;
+ * until: when the lock ends, for MP_STORE_LOCKED */
 static void
-state_page(MpResponse *rs, const Texts *t, MpStoreState st,
-    const MpStoreEntry *e, gint64 now)
+state_page(MpResponse *rs, const Texts *t, MpStoreState st, gint64 until,
+    gint64 now)
 {
 	const char *result = mp_store_state_name(st);
 	char *msg;
@@ -643,10 +644,10 @@ state_page(MpResponse *rs, const Texts *t, MpStoreState st,
 		answer(rs, t, 410, t->used_up, NULL, result);
 		break;
 	default:	/* MP_STORE_LOCKED */
-		msg = g_strdup_printf(t->locked, lock_minutes(e, now));
+		msg = g_strdup_printf(t->locked, lock_minutes(until, now));
 		answer(rs, t, 429, msg, NULL, result);
 		g_string_append_printf(rs->head, "Retry-After: %" G_GINT64_FORMAT
-		    "\r\n", MAX(e->locked_until - now, (gint64)1));
+		    "\r\n", MAX(until - now, (gint64)1));
 		g_free(msg);
 		break;
 	}
@@ -682,10 +683,26 @@ file_number(const char *s, guint n)
 	return (guint)v;
 }
 
+/* tries_left - wrong passwords the network has before a lock */
+static guint
+tries_left(const MpStoreLockout *lock, const MpStoreEntry *e,
+    const char *network)
+{
+	const MpStoreClient *c = mp_store_client(e, network);
+	guint mine = c != NULL ? c->failures : 0;
+	guint left = lock->max_failures > mine ? lock->max_failures - mine :
+	    1;
+
+	if (lock->entry_max_failures > e->failures)
+		left = MIN(left, lock->entry_max_failures - e->failures);
+	return left;
+}
+
 /* download - a POST: the password, then the file or why not */
 static void
 download(const MpDownloadOpts *o, const MpRequest *rq, const Texts *t,
-    const char *id, const MpStoreEntry *seen, gint64 now, MpResponse *rs)
+    const char *id, const char *network, const MpStoreEntry *seen,
+    gint64 now, MpResponse *rs)
 {
 	char *password = NULL, *file = NULL, *msg;
 	MpStoreEntry *e = NULL;
@@ -703,8 +720,8 @@ download(const MpDownloadOpts *o, const MpRequest *rq, const Texts *t,
 		answer(rs, t, 400, t->bad_request, seen, "bad-request");
 		goto done;
 	}
-	if (mp_store_open(o->store, id, password, n, &o->lockout, now, &st, &e,
-	    &d, &err) != MP_OK) {
+	if (mp_store_open(o->store, id, password, n, network, &o->lockout, now,
+	    &st, &e, &d, &err) != MP_OK) {
 		server_error(rs, t, err->message);
 		goto done;
 	}
@@ -734,22 +751,28 @@ download(const MpDownloadOpts *o, const MpRequest *rq, const Texts *t,
 		break;
 	}
 	case MP_STORE_WRONG_PASSWORD: {
-		gboolean locked = e->locked_until > now;
+		gint64 until = mp_store_locked_until(e, network, now);
+		const MpStoreClient *c = mp_store_client(e, network);
 		char *full;
 
-		msg = g_strconcat(t->wrong, t->sep, locked ? t->wrong_locked :
-		    t->wrong_left, NULL);
-		full = g_strdup_printf(msg, locked ? lock_minutes(e, now) :
-		    o->lockout.max_failures - e->failures);
-		answer(rs, t, 403, full, locked ? NULL : e, "wrong-password");
-		g_string_append_printf(rs->log, " failures=%u%s", e->failures,
-		    locked ? " locked=yes" : "");
+		msg = g_strconcat(t->wrong, t->sep, until != 0 ?
+		    t->wrong_locked : t->wrong_left, NULL);
+		full = g_strdup_printf(msg, until != 0 ?
+		    lock_minutes(until, now) :
+		    tries_left(&o->lockout, e, network));
+		answer(rs, t, 403, full, until != 0 ? NULL : e,
+		    "wrong-password");
+		/* locked=all: the entry, for everyone; yes: this network */
+		g_string_append_printf(rs->log, " failures=%u%s",
+		    c != NULL ? c->failures : 0, e->locked_until > now ?
+		    " locked=all" : until != 0 ? " locked=yes" : "");
 		g_free(full);
 		g_free(msg);
 		break;
 	}
 	default:
-		state_page(rs, t, st, e, now);
+		state_page(rs, t, st, mp_store_locked_until(e, network, now),
+		    now);
 		break;
 	}
 done:
@@ -793,6 +816,7 @@ mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
 {
 	const Texts *t = start(rs, rq, o->japanese);
 	const char *method = rq->method != NULL ? rq->method : "";
+	char *network = mp_store_client_network(rq->remote_addr);
 	char *id = NULL;
 	MpStoreEntry *e = NULL;
 	GError *err = NULL;
@@ -809,24 +833,25 @@ mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
 	id = request_id(rq);
 	log_field(rs, "id", id);
 	if (id == NULL) {
-		state_page(rs, t, MP_STORE_UNKNOWN, NULL, now);
+		state_page(rs, t, MP_STORE_UNKNOWN, 0, now);
 		goto done;
 	}
 	status = mp_store_load(o->store, id, &e, &err);
 	if (status == EX_NOINPUT) {
-		state_page(rs, t, MP_STORE_UNKNOWN, NULL, now);
+		state_page(rs, t, MP_STORE_UNKNOWN, 0, now);
 		goto done;
 	}
 	if (status != MP_OK) {
 		server_error(rs, t, err->message);
 		goto done;
 	}
-	if ((st = mp_store_state(e, now)) != MP_STORE_OK) {
-		state_page(rs, t, st, e, now);
+	if ((st = mp_store_state_for(e, network, now)) != MP_STORE_OK) {
+		state_page(rs, t, st, mp_store_locked_until(e, network, now),
+		    now);
 		goto done;
 	}
 	if (strcmp(method, "POST") == 0) {
-		download(o, rq, t, id, e, now, rs);
+		download(o, rq, t, id, network, e, now, rs);
 		goto done;
 	}
 	answer(rs, t, 200, NULL, e, "page");
@@ -834,6 +859,7 @@ done:
 	finish(rs);
 	g_clear_error(&err);
 	mp_store_entry_free(e);
+	g_free(network);
 	g_free(id);
 }
 

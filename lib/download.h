@@ -19,7 +19,7 @@ typedef struct {
 	const char *path_info;		/* PATH_INFO: "/ID" */
 	const char *query;		/* QUERY_STRING: "id=ID" */
 	const char *accept_language;	/* HTTP_ACCEPT_LANGUAGE */
-	const char *remote_addr;	/* REMOTE_ADDR, for the log */
+	const char *remote_addr;	/* REMOTE_ADDR: the log, the lock */
 	const char *content_type;	/* CONTENT_TYPE of a POST */
 	const char *body;		/* the POST body, NUL-terminated */
 	gsize body_len;

@@ -70,6 +70,7 @@ const MpKeySpec mp_schema[] = {
 	{ "detach", "password-file", MP_KEY_PATH, 0, 0, NULL },
 	/* read by mp-download */
 	{ "detach", "max-failures", MP_KEY_UINT, 1, 1000, NULL },
+	{ "detach", "entry-max-failures", MP_KEY_UINT, 1, 1000000, NULL },
 	{ "detach", "lock-time", MP_KEY_DURATION, 1, 30 * DAY, NULL },
 
 	{ NULL, NULL, 0, 0, 0, NULL },

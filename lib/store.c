@@ -1,4 +1,5 @@
 /* store.c - mp-detach's attachment store: encrypted files, JSON metadata */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,10 @@
 
 G_STATIC_ASSERT(MP_STORE_SALT_BYTES == crypto_pwhash_SALTBYTES);
 G_STATIC_ASSERT(KEY_BYTES == 32);
+/* the networks' records (about 150 bytes each in meta.json) fit in the
+ * room kept for the state */
+G_STATIC_ASSERT(MP_STORE_CLIENTS_MAX * 200 + 4096 <=
+    MP_STORE_META_STATE_RESERVE);
 
 struct MpStoreDownload {
 	int fd;			/* the encrypted file, at its start */
@@ -106,16 +111,35 @@ file_free(gpointer p)
 	g_free(f);
 }
 
+static void
+client_free(gpointer p)
+{
+	MpStoreClient *c = p;
+
+	g_free(c->network);
+	g_free(c);
+}
+
+/* entry_alloc - an entry with nothing in it */
+static MpStoreEntry *
+entry_alloc(void)
+{
+	MpStoreEntry *e = g_new0(MpStoreEntry, 1);
+
+	e->recipients = g_ptr_array_new_with_free_func(g_free);
+	e->files = g_ptr_array_new_with_free_func(file_free);
+	e->clients = g_ptr_array_new_with_free_func(client_free);
+	return e;
+}
+
 /* mp_store_entry_new - an empty entry with a fresh id, created now */
 MpStoreEntry *
 mp_store_entry_new(void)
 {
-	MpStoreEntry *e = g_new0(MpStoreEntry, 1);
+	MpStoreEntry *e = entry_alloc();
 
 	e->id = mp_store_id_new();
 	e->created = g_get_real_time() / G_USEC_PER_SEC;
-	e->recipients = g_ptr_array_new_with_free_func(g_free);
-	e->files = g_ptr_array_new_with_free_func(file_free);
 	e->kdf_ops = MP_STORE_KDF_OPSLIMIT;
 	e->kdf_mem = MP_STORE_KDF_MEMLIMIT;
 	return e;
@@ -131,6 +155,7 @@ mp_store_entry_free(MpStoreEntry *e)
 	g_free(e->message_id);
 	g_ptr_array_free(e->recipients, TRUE);
 	g_ptr_array_free(e->files, TRUE);
+	g_ptr_array_free(e->clients, TRUE);
 	if (e->check != NULL)
 		g_bytes_unref(e->check);
 	g_free(e);
@@ -179,6 +204,92 @@ mp_store_state(const MpStoreEntry *e, gint64 now)
 	if (e->locked_until > now)
 		return MP_STORE_LOCKED;
 	return MP_STORE_OK;
+}
+
+/*
+ * mp_store_client_network - the network a client address counts for.
+ * Wrong passwords are counted per network, not per address: a client
+ * gets a whole IPv6 /64 (and changes addresses in it), and often more
+ * than one IPv4 address of a /24.  An IPv4-mapped IPv6 address counts
+ * as the IPv4 one.  Anything else (no REMOTE_ADDR, a Unix socket) is
+ * one network, "unknown".
+ */
+char *
+mp_store_client_network(const char *addr)
+{
+	guchar a[16];
+	char text[INET6_ADDRSTRLEN];
+	static const guchar mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	if (addr != NULL && inet_pton(AF_INET6, addr, a) == 1 &&
+	    memcmp(a, mapped, sizeof mapped) != 0) {
+		G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V6 % 8 == 0);
+		memset(a + MP_STORE_CLIENT_PREFIX_V6 / 8, 0,
+		    16 - MP_STORE_CLIENT_PREFIX_V6 / 8);
+		inet_ntop(AF_INET6, a, text, sizeof text);
+		return g_strdup_printf("%s/%d", text,
+		    MP_STORE_CLIENT_PREFIX_V6);
+	}
+	if (addr != NULL && (inet_pton(AF_INET, addr, a) == 1 ||
+	    (inet_pton(AF_INET6, addr, a) == 1 &&
+	    (memmove(a, a + 12, 4), TRUE)))) {
+		G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V4 % 8 == 0);
+		memset(a + MP_STORE_CLIENT_PREFIX_V4 / 8, 0,
+		    4 - MP_STORE_CLIENT_PREFIX_V4 / 8);
+		inet_ntop(AF_INET, a, text, sizeof text);
+		return g_strdup_printf("%s/%d", text,
+		    MP_STORE_CLIENT_PREFIX_V4);
+	}
+	return g_strdup("unknown");
+}
+
+/* find_client - the network's record, or NULL */
+static MpStoreClient *
+find_client(const MpStoreEntry *e, const char *network)
+{
+	guint i;
+
+	for (i = 0; i < e->clients->len; i++) {
+		MpStoreClient *c = e->clients->pdata[i];
+
+		if (strcmp(c->network, network) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* mp_store_client - the network's record in the entry, or NULL */
+const MpStoreClient *
+mp_store_client(const MpStoreEntry *e, const char *network)
+{
+	return find_client(e, network);
+}
+
+/* mp_store_state_for - mp_store_state, and MP_STORE_LOCKED while the
+ * network is locked out */
+MpStoreState
+mp_store_state_for(const MpStoreEntry *e, const char *network, gint64 now)
+{
+	MpStoreState st = mp_store_state(e, now);
+	const MpStoreClient *c = find_client(e, network);
+
+	if (st == MP_STORE_OK && c != NULL && c->locked_until > now)
+		return MP_STORE_LOCKED;
+	return st;
+}
+
+/* mp_store_locked_until - when the lock that keeps network out ends */
+gint64
+mp_store_locked_until(const MpStoreEntry *e, const char *network,
+    gint64 now)
+{
+	const MpStoreClient *c = find_client(e, network);
+	gint64 t = e->locked_until;
+
+	if (c != NULL && c->locked_until > t)
+		t = c->locked_until;
+	return t > now ? t : 0;
 }
 
 /* mp_store_state_name - "active", "expired", ... for lists and logs */
@@ -474,7 +585,27 @@ meta_object(const MpStoreEntry *e, gboolean secrets)
 	json_object_set_new(o, "downloads", json_integer(e->downloads));
 	json_object_set_new(o, "revoked", time_or_null(e->revoked));
 	json_object_set_new(o, "failures", json_integer(e->failures));
+	json_object_set_new(o, "failures-since",
+	    time_or_null(e->failures_since));
 	json_object_set_new(o, "locked-until", time_or_null(e->locked_until));
+	{
+		json_t *clients = json_array();
+
+		for (i = 0; i < e->clients->len; i++) {
+			const MpStoreClient *c = e->clients->pdata[i];
+			json_t *jc = json_object();
+
+			json_object_set_new(jc, "network",
+			    json_string(c->network));
+			json_object_set_new(jc, "failures",
+			    json_integer(c->failures));
+			json_object_set_new(jc, "last", time_or_null(c->last));
+			json_object_set_new(jc, "locked-until",
+			    time_or_null(c->locked_until));
+			json_array_append_new(clients, jc);
+		}
+		json_object_set_new(o, "clients", clients);
+	}
 	if (secrets) {
 		json_t *kdf = json_object();
 		char *salt = g_base64_encode(e->salt, sizeof e->salt), *check;
@@ -670,6 +801,38 @@ parse_files(json_t *arr, MpStoreEntry *e)
 	return TRUE;
 }
 
+/* parse_clients - the "clients" member, if there is one */
+static gboolean
+parse_clients(json_t *arr, MpStoreEntry *e)
+{
+	json_t *jc;
+	size_t i;
+
+	if (arr == NULL)
+		return TRUE;
+	if (!json_is_array(arr))
+		return FALSE;
+	json_array_foreach(arr, i, jc) {
+		MpStoreClient *c;
+		const char *net = get_text(jc, "network");
+		gint64 last, until;
+		guint64 n;
+
+		if (net == NULL || *net == '\0' ||
+		    !get_uint(jc, "failures", G_MAXUINT32, &n) ||
+		    !parse_time(json_object_get(jc, "last"), &last) ||
+		    !parse_time(json_object_get(jc, "locked-until"), &until))
+			return FALSE;
+		c = g_new0(MpStoreClient, 1);
+		c->network = g_strdup(net);
+		c->failures = (guint)n;
+		c->last = last;
+		c->locked_until = until;
+		g_ptr_array_add(e->clients, c);
+	}
+	return TRUE;
+}
+
 /* parse_kdf - the key derivation and check block, within our bounds */
 static gboolean
 parse_kdf(json_t *o, MpStoreEntry *e)
@@ -743,6 +906,13 @@ parse_meta(json_t *o, const char *id, MpStoreEntry *e)
 	if (!get_uint(o, "failures", G_MAXUINT32, &n))
 		return FALSE;
 	e->failures = (guint)n;
+	/* failures-since and clients came with the per-network lock: an
+	 * entry written before has neither */
+	if ((json_object_get(o, "failures-since") != NULL &&
+	    !parse_time(json_object_get(o, "failures-since"),
+	    &e->failures_since)) ||
+	    !parse_clients(json_object_get(o, "clients"), e))
+		return FALSE;
 	return parse_kdf(o, e);
 }
 
@@ -790,9 +960,7 @@ read_meta(const char *dir, const char *id, MpStoreEntry **out, GError **err)
 		goto done;
 	}
 	o = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-	e = g_new0(MpStoreEntry, 1);
-	e->recipients = g_ptr_array_new_with_free_func(g_free);
-	e->files = g_ptr_array_new_with_free_func(file_free);
+	e = entry_alloc();
 	if (o == NULL || !parse_meta(o, id, e)) {
 		mp_store_entry_free(e);
 		status = mp_fail(err, EX_DATAERR, "store: %s: %s", path,
@@ -1214,15 +1382,94 @@ mp_store_purge(const char *store, gint64 now, GPtrArray *purged,
 	return status;
 }
 
-/* count_failure - one more wrong password; at the limit, lock */
+/* forget_clients - drop the networks whose lock is over and whose
+ * last wrong password is more than a lock time ago */
 static void
-count_failure(MpStoreEntry *e, const MpStoreLockout *lock, gint64 now)
+forget_clients(MpStoreEntry *e, const MpStoreLockout *lock, gint64 now)
 {
+	guint i = 0;
+
+	while (i < e->clients->len) {
+		const MpStoreClient *c = e->clients->pdata[i];
+
+		if (c->locked_until <= now &&
+		    c->last + (gint64)lock->lock_seconds <= now)
+			g_ptr_array_remove_index(e->clients, i);
+		else
+			i++;
+	}
+}
+
+/* client_record - the network's record, made if need be; when the
+ * table is full, the network heard from longest ago makes room */
+static MpStoreClient *
+client_record(MpStoreEntry *e, const char *network)
+{
+	MpStoreClient *c = find_client(e, network);
+	guint i, oldest = 0;
+
+	if (c != NULL)
+		return c;
+	if (e->clients->len >= MP_STORE_CLIENTS_MAX) {
+		for (i = 1; i < e->clients->len; i++)
+			if (((MpStoreClient *)e->clients->pdata[i])->last <
+			    ((MpStoreClient *)e->clients->pdata[oldest])->last)
+				oldest = i;
+		g_ptr_array_remove_index(e->clients, oldest);
+	}
+	c = g_new0(MpStoreClient, 1);
+	c->network = g_strdup(network);
+	g_ptr_array_add(e->clients, c);
+	return c;
+}
+
+/*
+ * count_failure - one more wrong password from network.  At
+ * max-failures from the network, the network is locked out; at
+ * entry-max-failures from all networks within one lock time, everyone
+ * is.  Each lock starts its count afresh.
+ */
+static void
+count_failure(MpStoreEntry *e, const char *network,
+    const MpStoreLockout *lock, gint64 now)
+{
+	MpStoreClient *c = client_record(e, network);
+
+	c->failures++;
+	c->last = now;
+	if (lock->max_failures > 0 && c->failures >= lock->max_failures) {
+		c->locked_until = now + (gint64)lock->lock_seconds;
+		c->failures = 0;
+	}
+	if (e->failures_since == 0 ||
+	    e->failures_since + (gint64)lock->lock_seconds <= now) {
+		e->failures = 0;
+		e->failures_since = now;
+	}
 	e->failures++;
-	if (lock->max_failures > 0 && e->failures >= lock->max_failures) {
+	if (lock->entry_max_failures > 0 &&
+	    e->failures >= lock->entry_max_failures) {
 		e->locked_until = now + (gint64)lock->lock_seconds;
 		e->failures = 0;
+		e->failures_since = 0;
 	}
+}
+
+/* count_success - the right password: the network's count and the
+ * entry's start again */
+static void
+count_success(MpStoreEntry *e, const char *network)
+{
+	guint i;
+
+	for (i = 0; i < e->clients->len; i++)
+		if (strcmp(((MpStoreClient *)e->clients->pdata[i])->network,
+		    network) == 0) {
+			g_ptr_array_remove_index(e->clients, i);
+			break;
+		}
+	e->failures = 0;
+	e->failures_since = 0;
 }
 
 /*
@@ -1230,17 +1477,19 @@ count_failure(MpStoreEntry *e, const MpStoreLockout *lock, gint64 now)
  * count the download
  *
  * All under the entry's lock: the state is read fresh, a locked,
- * expired, revoked or used-up entry is refused before any key is
- * derived (a lock costs an attacker, not us), a wrong password is
- * counted and may lock the entry, and a right one counts the download.
+ * expired, revoked or used-up entry (or one locked for the network) is
+ * refused before any key is derived (a lock costs an attacker, not
+ * us), a wrong password is counted and may lock the network out or
+ * the entry, and a right one counts the download.
  * The whole file is decrypted and its sha256 checked before the
  * download is counted: a file that was cut or changed on disk is an
  * error, never half a file served.
  */
 int
 mp_store_open(const char *store, const char *id, const char *password,
-    guint file, const MpStoreLockout *lock, gint64 now, MpStoreState *state,
-    MpStoreEntry **entry, MpStoreDownload **out, GError **err)
+    guint file, const char *network, const MpStoreLockout *lock, gint64 now,
+    MpStoreState *state, MpStoreEntry **entry, MpStoreDownload **out,
+    GError **err)
 {
 	MpStoreDownload *d = NULL;
 	MpStoreEntry *e = NULL;
@@ -1266,7 +1515,7 @@ mp_store_open(const char *store, const char *id, const char *password,
 	if (status != MP_OK)
 		goto done;
 	*entry = e;
-	if ((*state = mp_store_state(e, now)) != MP_STORE_OK)
+	if ((*state = mp_store_state_for(e, network, now)) != MP_STORE_OK)
 		goto done;
 	if (file < 1 || file > e->files->len) {
 		status = mp_fail(err, EX_USAGE, "store: entry %s has no file %u",
@@ -1277,7 +1526,8 @@ mp_store_open(const char *store, const char *id, const char *password,
 		goto done;
 	if (!check_opens(e, key)) {
 		*state = MP_STORE_WRONG_PASSWORD;
-		count_failure(e, lock, now);
+		forget_clients(e, lock, now);
+		count_failure(e, network, lock, now);
 		status = write_meta(dir, e, err);
 		goto done;
 	}
@@ -1314,7 +1564,7 @@ mp_store_open(const char *store, const char *id, const char *password,
 		    g_strerror(errno));
 		goto done;
 	}
-	e->failures = 0;
+	count_success(e, network);
 	e->downloads++;
 	if ((status = write_meta(dir, e, err)) != MP_OK)
 		goto done;

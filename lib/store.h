@@ -48,10 +48,21 @@
 #endif
 /* [detach] store */
 #define MP_STORE_DIR_DEFAULT MP_STATEDIR "/detach"
-/* [detach] max-failures and lock-time: five wrong passwords lock an
- * entry for 15 minutes */
+/*
+ * [detach] max-failures, entry-max-failures and lock-time: five wrong
+ * passwords from one network lock the entry for that network for 15
+ * minutes; a hundred from all networks together within 15 minutes lock
+ * it for everyone.  A network is an IPv4 /24 or an IPv6 /64: what one
+ * client can easily hold.  An entry remembers at most
+ * MP_STORE_CLIENTS_MAX networks; past that the one heard from longest
+ * ago is forgotten.
+ */
 #define MP_STORE_MAX_FAILURES_DEFAULT 5
+#define MP_STORE_ENTRY_MAX_FAILURES_DEFAULT 100
 #define MP_STORE_LOCK_SECONDS_DEFAULT (15 * 60)
+#define MP_STORE_CLIENT_PREFIX_V4 24
+#define MP_STORE_CLIENT_PREFIX_V6 64
+#define MP_STORE_CLIENTS_MAX 256
 
 /* plaintext bytes per secretstream chunk */
 #define MP_STORE_CHUNK_BYTES (64 * 1024)
@@ -78,6 +89,14 @@ typedef struct {
 	char sha256[65];	/* of the plaintext, lower-case hex */
 } MpStoreFile;
 
+/* Wrong passwords from one network, and its own lock. */
+typedef struct {
+	char *network;		/* "192.0.2.0/24", "2001:db8::/64", "unknown" */
+	guint failures;		/* in a row, none more than a lock time apart */
+	gint64 last;		/* the latest */
+	gint64 locked_until;	/* 0: not locked */
+} MpStoreClient;
+
 typedef struct {
 	char *id;
 	gint64 created;		/* Unix time */
@@ -89,8 +108,12 @@ typedef struct {
 	guint max_downloads;	/* 0: no limit */
 	guint downloads;	/* files handed out so far */
 	gint64 revoked;		/* when; 0: not revoked */
-	guint failures;		/* wrong passwords since the last lock */
+	/* wrong passwords from all networks since failures_since (within
+	 * one lock time), and the lock for everyone they led to */
+	guint failures;
+	gint64 failures_since;	/* 0: none yet */
 	gint64 locked_until;	/* 0: not locked */
+	GPtrArray *clients;	/* MpStoreClient, the networks' own counts */
 	/* how the key is derived and checked */
 	guint64 kdf_ops;
 	gsize kdf_mem;
@@ -111,8 +134,9 @@ typedef enum {
 
 /* Brute-force protection, from [detach] in mp.conf. */
 typedef struct {
-	guint max_failures;	/* wrong passwords that lock the entry */
-	guint64 lock_seconds;	/* how long it stays locked */
+	guint max_failures;	/* from one network: lock it out */
+	guint entry_max_failures;	/* from all, in a lock time: lock all */
+	guint64 lock_seconds;	/* how long a lock lasts */
 } MpStoreLockout;
 
 /* mp_store_id_new - a fresh random entry id */
@@ -139,6 +163,24 @@ int mp_store_entry_fits(const MpStoreEntry *e, GError **err);
 
 /* mp_store_state - what a download would meet now, before a password */
 MpStoreState mp_store_state(const MpStoreEntry *e, gint64 now);
+
+/* mp_store_client_network - the network a client address counts for:
+ * "192.0.2.0/24", "2001:db8:1:2::/64"; "unknown" when it is none */
+char *mp_store_client_network(const char *addr);
+
+/* mp_store_client - the network's record in the entry, or NULL */
+const MpStoreClient *mp_store_client(const MpStoreEntry *e,
+    const char *network);
+
+/* mp_store_state_for - mp_store_state, and MP_STORE_LOCKED while the
+ * network is locked out */
+MpStoreState mp_store_state_for(const MpStoreEntry *e, const char *network,
+    gint64 now);
+
+/* mp_store_locked_until - when the lock that keeps network out ends:
+ * the entry's or the network's, whichever is later; 0 when none */
+gint64 mp_store_locked_until(const MpStoreEntry *e, const char *network,
+    gint64 now);
 
 /* mp_store_state_name - "active", "expired", ... for lists and logs */
 const char *mp_store_state_name(MpStoreState s);
@@ -178,13 +220,15 @@ char *mp_store_meta_json(const MpStoreEntry *e, gint64 now);
 typedef struct MpStoreDownload MpStoreDownload;
 
 /*
- * mp_store_open - check the password of file (1-based) of an entry and
- * count the download.  MP_OK with *state saying what happened; *out is
- * set only for MP_STORE_OK, *entry whenever the entry exists.
+ * mp_store_open - check the password of file (1-based) of an entry,
+ * tried from network (mp_store_client_network), and count the download
+ * or the failure.  MP_OK with *state saying what happened; *out is set
+ * only for MP_STORE_OK, *entry whenever the entry exists.
  */
 int mp_store_open(const char *store, const char *id, const char *password,
-    guint file, const MpStoreLockout *lock, gint64 now, MpStoreState *state,
-    MpStoreEntry **entry, MpStoreDownload **out, GError **err);
+    guint file, const char *network, const MpStoreLockout *lock, gint64 now,
+    MpStoreState *state, MpStoreEntry **entry, MpStoreDownload **out,
+    GError **err);
 
 /* mp_store_download_file - the file being downloaded */
 const MpStoreFile *mp_store_download_file(const MpStoreDownload *d);

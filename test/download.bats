@@ -77,6 +77,26 @@ header() {
 	grep -i "^$1:" "$TMP/h" | head -1 | sed 's/^[^:]*: *//' | tr -d '\r'
 }
 
+# lock_conf MAX-FAILURES ENTRY-MAX-FAILURES LOCK-TIME - $TMP/lock.conf,
+# the store's configuration with these limits, for cgi_as
+lock_conf() {
+	printf '[detach]\nstore = %s\nlang = en\nmax-failures = %s\nentry-max-failures = %s\nlock-time = %s\n' \
+	    "$ST" "$1" "$2" "$3" >"$TMP/lock.conf"
+}
+
+# cgi_as ADDR METHOD ID [BODY] - mp-download run with $TMP/lock.conf as
+# a web server runs it for a client at ADDR; prints the HTTP status,
+# keeps the answer in $TMP/raw and appends the log line to $TMP/cgi.log
+cgi_as() {
+	local body=${4:-}
+
+	printf '%s' "$body" | env GATEWAY_INTERFACE=CGI/1.1 \
+	    MP_CONFIG="$TMP/lock.conf" REQUEST_METHOD="$2" PATH_INFO="/$3" \
+	    REMOTE_ADDR="$1" CONTENT_TYPE=application/x-www-form-urlencoded \
+	    CONTENT_LENGTH=${#body} mp-download >"$TMP/raw" 2>>"$TMP/cgi.log"
+	sed -n '1s/^Status: \([0-9]*\) .*/\1/p' "$TMP/raw"
+}
+
 # meta_set ID KEY JSON - change a value of an entry's metadata, as time
 # passing or an administrator would
 meta_set() {
@@ -272,9 +292,130 @@ meta_set() {
 	[ "$(header Retry-After)" -gt 500 ]
 	[ "$(header Retry-After)" -le 600 ]
 	[ "$(get "$ID")" = 429 ]
-	# the lock runs out: the right password works again
-	meta_set "$ID" locked-until '"2020-01-01T00:00:00Z"'
+	# the lock (of this client's network) runs out: the right password
+	# works again
+	meta_set "$ID" clients '[{"network": "127.0.0.0/24", "failures": 0,
+	    "last": "2020-01-01T00:00:00Z", "locked-until": "2020-01-01T00:15:00Z"}]'
 	[ "$(post "$ID" "password=$PW&file=1")" = 200 ]
+}
+
+@test "download: wrong passwords lock out their network, not the recipient elsewhere" {
+	detach "$D/report.eml"
+	lock_conf 3 100 10m
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=a&file=1")" = 403 ]
+	grep -q 'Wrong password. After 2 more wrong passwords' "$TMP/raw"
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=b&file=1")" = 403 ]
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=c&file=1")" = 403 ]
+	grep -q 'locked for about 10 minutes' "$TMP/raw"
+	grep -q "client=192.0.2.1 method=POST id=$ID result=wrong-password failures=0 locked=yes status=403" "$TMP/cgi.log"
+	# the right password from there is refused, from all of its /24
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=$PW&file=1")" = 429 ]
+	[ "$(cgi_as 192.0.2.200 GET "$ID")" = 429 ]
+	grep -q 'this download is locked' "$TMP/raw"
+	retry=$(sed -n 's/^Retry-After: \([0-9]*\).*/\1/p' "$TMP/raw")
+	[ "$retry" -gt 500 ] && [ "$retry" -le 600 ]
+	[ "$(cgi_as ::ffff:192.0.2.9 GET "$ID")" = 429 ]
+	# the recipient elsewhere sees the page and gets the file
+	[ "$(cgi_as 198.51.100.7 GET "$ID")" = 200 ]
+	grep -q '<input id="password"' "$TMP/raw"
+	[ "$(cgi_as 198.51.100.7 POST "$ID" "password=$PW&file=1")" = 200 ]
+	grep -q "^Content-Disposition: attachment; filename=\"download.pdf\"" "$TMP/raw"
+	# an IPv6 client is its /64, whatever address it takes in it
+	for a in 2001:db8:1:2::1 2001:db8:1:2:aaaa::2 2001:db8:1:2:ffff:ffff:ffff:ffff; do
+		[ "$(cgi_as "$a" POST "$ID" "password=x&file=1")" = 403 ]
+	done
+	[ "$(cgi_as 2001:db8:1:2::99 POST "$ID" "password=$PW&file=1")" = 429 ]
+	[ "$(cgi_as 2001:db8:1:3::1 POST "$ID" "password=$PW&file=2")" = 200 ]
+	# each network's lock is in the entry; the entry is not locked
+	python3 - "$ST/$ID/meta.json" <<-'EOF'
+	import json, sys
+	m = json.load(open(sys.argv[1]))
+	nets = {c["network"]: c for c in m["clients"]}
+	assert set(nets) == {"192.0.2.0/24", "2001:db8:1:2::/64"}, nets
+	assert all(c["locked-until"] for c in nets.values()), nets
+	assert m["locked-until"] is None and m["downloads"] == 2, m
+	EOF
+	mp-detach --store "$ST" --list | grep -q "^$ID state=active "
+}
+
+@test "download: wrong passwords from many networks lock the entry for everyone" {
+	detach "$D/report.eml"
+	lock_conf 3 6 10m
+	# two each from three networks: none locked by itself, six in all
+	for a in 192.0.2.1 198.51.100.1 203.0.113.1; do
+		[ "$(cgi_as "$a" POST "$ID" "password=x&file=1")" = 403 ]
+		[ "$(cgi_as "$a" POST "$ID" "password=y&file=1")" = 403 ]
+	done
+	grep -q 'locked for about 10 minutes' "$TMP/raw"
+	grep -q "client=203.0.113.1 method=POST id=$ID result=wrong-password failures=2 locked=all status=403" "$TMP/cgi.log"
+	[ "$(cgi_as 10.9.8.7 POST "$ID" "password=$PW&file=1")" = 429 ]
+	[ "$(cgi_as 10.9.8.7 GET "$ID")" = 429 ]
+	mp-detach --store "$ST" --list | grep -q "^$ID state=locked "
+	# the lock runs out: the right password works again, from anywhere
+	meta_set "$ID" locked-until '"2020-01-01T00:00:00Z"'
+	[ "$(cgi_as 10.9.8.7 POST "$ID" "password=$PW&file=1")" = 200 ]
+	[ "$(cgi_as 203.0.113.1 POST "$ID" "password=$PW&file=1")" = 200 ]
+}
+
+@test "download: a network's lock runs out after lock-time" {
+	detach "$D/report.eml"
+	lock_conf 3 100 5s
+	for p in a b c; do
+		[ "$(cgi_as 192.0.2.1 POST "$ID" "password=$p&file=1")" = 403 ]
+	done
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=$PW&file=1")" = 429 ]
+	sleep 6
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=$PW&file=1")" = 200 ]
+	# and a right password starts the network's count again
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["clients"])' \
+	    "$ST/$ID/meta.json")" = "[]" ]
+}
+
+@test "download: an entry written before the per-network lock still opens" {
+	detach "$D/report.eml"
+	lock_conf 3 100 10m
+	# as the first version wrote it: one count and one lock for all
+	python3 - "$ST/$ID/meta.json" <<-'EOF'
+	import json, os, sys
+	m = json.load(open(sys.argv[1]))
+	del m["clients"], m["failures-since"]
+	m["failures"] = 2
+	json.dump(m, open(sys.argv[1] + ".t", "w"), indent=1)
+	os.rename(sys.argv[1] + ".t", sys.argv[1])
+	EOF
+	[ "$(cgi_as 192.0.2.1 GET "$ID")" = 200 ]
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=x&file=1")" = 403 ]
+	[ "$(cgi_as 198.51.100.7 POST "$ID" "password=$PW&file=1")" = 200 ]
+	# its lock for everyone is kept
+	meta_set "$ID" locked-until '"2100-01-01T00:00:00Z"'
+	python3 - "$ST/$ID/meta.json" <<-'EOF'
+	import json, os, sys
+	m = json.load(open(sys.argv[1]))
+	del m["clients"], m["failures-since"]
+	json.dump(m, open(sys.argv[1], "w"))
+	EOF
+	[ "$(cgi_as 198.51.100.7 POST "$ID" "password=$PW&file=1")" = 429 ]
+	run mp-detach --store "$ST" --list
+	[ "$status" -eq 0 ]
+	[[ $output == *"$ID state=locked "* ]]
+}
+
+@test "download: behind the shipped lighttpd, X-Forwarded-For is the client" {
+	detach "$D/report.eml"
+	for p in a b c; do
+		[ "$(post "$ID" "password=$p&file=1" -H 'X-Forwarded-For: 192.0.2.1')" = 403 ]
+	done
+	[ "$(post "$ID" "password=$PW&file=1" -H 'X-Forwarded-For: 192.0.2.1')" = 429 ]
+	[ "$(post "$ID" "password=$PW&file=1" -H 'X-Forwarded-For: 198.51.100.7')" = 200 ]
+	# a client without a proxy is itself
+	[ "$(post "$ID" "password=$PW&file=2")" = 200 ]
+	for _ in $(seq 50); do
+		grep -q "client=127.0.0.1 method=POST id=$ID result=download file=2" "$LT/log" && break
+		sleep 0.1
+	done
+	grep -q "client=192.0.2.1 method=POST id=$ID result=locked status=429" "$LT/log"
+	grep -q "client=198.51.100.7 method=POST id=$ID result=download file=1" "$LT/log"
+	grep -q "client=127.0.0.1 method=POST id=$ID result=download file=2" "$LT/log"
 }
 
 @test "download: 410 once expired" {

@@ -80,6 +80,9 @@ serve(void)
 		o.japanese = strcmp(lang, "en") != 0;
 		o.lockout.max_failures = (guint)mp_config_uint(cfg, "detach",
 		    "max-failures", MP_STORE_MAX_FAILURES_DEFAULT);
+		o.lockout.entry_max_failures = (guint)mp_config_uint(cfg,
+		    "detach", "entry-max-failures",
+		    MP_STORE_ENTRY_MAX_FAILURES_DEFAULT);
 		o.lockout.lock_seconds = mp_config_duration(cfg, "detach",
 		    "lock-time", MP_STORE_LOCK_SECONDS_DEFAULT);
 		mp_download_handle(&o, &rq, g_get_real_time() / G_USEC_PER_SEC,
