@@ -3,7 +3,7 @@
 #   make                 build every tool into $(BUILD)/bin
 #   make check           build, then run the whole test suite
 #   make check-asan      the same under AddressSanitizer + UBSan
-#   make check-model     the org rules against test/model on 120 random orgs
+#   make check-model     the org rules against test/model on 100 random orgs
 #   make demo            the sample pipeline on the sample mail
 #   make bench           figures against peers: bench-mail (scripts/bench),
 #                        bench-org (scripts/bench-org), bench-zipenc
@@ -186,10 +186,10 @@ check-asan:
 # mp-orgsync and mp-ccguard against a model of mp-org.conf(5) and
 # mp-ccguard(1) written in Python (test/model): MODEL_ORGS random
 # organisations from other seeds than test/model.bats; a minute or two.
-MODEL_ORGS ?= 120
+MODEL_ORGS ?= 100
 check-model: all
 	python3 test/model/check.py --bin $(abspath $(BUILD)/bin) \
-	    --seed 1000 --orgs $(MODEL_ORGS) --people 60 --messages 300
+	    --seed 1000 --orgs $(MODEL_ORGS) --people 50 --messages 200
 .PHONY: check-model
 
 # libFuzzer over everything a filter does with a message's bytes (needs
