@@ -16,6 +16,7 @@ Every disagreement is printed with its seed; the exit status is 1 when
 there was one, 0 when mp and the model agree on everything.
 """
 import argparse
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from genorg import gen_messages, gen_org, write_mbox, write_org  # noqa
 from orgmodel import Model, path_clashes  # noqa
 
 SUP_LINE = re.compile(r"^    (\S+?)(?: \((.*)\))?: (.*)$")
-COUNTS = ("orgs", "clashes", "people", "groups", "messages")
+COUNTS = ("orgs", "clashes", "unnamed", "people", "groups", "messages")
 POST_LINE = re.compile(r"^  post (\S+), title (\S+), (primary|concurrent), "
                        r"pattern (\S+): (.*)$")
 
@@ -64,6 +65,8 @@ class Check:
         try:
             if org.clash:
                 self.clash(seed, org, d)
+            if org.unnamed:
+                self.unnamed(seed, org, m, d)
             write_org(org, d)
             changes = self.run([a.bin + "/mp-orgsync", d + "/hr.csv"], d)
             self.groups(seed, m, changes)
@@ -119,6 +122,27 @@ class Check:
                       % sorted(want), "65", "%d %s" % (p.returncode,
                                                      p.stderr))
         # whatever happened, the organisation itself starts afresh
+        shutil.rmtree(d + "/snap", ignore_errors=True)
+
+    def unnamed(self, seed, org, m, d):
+        """A title the pattern of its post does not name: an error of the
+        export with its line, the pattern and the unit (mp-org.conf(5))."""
+        n, title = org.unnamed
+        rows = list(org.rows)
+        rows[n] = dataclasses.replace(rows[n], title=title)
+        write_org(org, d, rows)
+        p = subprocess.run([self.args.bin + "/mp-orgsync", d + "/hr.csv"],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, MP_CONFIG=d + "/mp.conf"))
+        want = "mp-orgsync: %s/hr.csv:%d: title %s is not named by " \
+            "[pattern %s] (unit %s)" % (d, n + 2, title,
+                                        org.patterns[m.posts[n].pattern].name,
+                                        m.posts[n].unit[1])
+        self.counts["unnamed"] += 1
+        if p.returncode != 65 or want not in p.stderr.splitlines() or \
+                os.path.exists(d + "/snap/current"):
+            self.fail(seed, "export with an unnamed title", want,
+                      "%d %s" % (p.returncode, p.stderr))
         shutil.rmtree(d + "/snap", ignore_errors=True)
 
     def groups(self, seed, m, changes):
@@ -224,10 +248,11 @@ def main():
                 total[k] += counts[k]
     for line in lines[:a.show]:
         print(line)
-    print("model: %d orgs (%d also with two units at one path), %d people, "
-          "%d groups, %d messages: %d disagreements" % (
-              total["orgs"], total["clashes"], total["people"],
-              total["groups"], total["messages"], bad))
+    print("model: %d orgs (%d also with two units at one path, %d with an "
+          "unnamed title), %d people, %d groups, %d messages: %d "
+          "disagreements" % (total["orgs"], total["clashes"],
+                             total["unnamed"], total["people"],
+                             total["groups"], total["messages"], bad))
     return 1 if bad else 0
 
 

@@ -246,6 +246,15 @@ def gen_org(seed, npeople=50):
                 org.clash = [Row("E999", "clash@" + DOMAIN, "Clash",
                                  codes, rng.choice(ts), True)]
 
+    # a title the pattern of its post does not name, for an export of
+    # its own that must be refused
+    n = rng.randrange(len(rows))
+    pat = pats[m.posts[n].pattern]
+    free = [t for t in TITLES + ["55"] if t not in pat.roles and
+            t not in gexempt]
+    if free:
+        org.unnamed = (n, rng.choice(free))
+
     # exempt-senders of mp.conf
     if people and rng.random() < 0.5:
         e = rng.choice(people)[1]

@@ -46,6 +46,7 @@ class Org:
     exempt_senders: list        # [ccguard] exempt-senders globs
     clash: list = field(default_factory=list)   # rows that make two
                                 # units of one level share a unit path
+    unnamed: tuple = None       # (row, title) its pattern does not name
 
 
 def glob_re(glob, fold=False):
