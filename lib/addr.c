@@ -830,6 +830,10 @@ item_add(MpAddrParser *ap, const MpMessage *msg, MpAddrField *af,
 	raw = msg->data + start;
 	len = end - start;
 	kind = item_check(modes, raw, len, &angle, &domain, &spec);
+	if (kind != ITEM_ADDRESS) {
+		g_clear_pointer(&domain, g_free);
+		g_clear_pointer(&spec, g_free);
+	}
 	if (kind == ITEM_NULL)
 		return;			/* <>: nobody */
 	if (kind == ITEM_BROKEN) {
