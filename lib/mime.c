@@ -61,9 +61,16 @@ part_read(Walk *w, MpPart *part, const char *default_type, GError **err)
 			part->type = g_ascii_strdown(mt, -1);
 			g_free(mt);
 			b = g_mime_content_type_get_parameter(t, "boundary");
+			/* RFC 2046: a boundary cannot end in a space; ones
+			 * that do are read as transport padding, as Python's
+			 * email package and mail readers do */
 			if (b != NULL && *b != '\0' &&
-			    g_str_has_prefix(part->type, "multipart/"))
+			    g_str_has_prefix(part->type, "multipart/")) {
 				part->boundary = g_strdup(b);
+				g_strchomp(part->boundary);
+				if (*part->boundary == '\0')
+					g_clear_pointer(&part->boundary, g_free);
+			}
 			g_object_unref(t);
 		}
 		g_free(u);
@@ -79,22 +86,33 @@ part_read(Walk *w, MpPart *part, const char *default_type, GError **err)
 	return multipart_split(w, part, err);
 }
 
-/* delimiter_at - whether a delimiter line "--B" or "--B--" starts at at */
+/*
+ * delimiter_at - whether a delimiter line "--B" or "--B--" starts at at.
+ * RFC 2046 allows only white space after either (transport padding):
+ * "--B--x" or "--B-- text" is a line of the part, not its end, and must
+ * not end it (an attachment after such a line in a text part would be
+ * invisible, and go out unencrypted).  *close is set only for a line
+ * that is a delimiter.
+ */
 static gboolean
 delimiter_at(const MpMessage *msg, gsize at, gsize end, gsize dlen,
     gboolean *close)
 {
 	gsize i = at + dlen;
+	gboolean is_close = FALSE;
 
 	*close = FALSE;
 	if (i + 1 < end && msg->data[i] == '-' && msg->data[i + 1] == '-') {
-		*close = TRUE;
+		is_close = TRUE;
 		i += 2;
 	}
 	/* transport padding: white space up to the line break */
 	while (i < end && (msg->data[i] == ' ' || msg->data[i] == '\t'))
 		i++;
-	return i >= end || msg->data[i] == '\n' || msg->data[i] == '\r';
+	if (i < end && msg->data[i] != '\n' && msg->data[i] != '\r')
+		return FALSE;
+	*close = is_close;
+	return TRUE;
 }
 
 /* line_after - first byte of the line after the one holding at */
@@ -438,9 +456,113 @@ mp_part_decode(const MpMessage *msg, const MpPart *part)
 	return g_bytes_new_take(out, n);
 }
 
+/* cid_add - every "cid:URL" in an attribute value, lower case and
+ * %-decoded (a style attribute may hold several, in url()) */
+static void
+cid_add(GHashTable *set, const char *v, const char *end)
+{
+	const char *q;
+
+	for (q = v; end - q > 4; q++) {
+		const char *s;
+		char *raw, *url;
+
+		if (g_ascii_strncasecmp(q, "cid:", 4) != 0)
+			continue;
+		s = q += 4;
+		while (q < end && strchr("\"'<> \t\r\n()", *q) == NULL)
+			q++;
+		raw = g_strndup(s, (gsize)(q - s));
+		url = g_uri_unescape_string(raw, NULL);
+		if (url != NULL)
+			g_hash_table_add(set, g_ascii_strdown(url, -1));
+		g_free(url);
+		g_free(raw);
+		q--;
+	}
+}
+
+/* skip_past - just after the first needle (case-insensitive) from q, or
+ * end */
+static const char *
+skip_past(const char *q, const char *end, const char *needle)
+{
+	gsize n = strlen(needle);
+
+	for (; (gsize)(end - q) >= n; q++)
+		if (g_ascii_strncasecmp(q, needle, n) == 0)
+			return q + n;
+	return end;
+}
+
 /*
- * html_cids - the cid: URLs (RFC 2392) that the text/html parts refer
- * to, lower case and %-decoded, as a set
+ * html_markup_cids - the cid: URLs in the attribute values of one HTML
+ * text's tags (<img src=cid:...>, background=, style="url(cid:...)").
+ * Text, comments, CDATA, declarations and the content of script and
+ * style elements are skipped: a "cid:" there shows nothing, and a
+ * sender must not keep a file out of the ZIP by writing its Content-ID
+ * in a comment.
+ */
+static void
+html_markup_cids(GHashTable *set, const char *q, const char *end)
+{
+	while ((q = memchr(q, '<', (gsize)(end - q))) != NULL) {
+		const char *name;
+		gsize nlen;
+
+		q++;
+		if (end - q >= 3 && strncmp(q, "!--", 3) == 0) {
+			q = skip_past(q + 3, end, "-->");
+			continue;
+		}
+		if (q < end && (*q == '!' || *q == '?' || *q == '/')) {
+			q = skip_past(q, end, ">");
+			continue;
+		}
+		name = q;
+		while (q < end && g_ascii_isalnum(*q))
+			q++;
+		nlen = (gsize)(q - name);
+		if (nlen == 0)
+			continue;	/* a "<" in text */
+		/* attributes up to the tag's end */
+		while (q < end && *q != '>') {
+			const char *v, *vend;
+
+			if (*q != '=') {
+				q++;
+				continue;
+			}
+			q++;
+			while (q < end && g_ascii_isspace(*q))
+				q++;
+			if (q < end && (*q == '"' || *q == '\'')) {
+				char quote = *q++;
+
+				v = q;
+				vend = memchr(q, quote, (gsize)(end - q));
+				if (vend == NULL)
+					vend = end;
+				q = vend < end ? vend + 1 : end;
+			} else {
+				v = q;
+				while (q < end && !g_ascii_isspace(*q) && *q != '>')
+					q++;
+				vend = q;
+			}
+			cid_add(set, v, vend);
+		}
+		/* raw text elements: their content is no markup */
+		if ((nlen == 6 && g_ascii_strncasecmp(name, "script", 6) == 0))
+			q = skip_past(q, end, "</script");
+		else if (nlen == 5 && g_ascii_strncasecmp(name, "style", 5) == 0)
+			q = skip_past(q, end, "</style");
+	}
+}
+
+/*
+ * html_cids - the cid: URLs (RFC 2392) that the markup of the text/html
+ * parts refers to, lower case and %-decoded, as a set
  */
 static GHashTable *
 html_cids(const MpMessage *msg, GPtrArray *leaves)
@@ -452,35 +574,15 @@ html_cids(const MpMessage *msg, GPtrArray *leaves)
 	for (i = 0; i < leaves->len; i++) {
 		const MpPart *p = leaves->pdata[i];
 		GBytes *body;
-		const char *d, *end, *q;
+		const char *d;
 		gsize len;
 
 		if (strcmp(p->type, "text/html") != 0)
 			continue;
 		body = mp_part_decode(msg, p);
 		d = g_bytes_get_data(body, &len);
-		end = d + len;
-		for (q = d; q != NULL && end - q > 4; ) {
-			const char *s;
-			char *raw, *url;
-
-			q = memchr(q, ':', (gsize)(end - q));
-			if (q == NULL)
-				break;
-			if (q - d < 3 || g_ascii_strncasecmp(q - 3, "cid", 3) != 0) {
-				q++;
-				continue;
-			}
-			s = ++q;
-			while (q < end && strchr("\"'<> \t\r\n)", *q) == NULL)
-				q++;
-			raw = g_strndup(s, (gsize)(q - s));
-			url = g_uri_unescape_string(raw, NULL);
-			if (url != NULL)
-				g_hash_table_add(set, g_ascii_strdown(url, -1));
-			g_free(url);
-			g_free(raw);
-		}
+		if (d != NULL)
+			html_markup_cids(set, d, d + len);
 		g_bytes_unref(body);
 	}
 	return set;
@@ -489,12 +591,14 @@ html_cids(const MpMessage *msg, GPtrArray *leaves)
 /*
  * mp_part_attachments - the parts the sender attached, in order
  *
- * A leaf is an attachment when its disposition is "attachment", or when
- * it has a file name and is not shown inside an HTML body: an image
- * whose Content-ID a text/html part refers to (cid:) is part of the
- * text, whatever its disposition says.  A message/rfc822 part counts as
- * one attachment (the walker does not descend into it), and so does a
- * message whose whole body is a file.
+ * A leaf is an attachment when its disposition is "attachment", when it
+ * has a file name, or when it is a forwarded message (message/rfc822 or
+ * message/global, whatever its disposition: it carries the files of
+ * the message it holds; the walker does not descend into it, so it is
+ * one attachment).  The one exception is an image with a file name but
+ * no attachment disposition whose Content-ID the markup of a text/html
+ * part shows (cid:): it is part of the text.  A message whose whole body
+ * is a file counts too.
  */
 GPtrArray *
 mp_part_attachments(const MpMessage *msg, MpPart *root)
@@ -506,11 +610,14 @@ mp_part_attachments(const MpMessage *msg, MpPart *root)
 	for (i = 0; i < leaves->len; i++) {
 		MpPart *p = leaves->pdata[i];
 		char *disp = mp_part_disposition(msg, p), *name, *cid;
-		gboolean yes = disp != NULL && strcmp(disp, "attachment") == 0;
+		gboolean yes = (disp != NULL && strcmp(disp, "attachment") == 0) ||
+		    strcmp(p->type, "message/rfc822") == 0 ||
+		    strcmp(p->type, "message/global") == 0;
 
 		if (!yes && (name = mp_part_filename(msg, p)) != NULL) {
 			yes = TRUE;
-			if ((cid = mp_part_content_id(msg, p)) != NULL) {
+			if (g_str_has_prefix(p->type, "image/") &&
+			    (cid = mp_part_content_id(msg, p)) != NULL) {
 				char *lc = g_ascii_strdown(cid, -1);
 
 				yes = !g_hash_table_contains(cids, lc);

@@ -54,8 +54,9 @@ char *mp_part_content_id(const MpMessage *msg, const MpPart *part);
 GBytes *mp_part_decode(const MpMessage *msg, const MpPart *part);
 
 /* mp_part_attachments - the parts the sender attached, in order: an
- * attachment disposition, or a file name and not an image the HTML
- * shows (cid:); the message itself when its whole body is one */
+ * attachment disposition, a file name, or a forwarded message, but not
+ * an inline image the HTML markup shows (cid:); the message itself
+ * when its whole body is one */
 GPtrArray *mp_part_attachments(const MpMessage *msg, MpPart *root);
 
 /* mp_part_leaves - every leaf part, depth first, in order */

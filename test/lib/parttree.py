@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Hold mp's MIME tree against Python's email package.
+
+  parttree.py PARTTREE [--allow FILE] MESSAGE...
+
+PARTTREE is the test program test/lib/parttree.c (mp's view).  For each
+message, Python's email package (policy.compat32, which keeps what it
+reads) gives the leaves, depth first, a message/rfc822 part counted as
+one leaf as mp does; the attachments are worked out from Python's view
+by the rule mp-zipenc(1) documents, written here apart from the C:
+an attachment disposition, a file name or a forwarded message, except
+an image without an attachment disposition whose Content-ID the markup
+of a text/html part shows (read with Python's html.parser).  Compared:
+the sequence of leaf types, which leaves are attachments, and the file
+names.  --allow FILE lists messages (path suffixes, # comments) where
+the two may differ, each with the reason; one that no longer differs is
+reported, so the list cannot go stale.  Exit 1 on any other difference.
+"""
+import email
+import email.policy
+import html.parser
+import subprocess
+import sys
+import unicodedata
+import urllib.parse
+
+
+class Cids(html.parser.HTMLParser):
+    """cid: URLs in attribute values (img src, background, style)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.cids = set()
+
+    def handle_starttag(self, tag, attrs):
+        for _, v in attrs:
+            v = v or ""
+            low = v.lower()
+            at = low.find("cid:")
+            while at >= 0:
+                end = at + 4
+                while end < len(v) and v[end] not in "\"'<> \t\r\n()":
+                    end += 1
+                self.cids.add(urllib.parse.unquote(v[at + 4:end]).lower())
+                at = low.find("cid:", end)
+
+    handle_startendtag = handle_starttag
+
+
+def leaves(part):
+    # a message/* part is one leaf for mp: it does not descend (compat32
+    # would read a delivery-status as several little messages)
+    if part.get_content_maintype() == "message":
+        return [part]
+    if part.is_multipart():
+        out = []
+        for p in part.get_payload():
+            out += leaves(p)
+        return out
+    # a multipart Python could not split (no delimiter found) has no
+    # parts, as for mp
+    if part.get_content_maintype() == "multipart":
+        return []
+    # a part with neither header nor body (two delimiters a line apart)
+    if not part.keys() and not part.get_payload():
+        return []
+    return [part]
+
+
+def text_of(part):
+    data = part.get_payload(decode=True) or b""
+    cs = part.get_content_charset() or "us-ascii"
+    try:
+        return data.decode(cs, "replace")
+    except LookupError:
+        return data.decode("latin-1")
+
+
+def python_view(path):
+    with open(path, "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.compat32)
+    ls = leaves(msg)
+    cids = Cids()
+    for p in ls:
+        if p.get_content_type() == "text/html":
+            try:
+                cids.feed(text_of(p))
+            except Exception:  # noqa: BLE001 - hostile HTML: keep going
+                pass
+    out = []
+    for p in ls:
+        t = p.get_content_type()
+        disp = str(p.get("Content-Disposition") or "").split(";")[0]
+        disp = disp.strip().lower()
+        try:
+            name = p.get_filename()
+        except Exception:  # noqa: BLE001
+            name = None
+        if isinstance(name, str) and "=?" in name and \
+                not name.startswith("=?"):
+            name = ""  # a word inside a quoted name: mp decodes, Python not
+        elif isinstance(name, str) and "=?" in name:
+            try:
+                name = str(email.header.make_header(
+                    email.header.decode_header(name)))
+            except Exception:  # noqa: BLE001 - a bad word stays raw
+                pass
+        att = disp == "attachment" or t in ("message/rfc822",
+                                             "message/global")
+        if not att and name:
+            att = True
+            cid = str(p.get("Content-ID") or "").strip().strip("<>").lower()
+            if t.startswith("image/") and cid and cid in cids.cids:
+                att = False
+        # mp-zipenc(1): a file name is used without its directory
+        name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+        out.append((t, "A" if att else "-", name))
+    return out
+
+
+def mp_views(tool, paths):
+    r = subprocess.run([tool] + paths, capture_output=True, check=True)
+    views, cur, path = {}, None, None
+    for line in r.stdout.decode("utf-8", "replace").split("\n"):
+        if line.startswith("== "):
+            path = line[3:]
+            cur = views.setdefault(path, [])
+        elif line.startswith("!! "):
+            views[path] = None
+        elif line:
+            t, a, n = (line.split("\t") + ["", ""])[:3]
+            # empty parts Python drops; a multipart mp could not split
+            # (no boundary) Python does not list
+            if t != "(empty)" and not t.startswith("multipart/"):
+                cur.append((t, a, n))
+    return views
+
+
+def norm(name):
+    return unicodedata.normalize("NFC", name).replace("\ufffd", "?")
+
+
+def main():
+    args = sys.argv[1:]
+    tool = args.pop(0)
+    allow = {}
+    if args and args[0] == "--allow":
+        args.pop(0)
+        for line in open(args.pop(0), encoding="utf-8"):
+            line = line.split("#", 1)
+            path = line[0].strip()
+            if path:
+                allow[path] = line[1].strip() if len(line) > 1 else ""
+    bad, allowed_used = [], set()
+    for i in range(0, len(args), 200):
+        chunk = args[i:i + 200]
+        views = mp_views(tool, chunk)
+        for path in chunk:
+            mine = views.get(path)
+            if mine is None:
+                continue  # mp refused the message (65): nothing to compare
+            theirs = python_view(path)
+            same = len(mine) == len(theirs) and all(
+                a[0] == b[0] and a[1] == b[1] and
+                (norm(a[2]) == norm(b[2]) or not a[2].isascii() or
+                 not b[2].isascii())
+                for a, b in zip(mine, theirs))
+            hit = [k for k in allow if path.endswith(k)]
+            if same:
+                if hit:
+                    bad.append("%s: listed in --allow but the trees agree"
+                               % path)
+                continue
+            if hit:
+                allowed_used.add(hit[0])
+                continue
+            bad.append("%s:\n  mp:     %s\n  python: %s" % (path, mine,
+                                                          theirs))
+    for b in bad:
+        print(b)
+    print("%d messages, %d differ (%d allowed)" % (
+        len(args), len(bad), len(allowed_used)), file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# The MIME splitter and which parts are attachments, held against
+# Python's email package (test/lib/parttree.py) and through mp-zipenc
+# and mp-detach: a file that mp does not see goes out in clear.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+M=$TESTDATA/mime
+PT=${MP_PARTTREE:-$ROOT/build/parttree}
+
+setup() {
+	[ -x "$PT" ] || skip "no $PT (make check builds it)"
+	setup_tmp
+}
+
+teardown() {
+	teardown_tmp
+}
+
+# tree FILE - mp's leaves: TYPE A|- NAME, one a line
+tree() {
+	"$PT" "$1" | sed 1d
+}
+
+# pdf_lines FILE - the base64 lines of the PDF attached in FILE
+pdf_lines() {
+	python3 - "$1" <<-'EOF'
+	import email, email.policy, sys
+	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+	                                   policy=email.policy.compat32)
+	for p in m.walk():
+	    if p.get_content_type() == "application/pdf":
+	        for line in p.get_payload().split("\n"):
+	            if len(line) > 40:
+	                print(line.strip())
+	EOF
+}
+
+# in_clear FILE OUT - whether any base64 line of FILE's PDF is in OUT
+in_clear() {
+	local line
+
+	pdf_lines "$1" >"$TMP/lines"
+	[ -s "$TMP/lines" ] || { echo "no PDF in $1"; return 2; }
+	while read -r line; do
+		grep -qF "$line" "$2" && return 0
+	done <"$TMP/lines"
+	return 1
+}
+
+@test "every test message: mp's MIME tree is Python's" {
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$PT" \
+	    $(find "$TESTDATA" -name '*.eml' | sort)
+	[ "$status" -eq 0 ]
+}
+
+@test "every corpus message: mp's MIME tree is Python's, but for the listed ones" {
+	need_corpus
+	run python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+import corpus
+print("\n".join(corpus.files(sys.argv[2])))' "$BATS_TEST_DIRNAME/lib" "$CORPUS"
+	[ "$status" -eq 0 ]
+	mapfile -t files <<<"$output"
+	[ "${#files[@]}" -gt 1000 ]
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$PT" \
+	    --allow "$M/corpus-differences.txt" "${files[@]}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "a line that only starts like the close delimiter does not end the multipart" {
+	for f in close-x close-text delim-x; do
+		run tree "$M/$f-in-text.eml"
+		[ "${lines[1]}" = "$(printf 'application/pdf\tA\tquote.pdf')" ]
+		run mp-zipenc --notice "$TMP/n" "$M/$f-in-text.eml"
+		[ "$status" -eq 0 ]
+		mp-zipenc --notice "$TMP/n" <"$M/$f-in-text.eml" >"$TMP/out"
+		run in_clear "$M/$f-in-text.eml" "$TMP/out"
+		[ "$status" -eq 1 ]
+		mp-detach --store "$TMP/st" --base-url https://dl.example.co.jp/d/ \
+		    --notice "$TMP/n" <"$M/$f-in-text.eml" >"$TMP/out"
+		run in_clear "$M/$f-in-text.eml" "$TMP/out"
+		[ "$status" -eq 1 ]
+	done
+}
+
+@test "a close-delimiter look-alike inside an attachment stays its content" {
+	run tree "$M/close-in-attachment.eml"
+	[ "${#lines[@]}" -eq 2 ]
+	mp-detach --store "$TMP/st" --base-url https://dl.example.co.jp/d/ \
+	    --notice "$TMP/n" <"$M/close-in-attachment.eml" >"$TMP/out"
+	# the rewritten message closes its multipart and keeps the epilogue
+	grep -q '^--MPBOUND--$' "$TMP/out"
+	grep -q '^epilogue after the close delimiter$' "$TMP/out"
+	python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+assert not m.defects, m.defects
+assert [p.get_content_type() for p in m.walk()][0] == "multipart/mixed"' \
+	    "$TMP/out"
+	# the stored file is the attachment, to its last byte
+	id=$(ls "$TMP/st" | grep -E '^[A-Za-z0-9_-]{24}$')
+	run mp-detach --store "$TMP/st" --show "$id"
+	[ "$status" -eq 0 ]
+	got=$(printf '%s' "$output" | python3 -c 'import json, sys
+f = json.load(sys.stdin)["files"]
+print(len(f), f[0]["name"], f[0]["sha256"])')
+	want=$(printf 'id,name\n1,a\n--MPBOUND--x\n2,b\n' | sha256sum | cut -d' ' -f1)
+	[ "$got" = "1 data.csv $want" ]
+}
+
+@test "a forwarded message is one attachment, with or without a disposition" {
+	for f in forward-nodisp forward-inline; do
+		run tree "$M/$f.eml"
+		[ "${lines[1]}" = "$(printf 'message/rfc822\tA\t')" ]
+		mp-zipenc --notice "$TMP/n" <"$M/$f.eml" >"$TMP/out"
+		run in_clear "$M/$f.eml" "$TMP/out"
+		[ "$status" -eq 1 ]
+		grep -q 'application/zip' "$TMP/out"
+	done
+}
+
+@test "cid: in a comment, in text or in a script keeps nothing inline" {
+	run tree "$M/cid-comment.eml"
+	[ "${lines[2]}" = "$(printf 'application/pdf\tA\tquote.pdf')" ]
+	run tree "$M/cid-text.eml"
+	[ "${lines[2]}" = "$(printf 'image/png\tA\tlogo.png')" ]
+	[ "${lines[3]}" = "$(printf 'application/pdf\tA\tquote.pdf')" ]
+	run tree "$M/cid-script.eml"
+	[ "${lines[2]}" = "$(printf 'image/png\tA\tlogo.png')" ]
+	for f in cid-comment cid-text; do
+		mp-zipenc --notice "$TMP/n" <"$M/$f.eml" >"$TMP/out"
+		run in_clear "$M/$f.eml" "$TMP/out"
+		[ "$status" -eq 1 ]
+	done
+}
+
+@test "only an image the HTML markup shows stays inline; a PDF it names does not" {
+	run tree "$M/cid-pdf.eml"
+	[ "${lines[2]}" = "$(printf 'application/pdf\tA\tquote.pdf')" ]
+	mp-zipenc --notice "$TMP/n" <"$M/cid-pdf.eml" >"$TMP/out"
+	run in_clear "$M/cid-pdf.eml" "$TMP/out"
+	[ "$status" -eq 1 ]
+	# img src=cid: unquoted, and url(cid:) in a style attribute
+	run tree "$M/cid-image.eml"
+	[ "${lines[2]}" = "$(printf 'image/png\t-\tlogo.png')" ]
+	[ "${lines[3]}" = "$(printf 'image/png\t-\tlogo.png')" ]
+	mp-zipenc --notice "$TMP/n" <"$M/cid-image.eml" >"$TMP/out"
+	cmp "$M/cid-image.eml" "$TMP/out"
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Regenerate testdata/mime/*.eml, the messages of test/mime.bats.
+
+Python's email package writes every message; the hostile lines (a text
+line that only starts like a delimiter, an HTML comment naming a
+Content-ID) are part of the text it is given, not patched in.  The PDF
+is a small real one written here byte for byte from its specification
+(one page, no content).  Run from the repository root:
+python3 testdata/mime/mkfixtures.py
+"""
+import email.policy
+import os
+from email.message import EmailMessage
+from email.mime.application import MIMEApplication
+from email.mime.image import MIMEImage
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+
+OUT = os.path.dirname(os.path.abspath(__file__))
+POLICY = email.policy.SMTP.clone(linesep="\n")
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+       b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+       b"trailer<</Root 1 0 R>>\n%%EOF\n") + b"SECRET-QUOTATION-4711\n" * 8
+# a 1x1 PNG
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def head(m, subject):
+    m["From"] = "sato@example.co.jp"
+    m["To"] = "client@customer.example"
+    m["Subject"] = subject
+    m["Date"] = "Mon, 30 Nov 2026 09:00:00 +0900"
+    m["Message-ID"] = "<%s@example.co.jp>" % subject.replace(" ", "-")
+    return m
+
+
+def pdf(name="quote.pdf", disposition="attachment", cid=None):
+    p = MIMEApplication(PDF, "pdf")
+    p.add_header("Content-Disposition", disposition, filename=name)
+    if cid:
+        p["Content-ID"] = "<%s>" % cid
+    return p
+
+
+def write(name, m):
+    with open(os.path.join(OUT, name), "wb") as f:
+        f.write(m.as_bytes(policy=POLICY))
+
+
+def closing_lookalikes():
+    # RFC 2046: only white space may follow a (close) delimiter
+    for name, line in (("close-x", "--MPBOUND--x"),
+                       ("close-text", "--MPBOUND-- and more text"),
+                       ("delim-x", "--MPBOUNDx")):
+        m = head(MIMEMultipart(boundary="MPBOUND"), name)
+        m.attach(MIMEText("The quotation follows.\n%s\nRegards\n" % line))
+        m.attach(pdf())
+        write("%s-in-text.eml" % name, m)
+    # inside a text attachment, before the real close delimiter
+    m = head(MIMEMultipart(boundary="MPBOUND"), "close-in-attachment")
+    m.attach(MIMEText("Data attached.\n"))
+    csv = MIMEText("id,name\n1,a\n--MPBOUND--x\n2,b\n", "csv")
+    csv.add_header("Content-Disposition", "attachment", filename="data.csv")
+    m.attach(csv)
+    m.epilogue = "epilogue after the close delimiter\n"
+    write("close-in-attachment.eml", m)
+
+
+def forwards():
+    inner = head(MIMEMultipart(), "inner")
+    inner.attach(MIMEText("See the quotation.\n"))
+    inner.attach(pdf())
+    for disp in (None, "inline"):
+        m = head(MIMEMultipart(), "forward %s" % (disp or "none"))
+        m.attach(MIMEText("Forwarding the message below.\n"))
+        f = MIMEMessage(inner)
+        if disp:
+            f["Content-Disposition"] = disp
+        m.attach(f)
+        write("forward-%s.eml" % (disp or "nodisp"), m)
+
+
+def cids():
+    def related(html, *parts):
+        m = head(MIMEMultipart("related"), "cid")
+        alt = MIMEMultipart("alternative")
+        alt.attach(MIMEText("plain text\n"))
+        alt.attach(MIMEText(html, "html"))
+        m.attach(alt)
+        for p in parts:
+            m.attach(p)
+        return m
+
+    def png(cid):
+        p = MIMEImage(PNG, "png")
+        p.add_header("Content-Disposition", "inline", filename="logo.png")
+        p["Content-ID"] = "<%s>" % cid
+        return p
+
+    # the Content-ID only in a comment, in text, in a script: not shown
+    write("cid-comment.eml", related(
+        "<html><body><p>Hello</p><!-- <img src=\"cid:doc1\"> --></body></html>\n",
+        pdf(disposition="inline", cid="doc1")))
+    write("cid-text.eml", related(
+        "<html><body><p>see cid:logo1 and cid:doc2</p></body></html>\n",
+        png("logo1"), pdf(disposition="inline", cid="doc2")))
+    write("cid-script.eml", related(
+        "<html><body><script>var s = '<img src=\"cid:logo2\">';</script>"
+        "</body></html>\n", png("logo2")))
+    # markup refers to a PDF: not an image, so still an attachment
+    write("cid-pdf.eml", related(
+        "<html><body><img src=\"cid:doc3\"></body></html>\n",
+        pdf(disposition="inline", cid="doc3")))
+    # the one case that stays inline: an image the markup shows
+    write("cid-image.eml", related(
+        "<html><body style=\"background:url(cid:bg)\">"
+        "<img src=cid:logo3 alt=\"x\"></body></html>\n", png("logo3"),
+        png("bg")))
+
+
+if __name__ == "__main__":
+    closing_lookalikes()
+    forwards()
+    cids()
