@@ -43,7 +43,8 @@ char *mp_part_param(const MpMessage *msg, const MpPart *part,
 /* mp_part_disposition - "attachment", "inline" or NULL, lower case */
 char *mp_part_disposition(const MpMessage *msg, const MpPart *part);
 
-/* mp_part_filename - the decoded file name, without a directory, or NULL */
+/* mp_part_filename - the decoded file name, without a directory and
+ * without control or format characters (U+202E...), or NULL */
 char *mp_part_filename(const MpMessage *msg, const MpPart *part);
 
 /* mp_part_content_id - the Content-ID without angle brackets, or NULL */

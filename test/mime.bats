@@ -148,3 +148,44 @@ print(len(f), f[0]["name"], f[0]["sha256"])')
 	mp-zipenc --notice "$TMP/n" <"$M/cid-image.eml" >"$TMP/out"
 	cmp "$M/cid-image.eml" "$TMP/out"
 }
+
+@test "format and control characters leave file names: ZIP entries, the page, filename*" {
+	run tree "$M/bidi-names.eml"
+	[ "${lines[1]}" = "$(printf 'application/octet-stream\tA\tfdp.exe')" ]
+	[ "${lines[2]}" = "$(printf 'application/octet-stream\tA\treport.pdf')" ]
+	[ "${lines[3]}" = "$(printf 'application/octet-stream\tA\tab.txt')" ]
+	# the ZIP's entry names, as Python's zipfile reads them
+	mp-zipenc --notice "$TMP/n" <"$M/bidi-names.eml" >"$TMP/out"
+	python3 "$BATS_TEST_DIRNAME/lib/zipcheck.py" zip "$M/bidi-names.eml" \
+	    "$TMP/out" "$TMP/a.zip"
+	run python3 -c 'import sys, zipfile
+print(",".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$TMP/a.zip"
+	[ "$output" = "fdp.exe,report.pdf,ab.txt" ]
+	# the download page and the file's Content-Disposition
+	ST=$TMP/st
+	mp-detach --store "$ST" --base-url https://dl.example.co.jp/d/ \
+	    --notice "$TMP/n" <"$M/bidi-names.eml" >"$TMP/out"
+	id=$(ls "$ST" | grep -E '^[A-Za-z0-9_-]{24}$')
+	printf '[detach]\nstore = %s\n' "$ST" >"$TMP/dl.conf"
+	pw=$(python3 "$BATS_TEST_DIRNAME/lib/detachcheck.py" password "$TMP/n")
+	for req in "GET " "POST password=$pw&file=1"; do
+		body=${req#* }
+		env GATEWAY_INTERFACE=CGI/1.1 MP_CONFIG="$TMP/dl.conf" \
+		    REQUEST_METHOD="${req%% *}" PATH_INFO="/$id" \
+		    REMOTE_ADDR=127.0.0.1 \
+		    CONTENT_TYPE=application/x-www-form-urlencoded \
+		    CONTENT_LENGTH=${#body} mp-download <<<"$body" 2>/dev/null |
+		    sed '/^\r*$/q' >>"$TMP/page"
+	done
+	# the GET page's body too (the download's body is the file itself)
+	env GATEWAY_INTERFACE=CGI/1.1 MP_CONFIG="$TMP/dl.conf" \
+	    REQUEST_METHOD=GET PATH_INFO="/$id" REMOTE_ADDR=127.0.0.1 \
+	    mp-download </dev/null >>"$TMP/page" 2>/dev/null
+	grep -q 'fdp.exe' "$TMP/page"
+	grep -q "filename\*=UTF-8''fdp.exe" "$TMP/page"
+	# no U+202E, U+200B or U+0085 anywhere: page, header, notice, mail
+	for f in "$TMP/page" "$TMP/out" "$TMP/n"; do
+		run grep -c -P '\x{202E}|\x{200B}|\x{0085}' "$f"
+		[ "$output" = 0 ]
+	done
+}

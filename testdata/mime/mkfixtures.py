@@ -10,6 +10,7 @@ python3 testdata/mime/mkfixtures.py
 """
 import email.policy
 import os
+import random
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
@@ -122,7 +123,21 @@ def cids():
         png("bg")))
 
 
+def bidi():
+    # U+202E shows "\u202efdp.exe" as "exe.pdf"; U+200B hides; U+0085 is
+    # a C1 control
+    m = head(MIMEMultipart(), "bidi")
+    m.attach(MIMEText("Files attached.\n"))
+    for name in ("\u202efdp.exe", "report\u200b.pdf", "a\u0085b.txt"):
+        p = MIMEApplication(b"MZ" + name.encode() * 20)
+        p.add_header("Content-Disposition", "attachment", filename=name)
+        m.attach(p)
+    write("bidi-names.eml", m)
+
+
 if __name__ == "__main__":
+    random.seed(2046)  # the boundaries Python draws, the same every run
+    bidi()
     closing_lookalikes()
     forwards()
     cids()
