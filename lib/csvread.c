@@ -13,6 +13,7 @@ typedef struct {
 	MpCsvRow *row;		/* the row being filled */
 	guint line;		/* physical line being fed to the parser */
 	guint next_start;	/* line the next row starts on */
+	gboolean pending;	/* a line fed since the last row ended */
 } Reader;
 
 static void
@@ -64,6 +65,7 @@ on_row(int c, void *data)
 	}
 	rd->row = NULL;
 	rd->next_start = rd->line + 1;
+	rd->pending = FALSE;
 }
 
 /* is_japanese - kana, kanji, CJK symbols, full- and half-width forms */
@@ -265,14 +267,23 @@ mp_csv_read(const char *path, const char *encoding, MpCsv **out,
 	rd.next_start = 1;
 	/* Feed line by line so that each row knows the line it starts on. */
 	for (line = text, rd.line = 1; *line != '\0'; line = next, rd.line++) {
+		gboolean empty = line[0] == '\n' ||
+		    (line[0] == '\r' && line[1] == '\n');
+
 		next = strchr(line, '\n');
 		next = next != NULL ? next + 1 : line + strlen(line);
+		if (!empty)
+			rd.pending = TRUE;
 		if (csv_parse(&p, line, (size_t)(next - line), on_field, on_row,
 		    &rd) != (size_t)(next - line)) {
 			status = mp_fail(err, EX_DATAERR, "%s:%u: %s", path,
 			    rd.line, csv_strerror(csv_error(&p)));
 			break;
 		}
+		/* libcsv skips an empty line between rows without a row
+		 * callback: the next row starts after it, not on it */
+		if (empty && !rd.pending)
+			rd.next_start = rd.line + 1;
 	}
 	if (status == MP_OK)
 		csv_fini(&p, on_field, on_row, &rd);

@@ -6,6 +6,14 @@
 
 load helper
 
+setup() {
+	setup_tmp
+}
+
+teardown() {
+	teardown_tmp
+}
+
 model() {
 	run python3 "$BATS_TEST_DIRNAME/model/check.py" --bin "$MP_BIN" "$@"
 	echo "$output"
@@ -13,10 +21,28 @@ model() {
 	[[ "${lines[-1]}" == *": 0 disagreements" ]]
 }
 
-# Each of these was seen to fail: seed 5 with mp before ece6594 (it
-# published an export with two units of one level at one unit path),
-# seeds 2 and 3 with the sender no longer left out of their own
-# superiors, seeds 3 and 4 with peers listed against the order of rows.
+# Each of these was seen to fail: seeds 1 and 4 with mp before ece6594
+# (it published an export with two units of one level at one unit
+# path), seed 1 with the sender no longer left out of their own
+# superiors, seeds 3, 4 and 5 with peers listed against the order of
+# their rows.
 @test "superiors, groups and verdicts agree with the model: 5 organisations, 200 messages each" {
 	model --seed 1 --orgs 5 --people 50 --messages 200
+}
+
+# Found by the model test (seed 1 with empty lines in the export): a row
+# after an empty line was reported on the line of the empty line.
+@test "a problem after empty lines is reported on the row's own line" {
+	printf '[pattern default]\nunits = *\nmembers = 50\n' >"$TMP/org.conf"
+	for nl in '\n' '\r\n'; do
+		printf "employee_id,email,name,division,department,section,unit,title,concurrent$nl$nl" >"$TMP/hr.csv"
+		printf "E1,a@example.co.jp,A,100,,,,55,0$nl$nl$nl" >>"$TMP/hr.csv"
+		printf "\"E2$nl${nl}x\",b@example.co.jp,B,100,,,,55,0$nl$nl" >>"$TMP/hr.csv"
+		printf "E3,c@example.co.jp,C,100,,,,55,0$nl" >>"$TMP/hr.csv"
+		run mp-orgsync --org "$TMP/org.conf" --dir "$TMP/snap" "$TMP/hr.csv"
+		[ "$status" -eq 65 ]
+		[ "${lines[0]}" = "mp-orgsync: $TMP/hr.csv:3: title 55 is not named by [pattern default] (unit 100)" ]
+		[ "${lines[1]}" = "mp-orgsync: $TMP/hr.csv:6: title 55 is not named by [pattern default] (unit 100)" ]
+		[ "${lines[2]}" = "mp-orgsync: $TMP/hr.csv:10: title 55 is not named by [pattern default] (unit 100)" ]
+	done
 }

@@ -102,8 +102,8 @@ class Check:
         rows = list(org.rows)
         at = random.Random(seed).randrange(len(rows) + 1)
         rows[at:at] = org.clash
-        want = path_clashes(org.levels, rows)
-        write_org(org, d, rows)
+        lines = write_org(org, d, rows)
+        want = {lines[n - 2] for n in path_clashes(org.levels, rows)}
         p = subprocess.run([self.args.bin + "/mp-orgsync", d + "/hr.csv"],
                            capture_output=True, text=True,
                            env=dict(os.environ, MP_CONFIG=d + "/mp.conf"))
@@ -130,12 +130,12 @@ class Check:
         n, title = org.unnamed
         rows = list(org.rows)
         rows[n] = dataclasses.replace(rows[n], title=title)
-        write_org(org, d, rows)
+        lines = write_org(org, d, rows)
         p = subprocess.run([self.args.bin + "/mp-orgsync", d + "/hr.csv"],
                            capture_output=True, text=True,
                            env=dict(os.environ, MP_CONFIG=d + "/mp.conf"))
         want = "mp-orgsync: %s/hr.csv:%d: title %s is not named by " \
-            "[pattern %s] (unit %s)" % (d, n + 2, title,
+            "[pattern %s] (unit %s)" % (d, lines[n], title,
                                         org.patterns[m.posts[n].pattern].name,
                                         m.posts[n].unit[1])
         self.counts["unnamed"] += 1

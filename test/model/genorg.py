@@ -10,6 +10,7 @@ have no code at that level.  Written as an HR export (csv module), an
 org.conf, an mp.conf and an mbox (email package).
 """
 import csv
+import io
 import mailbox
 import random
 from email.message import Message
@@ -23,6 +24,8 @@ TITLES = ["10", "11", "12", "15", "16", "20", "21", "22", "30", "31",
           "32", "35", "36", "40", "41", "45", "50", "51", "60", "77", "88",
           "99"]
 DOMAIN = "example.co.jp"
+FAMILY = ["佐藤 花子", "鈴木 一郎", "髙橋 誠", "田中 陽子", "渡辺 翔",
+          "山本 恵", "中村 亮", "小林 愛", "加藤 健", "吉田 美咲"]
 
 
 def gen_levels(rng):
@@ -186,11 +189,14 @@ def gen_org(seed, npeople=50):
     posts = posts[:int(npeople * 1.25)]
 
     # people: most posts are someone's primary post, some concurrent
+    japanese = rng.random() < 0.5
     people = []                 # (id, email, name)
     rows = []
     for codes, title in posts:
         if people and rng.random() < 0.2:
             pid, email, name = rng.choice(people)
+            if rng.random() < 0.3:
+                name += " (concurrent)"     # the primary row's name counts
             rows.append(Row(pid, email, name, codes, title, False))
             continue
         n = len(people) + 1
@@ -199,7 +205,9 @@ def gen_org(seed, npeople=50):
         email = local + "@" + dom
         if rng.random() < 0.15:
             email = email.capitalize()
-        person = ("E%03d" % n, email, "Person %d" % n)
+        name = ("%s %d" % (rng.choice(FAMILY), n) if japanese
+                else "Person %d" % n)
+        person = ("E%03d" % n, email, name)
         people.append(person)
         rows.append(Row(*person, codes, title, True))
     rng.shuffle(rows)
@@ -236,7 +244,7 @@ def gen_org(seed, npeople=50):
 
     # now and then a post that makes a second section with the path of
     # one: -/100/1001 against 100/-/1001
-    if nlev > 2 and rng.random() < 0.3:
+    if nlev > 2 and rng.random() < 0.6:
         skips = [u for u in units if u[0] and not u[1] and u[2]]
         if skips:
             u = rng.choice(skips)
@@ -255,6 +263,8 @@ def gen_org(seed, npeople=50):
     if free:
         org.unnamed = (n, rng.choice(free))
 
+    org.style = gen_style(rng)
+
     # exempt-senders of mp.conf
     if people and rng.random() < 0.5:
         e = rng.choice(people)[1]
@@ -264,15 +274,58 @@ def gen_org(seed, npeople=50):
     return org, rng
 
 
+def gen_style(rng):
+    """How the HR system writes its export (mp-orgsync(1)): UTF-8 with or
+    without a byte order mark, or CP932; LF or CR LF; quoted fields,
+    white space around fields, empty lines; columns in any order, with
+    one the rules do not use."""
+    return {"encoding": rng.choice(["utf-8", "utf-8", "utf-8-sig", "cp932"]),
+            "crlf": rng.random() < 0.4, "quote": rng.random() < 0.3,
+            "pad": rng.random() < 0.3, "blank": rng.random() < 0.3,
+            "shuffle": rng.random() < 0.4, "seed": rng.randrange(1 << 30)}
+
+
+def write_hr(org, path, rows):
+    """Write the export; return the line of each row (the header is 1)."""
+    st = org.style or {}
+    rng = random.Random(st.get("seed", 0))
+    cols = ["employee_id", "email", "name"] + org.levels + \
+        ["title", "concurrent"]
+    if st.get("shuffle"):
+        cols = cols + ["extension"]
+        rng.shuffle(cols)
+    f = io.StringIO(newline="")
+    w = csv.writer(f, lineterminator="\r\n" if st.get("crlf") else "\n",
+                   quoting=csv.QUOTE_ALL if st.get("quote")
+                   else csv.QUOTE_MINIMAL)
+    w.writerow(cols)
+    lines, line = [], 1
+    for r in rows:
+        if st.get("blank") and rng.random() < 0.05:
+            f.write("\r\n" if st.get("crlf") else "\n")
+            line += 1
+        v = dict(zip(org.levels, r.codes), employee_id=r.id, email=r.email,
+                 name=r.name, title=r.title,
+                 concurrent="0" if r.primary else "1",
+                 extension=str(rng.randrange(1000, 9999)))
+        if r.primary and rng.random() < 0.1:
+            v["concurrent"] = ""        # empty is the primary post too
+        out = [v[c] for c in cols]
+        if st.get("pad") and not st.get("quote"):
+            out = [(" " + x if rng.random() < 0.2 else x) +
+                   (" " if rng.random() < 0.2 else "") for x in out]
+        w.writerow(out)
+        line += 1
+        lines.append(line)
+    with open(path, "wb") as b:
+        b.write(f.getvalue().encode(st.get("encoding", "utf-8")))
+    return lines
+
+
 def write_org(org, d, rows=None):
+    """The export, org.conf and mp.conf; the line of each row."""
     lv = org.levels
-    with open(d + "/hr.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["employee_id", "email", "name"] + lv +
-                   ["title", "concurrent"])
-        for r in org.rows if rows is None else rows:
-            w.writerow([r.id, r.email, r.name] + r.codes +
-                       [r.title, "0" if r.primary else "1"])
+    lines = write_hr(org, d + "/hr.csv", org.rows if rows is None else rows)
     out = ["[org]", "levels = " + ";".join(lv),
            "exempt-titles = " + ";".join(org.exempt),
            "unknown-sender = " + ("pass" if org.unknown_pass else "reject"),
@@ -308,6 +361,7 @@ def write_org(org, d, rows=None):
                     ";".join(org.internal), ";".join(org.semi), d, d, d))
         if org.exempt_senders:
             f.write("exempt-senders = %s\n" % ";".join(org.exempt_senders))
+    return lines
 
 
 def recase(rng, addr):

@@ -47,6 +47,7 @@ class Org:
     clash: list = field(default_factory=list)   # rows that make two
                                 # units of one level share a unit path
     unnamed: tuple = None       # (row, title) its pattern does not name
+    style: dict = field(default_factory=dict)   # how the export is written
 
 
 def glob_re(glob, fold=False):
