@@ -229,6 +229,8 @@ def gen_org(seed, npeople=50):
             else None
         if len(lvs) > 1 and rng.random() < 0.5:
             lv = None
+        if rng.random() < 0.1:
+            lv = rng.randrange(nlev)    # maybe a level the path is not at
         if (lv, path) in used:
             continue
         used.add((lv, path))
@@ -326,7 +328,8 @@ def write_org(org, d, rows=None):
     """The export, org.conf and mp.conf; the line of each row."""
     lv = org.levels
     lines = write_hr(org, d + "/hr.csv", org.rows if rows is None else rows)
-    out = ["[org]", "levels = " + ";".join(lv),
+    out = ["# org.conf - written by test/model/genorg.py", "[org]",
+           "levels = " + " ".join(lv) + "   # most senior first",
            "exempt-titles = " + ";".join(org.exempt),
            "unknown-sender = " + ("pass" if org.unknown_pass else "reject"),
            "sender-posts = " + ("any" if org.any_post else "primary"),
@@ -350,8 +353,10 @@ def write_org(org, d, rows=None):
     for l, path, addrs in org.fb_units:
         out.append("unit.%s%s = %s" % (lv[l] + ":" if l is not None else "",
                                         path, ";".join(addrs)))
-    for t, addrs in sorted(org.fb_titles.items()):
-        out.append("title.%s = %s" % (t, ", ".join(addrs)))
+    for n, (t, addrs) in enumerate(sorted(org.fb_titles.items())):
+        # the three separators of a list, and a comment after a value
+        out.append("title.%s = %s" % (t, (", ", "  ", "; ")[n % 3].join(
+            addrs)) + ("   # fallback by title" if n % 2 else ""))
     with open(d + "/org.conf", "w") as f:
         f.write("\n".join(out) + "\n")
     with open(d + "/mp.conf", "w") as f:
