@@ -618,7 +618,10 @@ write_cdb(const MpOrg *org, const char *path, const char *meta,
 		return mp_fail(err, errno == ENOSPC || errno == EDQUOT ?
 		    EX_TEMPFAIL : EX_CANTCREAT, "%s: %s", path,
 		    g_strerror(errno));
-	if (cdb_make_start(&cm, fd) != 0)
+	/* readable by the filter's account whatever mp-orgsync's umask */
+	if (fchmod(fd, 0644) != 0)
+		e = errno;
+	if (e == 0 && cdb_make_start(&cm, fd) != 0)
 		e = errno ? errno : EIO;
 	if (e == 0 && cdb_make_add(&cm, "m:", 2, meta,
 	    (unsigned)strlen(meta)) != 0)
@@ -1116,7 +1119,12 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	struct stat st;
 
 	memset(res, 0, sizeof *res);
-	if (!o->dry_run && g_mkdir_with_parents(o->dir, 0755) != 0)
+	/* a directory made here is 0755 whatever the umask, so that the
+	 * filter's account can open current; one that exists is left as
+	 * the administrator made it */
+	if (!o->dry_run && !g_file_test(o->dir, G_FILE_TEST_IS_DIR) &&
+	    (g_mkdir_with_parents(o->dir, 0755) != 0 ||
+	    chmod(o->dir, 0755) != 0))
 		return mp_fail(err, EX_CANTCREAT, "%s: %s", o->dir,
 		    g_strerror(errno));
 	prev_people = g_ptr_array_new();

@@ -1,6 +1,7 @@
 /* output.c - output that is complete or an error, never half of it */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -85,7 +86,13 @@ mp_write_file_atomic(const char *path, const char *data, gsize len,
 		    g_strerror(errno));
 		goto done;
 	}
-	status = mp_write_all(fd, data, len, tmp, err);
+	/* the mode asked for, whatever the umask: a reader in another
+	 * account (the Postfix filter user) must not depend on it */
+	if (fchmod(fd, (mode_t)mode) != 0)
+		status = mp_fail(err, mp_errno_status(errno), "chmod %s: %s",
+		    tmp, g_strerror(errno));
+	else
+		status = mp_write_all(fd, data, len, tmp, err);
 	if (status == MP_OK && fsync(fd) != 0)
 		status = mp_fail(err, mp_errno_status(errno), "sync %s: %s",
 		    tmp, g_strerror(errno));

@@ -565,3 +565,17 @@ open(sys.argv[1], "wb").write(d[:n])' "$snap"
 	[ "$status" -eq 65 ]
 	[ "$stderr" = "mp-orgsync: $TMP/bom.csv:5: not UTF-8 text after a UTF-8 byte order mark: invalid byte 0x85; nothing published" ]
 }
+
+@test "under umask 077 the snapshot is still readable by the filter's account" {
+	run sh -c 'umask 077 && exec mp-orgsync "$1"' sh "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$D")" = 755 ]
+	[ "$(stat -c %a "$D/$(readlink "$D/current")")" = 644 ]
+	gen=$(readlink "$D/current")
+	[ "$(stat -c %a "$D/${gen%.cdb}.changes")" = 644 ]
+	# a directory the administrator made keeps its mode
+	chmod 750 "$D"
+	run sh -c 'umask 077 && exec mp-orgsync --force "$1"' sh "$ORG/hr.csv"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$D")" = 750 ]
+}
