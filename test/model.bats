@@ -21,9 +21,9 @@ model() {
 	[[ "${lines[-1]}" == *": 0 disagreements" ]]
 }
 
-# Each of these was seen to fail: seeds 1 and 4 with mp before ece6594
+# Each of these was seen to fail: seeds 4 and 5 with mp before ece6594
 # (it published an export with two units of one level at one unit
-# path), seed 1 with the sender no longer left out of their own
+# path), seed 3 with the sender no longer left out of their own
 # superiors, seeds 3, 4 and 5 with peers listed against the order of
 # their rows.
 @test "superiors, groups and verdicts agree with the model: 5 organisations, 200 messages each" {

@@ -243,6 +243,10 @@ def gen_org(seed, npeople=50):
     alltitles = sorted({r.title for r in rows})
     for t in rng.sample(alltitles, min(len(alltitles), rng.randint(1, 4))):
         org.fb_titles[t] = rng.sample(pool, rng.choice([1, 2]))
+        if rng.random() < 0.6:
+            # a holder of the title: never their own fallback
+            org.fb_titles[t].append(recase(rng, rng.choice(
+                [r.email for r in rows if r.title == t])))
 
     # now and then a post that makes a second section with the path of
     # one: -/100/1001 against 100/-/1001
