@@ -62,6 +62,23 @@ convert_lenient(const char *s, gsize len, const char *from)
 	return g_string_free(out, FALSE);
 }
 
+/* cp932_pair_valid - whether two bytes are one CP932 character */
+static gboolean
+cp932_pair_valid(const guchar pair[2])
+{
+	GIConv cd = (GIConv)g_mime_iconv_open("UTF-8", "CP932");
+	gchar *in = (gchar *)(gsize)pair, out[8], *op = out;
+	gsize inleft = 2, oleft = sizeof out;
+	gboolean ok;
+
+	if (cd == (GIConv)-1)
+		return TRUE;	/* convert_lenient will say so */
+	ok = g_iconv(cd, &in, &inleft, &op, &oleft) != (gsize)-1 &&
+	    inleft == 0;
+	g_mime_iconv_close((iconv_t)cd);
+	return ok;
+}
+
 /* jis_escape - recognise an ISO-2022-JP escape sequence at s */
 static gboolean
 jis_escape(const char *s, gsize len, gsize *skip, int *mode)
@@ -98,12 +115,15 @@ jis_escape(const char *s, gsize len, gsize *skip, int *mode)
  * pair to its Shift_JIS code and converting as CP932, which has them all,
  * is what Windows does (ISO-2022-JP-MS).  Returns NULL on an escape
  * sequence outside that set (ISO-2022-JP-2's Chinese and Korean sets),
- * so the caller can let iconv try.
+ * so the caller can let iconv try.  A pair that is no character (an
+ * unassigned row) becomes one U+FFFD per byte: converted as Shift_JIS,
+ * its second byte would come out as ASCII ('@' for row 9).
  */
 char *
 mp_iso2022jp_to_utf8(const char *s, gsize len)
 {
 	GByteArray *sj;
+	GString *res;
 	gsize i = 0, skip;
 	int mode = JIS_ASCII;
 	char *out;
@@ -111,12 +131,14 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 	if (len == 0)		/* an empty encoded-word: no bytes at all */
 		return g_strdup("");
 	sj = g_byte_array_sized_new(len);
+	res = g_string_sized_new(len * 2);
 	while (i < len) {
 		guchar c = (guchar)s[i], d;
 
 		if (c == 0x1b) {
 			if (!jis_escape(s + i, len - i, &skip, &mode)) {
 				g_byte_array_free(sj, TRUE);
+				g_string_free(res, TRUE);
 				return NULL;
 			}
 			i += skip;
@@ -138,6 +160,16 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 				pair[1] = (guchar)(d + (d >= 0x60 ? 0x20 : 0x1f));
 			else
 				pair[1] = (guchar)(d + 0x7e);
+			if (!cp932_pair_valid(pair)) {
+				out = convert_lenient((const char *)sj->data,
+				    sj->len, "CP932");
+				g_string_append(res, out);
+				g_free(out);
+				g_byte_array_set_size(sj, 0);
+				g_string_append(res, "\xef\xbf\xbd\xef\xbf\xbd");
+				i += 2;
+				continue;
+			}
 			g_byte_array_append(sj, pair, 2);
 			i += 2;
 			continue;
@@ -150,8 +182,10 @@ mp_iso2022jp_to_utf8(const char *s, gsize len)
 		i++;
 	}
 	out = convert_lenient((const char *)sj->data, sj->len, "CP932");
+	g_string_append(res, out);
+	g_free(out);
 	g_byte_array_free(sj, TRUE);
-	return out;
+	return g_string_free(res, FALSE);
 }
 
 /*
@@ -204,6 +238,57 @@ mp_text_to_utf8(const char *s, gsize len)
 	return convert_lenient(s, len, "WINDOWS-1252");
 }
 
+/*
+ * sjis_swallows_ascii - whether reading s as Shift_JIS would take an
+ * ASCII byte as the second byte of a pair in text without hiragana.
+ * Kanji have such pairs (田 is 0x93 0x63), but text labelled UTF-8 is
+ * Shift_JIS by mistake only when it is plainly Japanese: a stray Latin-1
+ * byte before a letter ("Dij\x8aat") must not eat the letter.
+ */
+static gboolean
+sjis_swallows_ascii(const char *s, gsize len)
+{
+	gboolean ascii_trail = FALSE;
+	gsize i;
+
+	for (i = 0; i + 1 < len; i++) {
+		guchar c = (guchar)s[i], d = (guchar)s[i + 1];
+
+		if (c < 0x80 || (c >= 0xa1 && c <= 0xdf))
+			continue;
+		if (c == 0x82 && d >= 0x9f && d <= 0xf1)
+			return FALSE;		/* hiragana: Japanese */
+		if (d < 0x80)
+			ascii_trail = TRUE;
+		i++;
+	}
+	return ascii_trail;
+}
+
+/*
+ * utf8_labelled - text labelled UTF-8: as it is when valid; Shift_JIS
+ * or ISO-2022-JP sent with the wrong label when it plainly is that; else
+ * UTF-8 with each invalid byte replaced by U+FFFD, the label taken at
+ * its word.
+ */
+static char *
+utf8_labelled(const char *s, gsize len)
+{
+	char *out;
+
+	if (g_utf8_validate(s, (gssize)len, NULL))
+		return g_strndup(s, len);
+	if (memchr(s, 0x1b, len) != NULL &&
+	    (out = mp_iso2022jp_to_utf8(s, len)) != NULL)
+		return out;
+	if (mp_looks_sjis(s, len) && !sjis_swallows_ascii(s, len) &&
+	    (out = convert_lenient(s, len, "CP932")) != NULL)
+		return out;
+	if ((out = convert_lenient(s, len, "UTF-8")) != NULL)
+		return out;
+	return mp_text_to_utf8(s, len);
+}
+
 /* mp_charset_to_utf8 - convert from a MIME charset label, with fallbacks */
 char *
 mp_charset_to_utf8(const char *s, gsize len, const char *charset)
@@ -230,9 +315,11 @@ mp_charset_to_utf8(const char *s, gsize len, const char *charset)
 	} else if (strcmp(lc, "euc-jp") == 0 || strcmp(lc, "x-euc-jp") == 0 ||
 	    strcmp(lc, "eucjp") == 0) {
 		use = "EUC-JP-MS";
-	} else if (strcmp(lc, "us-ascii") == 0 || strcmp(lc, "utf-8") == 0 ||
-	    strcmp(lc, "utf8") == 0 || strcmp(lc, "unknown-8bit") == 0 ||
-	    strcmp(lc, "x-unknown") == 0) {
+	} else if (strcmp(lc, "utf-8") == 0 || strcmp(lc, "utf8") == 0) {
+		g_free(lc);
+		return utf8_labelled(s, len);
+	} else if (strcmp(lc, "us-ascii") == 0 ||
+	    strcmp(lc, "unknown-8bit") == 0 || strcmp(lc, "x-unknown") == 0) {
 		use = NULL;
 	} else if (strcmp(lc, "iso-8859-1") == 0 || strcmp(lc, "latin1") == 0) {
 		use = "WINDOWS-1252";

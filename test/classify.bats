@@ -425,3 +425,15 @@ json() {
 		[ -z "$output" ]
 	done
 }
+
+@test "a byte wrong for its charset is one U+FFFD; the bytes after it stay" {
+	mp-classify --json "$TESTDATA/charset/bad-bytes.eml" >"$TMP/j"
+	run json '"\n".join(r["name"] for r in d["recipients"])' <"$TMP/j"
+	# a Latin-1 byte in UTF-8 must not eat the "a" after it (蛎)
+	[ "${lines[0]}" = "Dij�at" ]
+	# JIS row 9 has no characters: its second byte is not an "@"
+	[ "${lines[1]}" = "山��田" ]
+	# Shift_JIS sent as UTF-8 is still read when it is plainly Japanese
+	[ "${lines[2]}" = "たなか田中" ]
+	[ "${lines[3]}" = "見積書" ]
+}

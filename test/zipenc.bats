@@ -870,3 +870,13 @@ sums() {
 		$ZC notice "$TMP/notice.eml" >/dev/null
 	done
 }
+
+@test "a byte wrong for its charset in a file name is one U+FFFD, nothing lost" {
+	mp-zipenc $N "$TESTDATA/charset/bad-bytes.eml" >"$TMP/out"
+	zipped "$TESTDATA/charset/bad-bytes.eml" "$TMP/out"
+	run $ZC names "$TMP/a.zip"
+	[ "${lines[0]}" = "utf8 Dij�at" ]
+	[ "${lines[1]}" = "utf8 山��田" ]
+	[ "${lines[2]}" = "utf8 たなか田中" ]
+	[ "${lines[3]}" = "utf8 見積書" ]
+}

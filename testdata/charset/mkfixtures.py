@@ -145,6 +145,46 @@ def hr_with_names(names):
     return "".join(",".join(r) + "\r\n" for r in rows)
 
 
+def b_word(charset, data):
+    """An RFC 2047 B word around bytes as they are."""
+    import base64
+    return "=?%s?B?%s?=" % (charset, base64.b64encode(data).decode())
+
+
+def bad_bytes():
+    """Names and file names whose bytes are wrong for their label: a
+    Latin-1 byte in UTF-8 before a letter, and JIS row 9 (no characters)
+    between real kanji.  Each bad byte must become one U+FFFD and nothing
+    after it be lost; Shift_JIS sent as UTF-8 is still read when it is
+    plainly Japanese."""
+    latin = "Dijkstra".encode("latin-1")[:3] + b"\x8aat"
+    jis = "山田".encode("iso2022_jp")            # ESC $ B ; 3 E D ESC ( B
+    bad_jis = jis.replace(b";3", b";3)!")       # 山, row 9, 田
+    sjis = "たなか田中".encode("cp932")
+    names = [b_word("UTF-8", latin), b_word("ISO-2022-JP", bad_jis),
+             b_word("UTF-8", sjis), b_word("UTF-8", "見積書".encode("cp932"))]
+    m = email.message.Message(policy=email.policy.compat32)
+    m["From"] = "sato@example.co.jp"
+    m["To"] = ", ".join("%s <r%d@ext.example>" % (n, i)
+                        for i, n in enumerate(names))
+    m["Subject"] = "bad bytes"
+    m["MIME-Version"] = "1.0"
+    m.set_type("multipart/mixed")
+    m.set_boundary("=-bad-bytes-=")
+    body = email.message.Message()
+    body.set_payload("hello\n")
+    body["Content-Type"] = "text/plain; charset=us-ascii"
+    m.attach(body)
+    for n in names:
+        part = email.message.Message()
+        part["Content-Type"] = "application/octet-stream"
+        part["Content-Disposition"] = 'attachment; filename="%s"' % n
+        part["Content-Transfer-Encoding"] = "base64"
+        part.set_payload("aGVsbG8K\n")
+        m.attach(part)
+    return as_bytes(m)
+
+
 def main():
     for i, word in enumerate(EMPTY_WORDS):
         write("empty-word-%d.eml" % (i + 1), empty_words(word))
@@ -170,6 +210,7 @@ def main():
         "cp932").split(b"\r\n")
     lines[4] = lines[4].replace(b",X,", b",\x85\x40,")
     write("hr-bad-cp932.csv", b"\r\n".join(lines))
+    write("bad-bytes.eml", bad_bytes())
     # an unreadable sender: the forger's choice, never "unknown"
     write("unreadable-from.eml",
           with_to("a@ext.example", sender="sato@example.co.jp@ext.example"))
