@@ -462,8 +462,12 @@ zip_check(Source *s, guint *entries, guint *encrypted, guint *plain)
 		}
 		pos = end;
 		(*entries)++;
-		if (e->csize == 0 && e->usize == 0)
-			continue;	/* a folder or an empty file */
+		/* a folder or an empty file: nothing, or libarchive's empty
+		 * deflate stream (2 bytes), which it never encrypts; anything
+		 * longer that claims no content is counted, not believed */
+		if (e->usize == 0 && (e->csize == 0 ||
+		    (e->method == 8 && e->csize <= 2 && !(e->flags & 1))))
+			continue;
 		if ((e->flags & 1) && zip_entry_encrypted(s, e, data))
 			(*encrypted)++;
 		else

@@ -880,3 +880,30 @@ sums() {
 	[ "${lines[2]}" = "utf8 たなか田中" ]
 	[ "${lines[3]}" = "utf8 見積書" ]
 }
+
+@test "an empty attachment goes into the ZIP; the check of the ZIP written passes" {
+	python3 - "$TMP/empty.eml" <<-'EOF'
+	import sys
+	from email.mime.application import MIMEApplication
+	from email.mime.multipart import MIMEMultipart
+	from email.mime.text import MIMEText
+	m = MIMEMultipart()
+	m["From"] = "sato@example.co.jp"
+	m["To"] = "client@customer.example"
+	m["Subject"] = "empty file"
+	m.attach(MIMEText("see attached\n"))
+	for name, data in (("empty.dat", b""), ("data.bin", b"x" * 100)):
+	    p = MIMEApplication(data)
+	    p.add_header("Content-Disposition", "attachment", filename=name)
+	    m.attach(p)
+	open(sys.argv[1], "wb").write(m.as_bytes())
+	EOF
+	run mp-zipenc --notice "$TMP/n" "$TMP/empty.eml"
+	[ "$status" -eq 0 ]
+	mp-zipenc --notice "$TMP/n" <"$TMP/empty.eml" >"$TMP/out"
+	$ZC zip "$TMP/empty.eml" "$TMP/out" "$TMP/a.zip"
+	run python3 -c 'import sys, zipfile
+print(",".join("%s:%d" % (i.filename, i.file_size)
+               for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$TMP/a.zip"
+	[ "$output" = "empty.dat:0,data.bin:100" ]
+}
