@@ -611,16 +611,35 @@ html_cids(const MpMessage *msg, GPtrArray *leaves)
 }
 
 /*
+ * forwarded - whether a part is a message that the sender forwards.  The
+ * message a report returns (RFC 6522: the bounced message of a delivery
+ * status notification, the original of a read receipt, the reported
+ * mail of an abuse report) goes back where it came from, and the report
+ * machinery that reads it must find it where it is: it counts only by
+ * the rules of any other part.
+ */
+static gboolean
+forwarded(const MpPart *p)
+{
+	if (strcmp(p->type, "message/rfc822") != 0 &&
+	    strcmp(p->type, "message/global") != 0)
+		return FALSE;
+	return p->parent == NULL ||
+	    strcmp(p->parent->type, "multipart/report") != 0;
+}
+
+/*
  * mp_part_attachments - the parts the sender attached, in order
  *
  * A leaf is an attachment when its disposition is "attachment", when it
  * has a file name, or when it is a forwarded message (message/rfc822 or
  * message/global, whatever its disposition: it carries the files of
  * the message it holds; the walker does not descend into it, so it is
- * one attachment).  The one exception is an image with a file name but
- * no attachment disposition whose Content-ID the markup of a text/html
- * part shows (cid:): it is part of the text.  A message whose whole body
- * is a file counts too.
+ * one attachment; but see forwarded() for the message a report
+ * returns).  The one exception is an image with a file name but no
+ * attachment disposition whose Content-ID the markup of a text/html
+ * part shows (cid:): it is part of the text.  A message whose whole
+ * body is a file counts too.
  */
 GPtrArray *
 mp_part_attachments(const MpMessage *msg, MpPart *root)
@@ -633,8 +652,7 @@ mp_part_attachments(const MpMessage *msg, MpPart *root)
 		MpPart *p = leaves->pdata[i];
 		char *disp = mp_part_disposition(msg, p), *name, *cid;
 		gboolean yes = (disp != NULL && strcmp(disp, "attachment") == 0) ||
-		    strcmp(p->type, "message/rfc822") == 0 ||
-		    strcmp(p->type, "message/global") == 0;
+		    forwarded(p);
 
 		if (!yes && (name = mp_part_filename(msg, p)) != NULL) {
 			yes = TRUE;

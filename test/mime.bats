@@ -120,6 +120,16 @@ print(len(f), f[0]["name"], f[0]["sha256"])')
 	done
 }
 
+@test "the message a report returns is no forward: it stays where it is" {
+	run tree "$M/report-returned.eml"
+	[ "${lines[2]}" = "$(printf 'message/rfc822\t-\t')" ]
+	mp-zipenc --notice "$TMP/n" <"$M/report-returned.eml" >"$TMP/out"
+	cmp "$M/report-returned.eml" "$TMP/out"
+	mp-detach --store "$TMP/st" --base-url https://dl.example.co.jp/d/ \
+	    --notice "$TMP/n" <"$M/report-returned.eml" >"$TMP/out"
+	cmp "$M/report-returned.eml" "$TMP/out"
+}
+
 @test "cid: in a comment, in text or in a script keeps nothing inline" {
 	run tree "$M/cid-comment.eml"
 	[ "${lines[2]}" = "$(printf 'application/pdf\tA\tquote.pdf')" ]

@@ -8,7 +8,8 @@ message, Python's email package (policy.compat32, which keeps what it
 reads) gives the leaves, depth first, a message/rfc822 part counted as
 one leaf as mp does; the attachments are worked out from Python's view
 by the rule mp-zipenc(1) documents, written here apart from the C:
-an attachment disposition, a file name or a forwarded message, except
+an attachment disposition, a file name or a forwarded message (not the
+message a multipart/report returns), except
 an image without an attachment disposition whose Content-ID the markup
 of a text/html part shows (read with Python's html.parser).  Compared:
 the sequence of leaf types, which leaves are attachments, and the file
@@ -47,15 +48,16 @@ class Cids(html.parser.HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def leaves(part):
+def leaves(part, parent=None):
+    """[(leaf, its parent's content type)]"""
     # a message/* part is one leaf for mp: it does not descend (compat32
     # would read a delivery-status as several little messages)
     if part.get_content_maintype() == "message":
-        return [part]
+        return [(part, parent)]
     if part.is_multipart():
         out = []
         for p in part.get_payload():
-            out += leaves(p)
+            out += leaves(p, part.get_content_type())
         return out
     # a multipart Python could not split (no delimiter found) has no
     # parts, as for mp
@@ -64,7 +66,7 @@ def leaves(part):
     # a part with neither header nor body (two delimiters a line apart)
     if not part.keys() and not part.get_payload():
         return []
-    return [part]
+    return [(part, parent)]
 
 
 def text_of(part):
@@ -81,14 +83,14 @@ def python_view(path):
         msg = email.message_from_binary_file(f, policy=email.policy.compat32)
     ls = leaves(msg)
     cids = Cids()
-    for p in ls:
+    for p, _ in ls:
         if p.get_content_type() == "text/html":
             try:
                 cids.feed(text_of(p))
             except Exception:  # noqa: BLE001 - hostile HTML: keep going
                 pass
     out = []
-    for p in ls:
+    for p, parent in ls:
         t = p.get_content_type()
         disp = str(p.get("Content-Disposition") or "").split(";")[0]
         disp = disp.strip().lower()
@@ -105,8 +107,10 @@ def python_view(path):
                     email.header.decode_header(name)))
             except Exception:  # noqa: BLE001 - a bad word stays raw
                 pass
-        att = disp == "attachment" or t in ("message/rfc822",
-                                             "message/global")
+        # a forwarded message, but not the one a report returns
+        att = disp == "attachment" or (
+            t in ("message/rfc822", "message/global") and
+            parent != "multipart/report")
         if not att and name:
             att = True
             cid = str(p.get("Content-ID") or "").strip().strip("<>").lower()

@@ -11,7 +11,8 @@ python3 testdata/mime/mkfixtures.py
 import email.policy
 import os
 import random
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.mime.base import MIMEBase
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.message import MIMEMessage
@@ -135,9 +136,32 @@ def bidi():
     write("bidi-names.eml", m)
 
 
+def report():
+    # a bounce (RFC 3464) returning the whole message, PDF and all: the
+    # report's returned message is nobody's forward, and stays where the
+    # report machinery looks for it
+    inner = head(MIMEMultipart(), "returned")
+    inner.attach(MIMEText("See the quotation.\n"))
+    inner.attach(pdf())
+    m = head(MIMEMultipart("report", report_type="delivery-status"),
+             "bounce")
+    m.attach(MIMEText("The mail could not be delivered.\n"))
+    per_message, per_recipient = Message(), Message()
+    per_message["Reporting-MTA"] = "dns; mx.example.co.jp"
+    per_recipient["Final-Recipient"] = "rfc822; nobody@customer.example"
+    per_recipient["Action"] = "failed"
+    per_recipient["Status"] = "5.1.1"
+    status = MIMEBase("message", "delivery-status")
+    status.set_payload([per_message, per_recipient])
+    m.attach(status)
+    m.attach(MIMEMessage(inner))
+    write("report-returned.eml", m)
+
+
 if __name__ == "__main__":
     random.seed(2046)  # the boundaries Python draws, the same every run
     bidi()
     closing_lookalikes()
     forwards()
     cids()
+    report()
