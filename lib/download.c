@@ -1,6 +1,7 @@
 /* download.c - mp-download: one CGI request (RFC 3875) against the store */
 #include <string.h>
 
+#include "config.h"
 #include "download.h"
 #include "human.h"
 
@@ -27,7 +28,6 @@ typedef struct {
 	const char *file;
 	const char *size;
 	const char *button;
-	const char *bytes;
 	const char *unknown;
 	const char *expired;
 	const char *revoked;
@@ -54,7 +54,6 @@ static const Texts texts_ja = {
 	.file = "ファイル名",
 	.size = "サイズ",
 	.button = "ダウンロード",
-	.bytes = "バイト",
 	.unknown = "このダウンロードは見つかりません。"
 	    "URLが正しいか、ご確認ください。",
 	.expired = "このダウンロードは有効期限が切れています。"
@@ -87,7 +86,6 @@ static const Texts texts_en = {
 	.file = "File",
 	.size = "Size",
 	.button = "Download",
-	.bytes = "bytes",
 	.unknown = "There is no such download. Check the address.",
 	.expired = "This download has expired. Ask the sender if you "
 	    "still need the files.",
@@ -428,7 +426,8 @@ page(MpResponse *rs, const Texts *t, const char *message,
 	}
 	if (e != NULL) {
 		char *sender = mp_html_escape(e->sender);
-		char *expires = mp_unix_time_text(e->expires);
+		gboolean ja = strcmp(t->lang, "ja") == 0;
+		char *expires = mp_unix_time_text_in(e->expires, rs->tz, ja);
 
 		g_string_append_printf(b, "<p>%s</p>\n<dl>\n<dt>%s</dt>"
 		    "<dd id=\"sender\">%s</dd>\n<dt>%s</dt><dd id=\"expires\">"
@@ -443,7 +442,7 @@ page(MpResponse *rs, const Texts *t, const char *message,
 		for (i = 0; i < e->files->len; i++) {
 			const MpStoreFile *f = e->files->pdata[i];
 			char *name = mp_html_escape(f->name);
-			char *size = mp_size_text(f->size, t->bytes);
+			char *size = mp_size_human(f->size, ja);
 
 			g_string_append_printf(b, "<tr><td class=\"name\">%s</td>"
 			    "<td class=\"size\">%s</td><td><button type=\"submit\" "
@@ -823,6 +822,9 @@ mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq, gint64 now,
 	MpStoreState st;
 	int status;
 
+	rs->tz = o->tz != NULL ? g_time_zone_ref(o->tz) :
+	    g_time_zone_new_identifier(MP_TIME_ZONE_DEFAULT);
+
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
 	    strcmp(method, "POST") != 0) {
 		log_field(rs, "id", NULL);
@@ -886,5 +888,7 @@ mp_response_clear(MpResponse *rs)
 	if (rs->log != NULL)
 		g_string_free(rs->log, TRUE);
 	mp_store_download_free(rs->file);
+	if (rs->tz != NULL)
+		g_time_zone_unref(rs->tz);
 	memset(rs, 0, sizeof *rs);
 }

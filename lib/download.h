@@ -11,6 +11,8 @@ typedef struct {
 	const char *store;
 	MpStoreLockout lockout;
 	gboolean japanese;	/* when Accept-Language prefers neither */
+	GTimeZone *tz;		/* times on the page ([general] time-zone);
+				 * NULL: Asia/Tokyo */
 } MpDownloadOpts;
 
 /* What the web server handed over: the CGI meta-variables we use. */
@@ -35,6 +37,7 @@ typedef struct {
 	MpStoreDownload *file;	/* stream this after head */
 	gboolean failure;	/* log as a failure (warning) */
 	GString *log;		/* key=value fields for the log line */
+	GTimeZone *tz;		/* the zone the page shows times in */
 } MpResponse;
 
 /* mp_download_handle - the response to one request; never fails: a

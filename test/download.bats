@@ -580,3 +580,20 @@ meta_set() {
 @test "download: the server log holds no sanitizer report" {
 	refute grep -E 'AddressSanitizer|LeakSanitizer|runtime error' "$LT/log"
 }
+
+@test "download: the expiry in the configured zone, as Japanese readers write dates; sizes in KB" {
+	detach "$D/report.eml"
+	meta_set "$ID" expires '"2026-12-06T22:08:00Z"'
+	# the server's own zone is UTC; [general] time-zone is not set:
+	# Asia/Tokyo, the default
+	printf '[detach]\nstore = %s\n' "$ST" >"$TMP/lock.conf"
+	[ "$(TZ=UTC cgi_as 192.0.2.1 GET "$ID")" = 200 ]
+	grep -q '<dd id="expires">2026年12月7日(月) 7:08</dd>' "$TMP/raw"
+	grep -q '<td class="size">39 KB</td>' "$TMP/raw"
+	# English, and another zone
+	printf '[detach]\nstore = %s\nlang = en\n[general]\ntime-zone = UTC\n' \
+	    "$ST" >"$TMP/lock.conf"
+	[ "$(cgi_as 192.0.2.1 GET "$ID")" = 200 ]
+	grep -q '<dd id="expires">2026-12-06 22:08 +0000</dd>' "$TMP/raw"
+	grep -q '<td class="size">674 bytes</td>' "$TMP/raw"
+}

@@ -78,6 +78,7 @@ serve(void)
 		lang = mp_config_string(cfg, "detach", "lang", "ja");
 		o.store = store;
 		o.japanese = strcmp(lang, "en") != 0;
+		o.tz = mp_config_time_zone(cfg);
 		o.lockout.max_failures = (guint)mp_config_uint(cfg, "detach",
 		    "max-failures", MP_STORE_MAX_FAILURES_DEFAULT);
 		o.lockout.entry_max_failures = (guint)mp_config_uint(cfg,
@@ -113,6 +114,8 @@ serve(void)
 	g_free(extra);
 	g_free(store);
 	g_free(lang);
+	if (o.tz != NULL)
+		g_time_zone_unref(o.tz);
 	g_clear_error(&err);
 	mp_response_clear(&rs);
 	mp_config_free(cfg);
