@@ -298,7 +298,9 @@ char *
 mp_part_param(const MpMessage *msg, const MpPart *part, const char *field,
     const char *param)
 {
-	static const char *fallback[] = { "UTF-8", "CP932", NULL };
+	/* no CP932 guess here: it would read "Dij%8aat" labelled UTF-8 as
+	 * Dij蛎t; bytes GMime cannot convert go to mp_charset_to_utf8 */
+	static const char *fallback[] = { "UTF-8", NULL };
 	GMimeParserOptions *opts;
 	char *raw = mp_part_header(msg, part, field), *u, *out = NULL;
 	GMimeParamList *list;
@@ -325,6 +327,11 @@ mp_part_param(const MpMessage *msg, const MpPart *part, const char *field,
 			g_strfreev(parts);
 			if (strstr(v, "=?") != NULL)
 				out = mp_decode_header_text(v, strlen(v), FALSE);
+			else if (g_mime_param_get_charset(p) != NULL &&
+			    !g_utf8_validate(v, -1, NULL))
+				/* RFC 2231 bytes not in their charset */
+				out = mp_charset_to_utf8(v, strlen(v),
+				    g_mime_param_get_charset(p));
 			else
 				out = mp_text_to_utf8(v, strlen(v));
 			g_free(v);

@@ -879,6 +879,13 @@ sums() {
 	[ "${lines[1]}" = "utf8 山��田" ]
 	[ "${lines[2]}" = "utf8 たなか田中" ]
 	[ "${lines[3]}" = "utf8 見積書" ]
+	# the same as RFC 2231 values (GMime's CP932 fallback made Dij蛎t)
+	# (a name met twice gets a number)
+	[ "${lines[4]}" = "utf8 Dij�at (2)" ]
+	[ "${lines[5]}" = "utf8 山��田 (2)" ]
+	[ "${lines[6]}" = "utf8 たなか田中 (2)" ]
+	[ "${lines[7]}" = "utf8 ①見積書" ]
+	[ "${#lines[@]}" -eq 8 ]
 }
 
 @test "an empty attachment goes into the ZIP; the check of the ZIP written passes" {

@@ -175,10 +175,16 @@ def bad_bytes():
     body.set_payload("hello\n")
     body["Content-Type"] = "text/plain; charset=us-ascii"
     m.attach(body)
-    for n in names:
+    import urllib.parse
+    rfc2231 = [("UTF-8", latin), ("ISO-2022-JP", bad_jis), ("UTF-8", sjis),
+               ("Shift_JIS", "①見積書".encode("cp932"))]
+    dispositions = ['attachment; filename="%s"' % n for n in names] + [
+        "attachment; filename*=%s''%s" % (cs, urllib.parse.quote(data))
+        for cs, data in rfc2231]
+    for d in dispositions:
         part = email.message.Message()
         part["Content-Type"] = "application/octet-stream"
-        part["Content-Disposition"] = 'attachment; filename="%s"' % n
+        part["Content-Disposition"] = d
         part["Content-Transfer-Encoding"] = "base64"
         part.set_payload("aGVsbG8K\n")
         m.attach(part)
