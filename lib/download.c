@@ -136,32 +136,8 @@ mp_html_escape(const char *s)
 {
 	GString *out = g_string_sized_new(strlen(s) + 16);
 	char *valid = g_utf8_make_valid(s, -1);
-	const char *p;
 
-	for (p = valid; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			g_string_append(out, "&amp;");
-			break;
-		case '<':
-			g_string_append(out, "&lt;");
-			break;
-		case '>':
-			g_string_append(out, "&gt;");
-			break;
-		case '"':
-			g_string_append(out, "&quot;");
-			break;
-		case '\'':
-			g_string_append(out, "&#39;");
-			break;
-		default:
-			if ((guchar)*p < 0x20 && *p != '\t')
-				g_string_append_c(out, ' ');
-			else
-				g_string_append_c(out, *p);
-		}
-	}
+	mp_html_escape_append(out, valid, strlen(valid), FALSE);
 	g_free(valid);
 	return g_string_free(out, FALSE);
 }

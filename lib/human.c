@@ -227,3 +227,38 @@ mp_text_wrap(const char *utf8, guint cols)
 	g_strfreev(lines);
 	return g_string_free(out, FALSE);
 }
+
+/* mp_html_escape_append - len bytes of s, safe in HTML text and in
+ * quoted attribute values */
+void
+mp_html_escape_append(GString *out, const char *s, gsize len,
+    gboolean lines)
+{
+	gsize i;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			g_string_append(out, "&amp;");
+			break;
+		case '<':
+			g_string_append(out, "&lt;");
+			break;
+		case '>':
+			g_string_append(out, "&gt;");
+			break;
+		case '"':
+			g_string_append(out, "&quot;");
+			break;
+		case '\'':
+			g_string_append(out, "&#39;");
+			break;
+		default:
+			if ((guchar)s[i] < 0x20 && s[i] != '\t' &&
+			    !(lines && (s[i] == '\n' || s[i] == '\r')))
+				g_string_append_c(out, ' ');
+			else
+				g_string_append_c(out, s[i]);
+		}
+	}
+}

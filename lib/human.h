@@ -36,4 +36,10 @@ guint mp_text_columns(const char *utf8, gssize len);
  * stays whole */
 char *mp_text_wrap(const char *utf8, guint cols);
 
+/* mp_html_escape_append - len bytes of s, safe between tags and in
+ * quoted attributes: & < > " ' as entities, other control characters
+ * but tab (and, with lines, line breaks) as spaces */
+void mp_html_escape_append(GString *out, const char *s, gsize len,
+    gboolean lines);
+
 #endif

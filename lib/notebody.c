@@ -4,6 +4,7 @@
 #include <gmime/gmime.h>
 
 #include "charset.h"
+#include "human.h"
 #include "notebody.h"
 
 /* RFC 2045 6.8: base64 lines of 76 characters */
@@ -144,32 +145,6 @@ mp_note_text_parts(const MpMessage *msg, MpPart *root)
 	return out;
 }
 
-/* html_escape_into - s with & < > " as entities */
-static void
-html_escape_into(GString *out, const char *s, gsize len)
-{
-	gsize i;
-
-	for (i = 0; i < len; i++) {
-		switch (s[i]) {
-		case '&':
-			g_string_append(out, "&amp;");
-			break;
-		case '<':
-			g_string_append(out, "&lt;");
-			break;
-		case '>':
-			g_string_append(out, "&gt;");
-			break;
-		case '"':
-			g_string_append(out, "&quot;");
-			break;
-		default:
-			g_string_append_c(out, s[i]);
-		}
-	}
-}
-
 /* note_html - the note as an HTML block, its lines kept, link a link */
 static char *
 note_html(const char *note, const char *link)
@@ -183,15 +158,15 @@ note_html(const char *note, const char *link)
 		n--;
 	while (link != NULL && *link != '\0' &&
 	    (hit = g_strstr_len(p, (gssize)(note + n - p), link)) != NULL) {
-		html_escape_into(out, p, (gsize)(hit - p));
+		mp_html_escape_append(out, p, (gsize)(hit - p), TRUE);
 		g_string_append(out, "<a href=\"");
-		html_escape_into(out, link, strlen(link));
+		mp_html_escape_append(out, link, strlen(link), TRUE);
 		g_string_append(out, "\">");
-		html_escape_into(out, link, strlen(link));
+		mp_html_escape_append(out, link, strlen(link), TRUE);
 		g_string_append(out, "</a>");
 		p = hit + strlen(link);
 	}
-	html_escape_into(out, p, (gsize)(note + n - p));
+	mp_html_escape_append(out, p, (gsize)(note + n - p), TRUE);
 	g_string_append(out, "</div>\n");
 	return g_string_free(out, FALSE);
 }
