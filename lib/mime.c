@@ -437,22 +437,29 @@ mp_part_content_id(const MpMessage *msg, const MpPart *part)
 	return id;
 }
 
+/* DECODE_BLOCK - encoded bytes decoded at a time: about 48 KB of
+ * base64 output */
+#define DECODE_BLOCK ((gsize)64 * 1024)
+
 /*
- * mp_part_decode - the body of a leaf part with its transfer encoding
- * undone (base64, quoted-printable, uuencode; anything else as it is).
- * GMime's decoders skip what does not decode, as mail readers do.
+ * mp_part_decode_each - a leaf part's body with its transfer encoding
+ * undone (base64, quoted-printable, uuencode; anything else as it is),
+ * handed to sink a block at a time; the first status sink returns that
+ * is not MP_OK ends it.  GMime's decoders skip what does not decode, as
+ * mail readers do.
  */
-GBytes *
-mp_part_decode(const MpMessage *msg, const MpPart *part)
+int
+mp_part_decode_each(const MpMessage *msg, const MpPart *part,
+    MpDecodeSink sink, gpointer data, GError **err)
 {
 	char *cte = mp_part_header(msg, part, "Content-Transfer-Encoding");
 	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
 	const char *in = msg->data + part->body_start;
 	gsize inlen = part->end > part->body_start ?
-	    part->end - part->body_start : 0;
+	    part->end - part->body_start : 0, off;
 	GMimeEncoding state;
-	guchar *out;
-	gsize n;
+	char *buf;
+	int status = MP_OK;
 
 	if (cte != NULL) {
 		enc = g_mime_content_encoding_from_string(g_strstrip(cte));
@@ -461,7 +468,7 @@ mp_part_decode(const MpMessage *msg, const MpPart *part)
 	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
 	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
 	    enc != GMIME_CONTENT_ENCODING_UUENCODE)
-		return g_bytes_new(in, inlen);
+		return inlen > 0 ? sink(in, inlen, data, err) : MP_OK;
 	g_mime_encoding_init_decode(&state, enc);
 	if (enc == GMIME_CONTENT_ENCODING_UUENCODE) {
 		/* GMime's decoder starts after the "begin" line */
@@ -473,16 +480,45 @@ mp_part_decode(const MpMessage *msg, const MpPart *part)
 			b = b != NULL && b + 1 < in + inlen ? b + 1 : NULL;
 		}
 		if (b == NULL)
-			return g_bytes_new(NULL, 0);
+			return MP_OK;
 		b = memchr(b, '\n', inlen - (gsize)(b - in));
 		b = b != NULL ? b + 1 : in + inlen;
 		inlen -= (gsize)(b - in);
 		in = b;
 		state.state |= GMIME_UUDECODE_STATE_BEGIN;
 	}
-	out = g_malloc(g_mime_encoding_outlen(&state, inlen) + 1);
-	n = g_mime_encoding_flush(&state, in, inlen, (char *)out);
-	return g_bytes_new_take(out, n);
+	buf = g_malloc(g_mime_encoding_outlen(&state, DECODE_BLOCK) + 1);
+	for (off = 0; status == MP_OK && off < inlen; off += DECODE_BLOCK) {
+		gsize k = MIN(DECODE_BLOCK, inlen - off), n;
+
+		n = off + k < inlen ?
+		    g_mime_encoding_step(&state, in + off, k, buf) :
+		    g_mime_encoding_flush(&state, in + off, k, buf);
+		if (n > 0)
+			status = sink(buf, n, data, err);
+	}
+	g_free(buf);
+	return status;
+}
+
+/* append_sink - a decoded block onto a GByteArray */
+static int
+append_sink(const char *buf, gsize n, gpointer data, GError **err)
+{
+	(void)err;
+	g_byte_array_append(data, (const guint8 *)buf, (guint)n);
+	return MP_OK;
+}
+
+/* mp_part_decode - the body of a leaf part with its transfer encoding
+ * undone, in memory */
+GBytes *
+mp_part_decode(const MpMessage *msg, const MpPart *part)
+{
+	GByteArray *out = g_byte_array_new();
+
+	mp_part_decode_each(msg, part, append_sink, out, NULL);
+	return g_byte_array_free_to_bytes(out);
 }
 
 /* cid_add - every "cid:URL" in an attribute value, lower case and

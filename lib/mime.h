@@ -54,6 +54,15 @@ char *mp_part_content_id(const MpMessage *msg, const MpPart *part);
  * undone */
 GBytes *mp_part_decode(const MpMessage *msg, const MpPart *part);
 
+/* MpDecodeSink - takes n decoded bytes; a status other than MP_OK stops */
+typedef int (*MpDecodeSink)(const char *buf, gsize n, gpointer data,
+    GError **err);
+
+/* mp_part_decode_each - the same, handed to sink a block at a time (an
+ * attachment need not be held in memory whole) */
+int mp_part_decode_each(const MpMessage *msg, const MpPart *part,
+    MpDecodeSink sink, gpointer data, GError **err);
+
 /* mp_part_attachments - the parts the sender attached, in order: an
  * attachment disposition, a file name, or a forwarded message, but not
  * an inline image the HTML markup shows (cid:); the message itself

@@ -1,75 +1,27 @@
 /* partspool.c - attachments decoded into spools, not into memory */
-#include <string.h>
-
-#include <gmime/gmime.h>
 
 #include "partspool.h"
 
-/* IN_BLOCK - encoded bytes decoded at a time: about 48 KB of base64
- * output, well under one spool block */
-#define IN_BLOCK ((gsize)64 * 1024)
+/* spool_sink - a decoded block onto a spool */
+static int
+spool_sink(const char *buf, gsize n, gpointer data, GError **err)
+{
+	return mp_spool_write(data, buf, n, err);
+}
 
 /*
- * mp_part_decode_spool - a leaf part's body decoded into a new spool.
- * The same decoding as mp_part_decode (mime.c), a block at a time:
- * base64, quoted-printable and uuencode undone, what does not decode
- * skipped, anything else copied as it is.
+ * mp_part_decode_spool - a leaf part's body decoded into a new spool,
+ * a block at a time (mp_part_decode_each)
  */
 int
 mp_part_decode_spool(const MpMessage *msg, const MpPart *part,
     MpSpool **out, GError **err)
 {
-	char *cte = mp_part_header(msg, part, "Content-Transfer-Encoding");
-	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
-	const char *in = msg->data + part->body_start;
-	gsize inlen = part->end > part->body_start ?
-	    part->end - part->body_start : 0;
-	GMimeEncoding state;
-	char *buf = NULL;
-	gsize off;
 	int status;
 
 	if ((status = mp_spool_new(out, err)) != MP_OK)
 		return status;
-	if (cte != NULL) {
-		enc = g_mime_content_encoding_from_string(g_strstrip(cte));
-		g_free(cte);
-	}
-	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
-	    enc != GMIME_CONTENT_ENCODING_UUENCODE) {
-		status = mp_spool_write(*out, in, inlen, err);
-		goto done;
-	}
-	g_mime_encoding_init_decode(&state, enc);
-	if (enc == GMIME_CONTENT_ENCODING_UUENCODE) {
-		/* GMime's decoder starts after the "begin" line */
-		const char *b = in;
-
-		while (b != NULL && ((gsize)(in + inlen - b) < 6 ||
-		    memcmp(b, "begin ", 6) != 0)) {
-			b = memchr(b, '\n', inlen - (gsize)(b - in));
-			b = b != NULL && b + 1 < in + inlen ? b + 1 : NULL;
-		}
-		if (b == NULL)
-			goto done;
-		b = memchr(b, '\n', inlen - (gsize)(b - in));
-		b = b != NULL ? b + 1 : in + inlen;
-		inlen -= (gsize)(b - in);
-		in = b;
-		state.state |= GMIME_UUDECODE_STATE_BEGIN;
-	}
-	buf = g_malloc(g_mime_encoding_outlen(&state, IN_BLOCK) + 1);
-	for (off = 0; status == MP_OK && off < inlen; off += IN_BLOCK) {
-		gsize k = MIN(IN_BLOCK, inlen - off), n;
-
-		n = off + k < inlen ?
-		    g_mime_encoding_step(&state, in + off, k, buf) :
-		    g_mime_encoding_flush(&state, in + off, k, buf);
-		status = mp_spool_write(*out, buf, n, err);
-	}
-done:
-	g_free(buf);
+	status = mp_part_decode_each(msg, part, spool_sink, *out, err);
 	if (status == MP_OK)
 		status = mp_spool_finish(*out, err);
 	if (status != MP_OK)
