@@ -521,113 +521,343 @@ mp_part_decode(const MpMessage *msg, const MpPart *part)
 	return g_byte_array_free_to_bytes(out);
 }
 
-/* cid_add - every "cid:URL" in an attribute value, lower case and
- * %-decoded (a style attribute may hold several, in url()) */
-static void
-cid_add(GHashTable *set, const char *v, const char *end)
+/*
+ * The images an HTML body shows are the cid: URLs (RFC 2392) in its
+ * markup.  This scanner knows just enough of the HTML tokenizer (WHATWG
+ * HTML, 13.2.5) to find them where a browser would and nowhere else:
+ * only in attribute values of start tags that are closed ('>'), never
+ * in text, comments ("<!--" to "-->" or "--!>"), bogus comments and
+ * declarations ("<!DOCTYPE", "<![CDATA[", "<?", all ending at the first
+ * '>'), end tags, or the content of the elements whose content is text
+ * (script, with its "<!--<script>" nesting, style, title, textarea,
+ * xmp, iframe, noembed, noframes, plaintext).  Where it is simpler than
+ * a browser (SVG and MathML content, named character references other
+ * than a few), it finds fewer references: an image it misses is
+ * encrypted with the attachments, which costs a picture in the text
+ * and leaks nothing.  libxml2's HTML parser is a tokenizer of HTML 4,
+ * with other rules for comments and raw text, and would put a second
+ * XML library into the static binaries for this one question.
+ */
+
+/* html_space - HTML's ASCII white space */
+static gboolean
+html_space(char c)
 {
-	const char *q;
-
-	for (q = v; end - q > 4; q++) {
-		const char *s;
-		char *raw, *url;
-
-		if (g_ascii_strncasecmp(q, "cid:", 4) != 0)
-			continue;
-		s = q += 4;
-		while (q < end && strchr("\"'<> \t\r\n()", *q) == NULL)
-			q++;
-		raw = g_strndup(s, (gsize)(q - s));
-		url = g_uri_unescape_string(raw, NULL);
-		if (url != NULL)
-			g_hash_table_add(set, g_ascii_strdown(url, -1));
-		g_free(url);
-		g_free(raw);
-		q--;
-	}
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
 }
 
-/* skip_past - just after the first needle (case-insensitive) from q, or
- * end */
-static const char *
-skip_past(const char *q, const char *end, const char *needle)
+/* html_name_at - whether name (lower case) is at p, followed by white
+ * space, '/', '>' or the end, as a tag name is */
+static gboolean
+html_name_at(const char *p, const char *end, const char *name)
 {
-	gsize n = strlen(needle);
+	gsize n = strlen(name);
 
-	for (; (gsize)(end - q) >= n; q++)
-		if (g_ascii_strncasecmp(q, needle, n) == 0)
-			return q + n;
+	if ((gsize)(end - p) < n || g_ascii_strncasecmp(p, name, n) != 0)
+		return FALSE;
+	p += n;
+	return p == end || html_space(*p) || *p == '/' || *p == '>';
+}
+
+/* html_end_tag_at - whether the end tag of name ("</name") is at p */
+static gboolean
+html_end_tag_at(const char *p, const char *end, const char *name)
+{
+	return end - p >= 2 && p[0] == '<' && p[1] == '/' &&
+	    html_name_at(p + 2, end, name);
+}
+
+/* html_comment_end - just after the comment whose "<!--" ends at p */
+static const char *
+html_comment_end(const char *p, const char *end)
+{
+	if (p < end && *p == '>')				/* <!--> */
+		return p + 1;
+	if (end - p >= 2 && p[0] == '-' && p[1] == '>')		/* <!---> */
+		return p + 2;
+	for (; p < end; p++) {
+		if (*p != '-')
+			continue;
+		if (end - p >= 3 && memcmp(p, "-->", 3) == 0)
+			return p + 3;
+		if (end - p >= 4 && memcmp(p, "--!>", 4) == 0)
+			return p + 4;
+	}
+	return end;
+}
+
+/* html_text_end - where the text content of element name, starting at
+ * p, ends: at its end tag */
+static const char *
+html_text_end(const char *p, const char *end, const char *name)
+{
+	for (; p < end && (p = memchr(p, '<', (gsize)(end - p))) != NULL; p++)
+		if (html_end_tag_at(p, end, name))
+			return p;
 	return end;
 }
 
 /*
- * html_markup_cids - the cid: URLs in the attribute values of one HTML
- * text's tags (<img src=cid:...>, background=, style="url(cid:...)").
- * Text, comments, CDATA, declarations and the content of script and
- * style elements are skipped: a "cid:" there shows nothing, and a
- * sender must not keep a file out of the ZIP by writing its Content-ID
- * in a comment.
+ * html_script_end - where a script's text, starting at p, ends.  After
+ * "<!--" a "<script" opens a stretch that its own "</script" closes
+ * (the escaped and double-escaped states of the tokenizer), so in
+ * "<!--<script></script>..." the first end tag does not end the
+ * script; "-->" leaves both.
  */
-static void
-html_markup_cids(GHashTable *set, const char *q, const char *end)
+static const char *
+html_script_end(const char *p, const char *end)
 {
-	while ((q = memchr(q, '<', (gsize)(end - q))) != NULL) {
+	enum { DATA, ESCAPED, DOUBLE } state = DATA;
+
+	while (p < end) {
+		if (*p == '-' && state != DATA && end - p >= 3 &&
+		    memcmp(p, "-->", 3) == 0) {
+			state = DATA;
+			p += 3;
+		} else if (*p != '<') {
+			p++;
+		} else if (state != DOUBLE && html_end_tag_at(p, end, "script")) {
+			return p;
+		} else if (state == DATA && end - p >= 4 &&
+		    memcmp(p, "<!--", 4) == 0) {
+			state = ESCAPED;
+			p += 2;		/* "<!-->" is already over */
+		} else if (state == ESCAPED && html_name_at(p + 1, end,
+		    "script")) {
+			state = DOUBLE;
+			p += 7;
+		} else if (state == DOUBLE && html_end_tag_at(p, end,
+		    "script")) {
+			state = ESCAPED;
+			p += 8;
+		} else {
+			p++;
+		}
+	}
+	return end;
+}
+
+/* html_unescape - an attribute value with its numeric character
+ * references and &amp; &lt; &gt; &quot; &apos; &colon; resolved */
+static char *
+html_unescape(const char *s, const char *end)
+{
+	static const struct {
 		const char *name;
-		gsize nlen;
+		char c;
+	} named[] = {
+		{ "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' },
+		{ "quot;", '"' }, { "apos;", '\'' }, { "colon;", ':' },
+	};
+	GString *out = g_string_sized_new((gsize)(end - s));
 
-		q++;
-		if (end - q >= 3 && strncmp(q, "!--", 3) == 0) {
-			q = skip_past(q + 3, end, "-->");
+	while (s < end) {
+		gsize i;
+
+		if (*s != '&') {
+			g_string_append_c(out, *s++);
 			continue;
 		}
-		if (q < end && (*q == '!' || *q == '?' || *q == '/')) {
-			q = skip_past(q, end, ">");
-			continue;
-		}
-		name = q;
-		while (q < end && g_ascii_isalnum(*q))
-			q++;
-		nlen = (gsize)(q - name);
-		if (nlen == 0)
-			continue;	/* a "<" in text */
-		/* attributes up to the tag's end */
-		while (q < end && *q != '>') {
-			const char *v, *vend;
+		if (end - s >= 3 && s[1] == '#') {
+			gboolean hex = s[2] == 'x' || s[2] == 'X';
+			const char *d = s + (hex ? 3 : 2), *q = d;
+			guint64 c = 0;
 
-			if (*q != '=') {
+			while (q < end && (hex ? g_ascii_isxdigit(*q) :
+			    g_ascii_isdigit(*q))) {
+				c = MIN(c * (hex ? 16 : 10) + (guint64)(hex ?
+				    g_ascii_xdigit_value(*q) :
+				    g_ascii_digit_value(*q)), 0x110000);
 				q++;
+			}
+			if (q > d) {
+				if (c == 0 || c > 0x10ffff ||
+				    (c >= 0xd800 && c <= 0xdfff))
+					c = 0xfffd;
+				g_string_append_unichar(out, (gunichar)c);
+				s = q < end && *q == ';' ? q + 1 : q;
 				continue;
 			}
-			q++;
-			while (q < end && g_ascii_isspace(*q))
-				q++;
-			if (q < end && (*q == '"' || *q == '\'')) {
-				char quote = *q++;
-
-				v = q;
-				vend = memchr(q, quote, (gsize)(end - q));
-				if (vend == NULL)
-					vend = end;
-				q = vend < end ? vend + 1 : end;
-			} else {
-				v = q;
-				while (q < end && !g_ascii_isspace(*q) && *q != '>')
-					q++;
-				vend = q;
-			}
-			cid_add(set, v, vend);
 		}
-		/* raw text elements: their content is no markup */
-		if ((nlen == 6 && g_ascii_strncasecmp(name, "script", 6) == 0))
-			q = skip_past(q, end, "</script");
-		else if (nlen == 5 && g_ascii_strncasecmp(name, "style", 5) == 0)
-			q = skip_past(q, end, "</style");
+		for (i = 0; i < G_N_ELEMENTS(named); i++) {
+			gsize n = strlen(named[i].name);
+
+			if ((gsize)(end - s - 1) >= n &&
+			    memcmp(s + 1, named[i].name, n) == 0)
+				break;
+		}
+		if (i < G_N_ELEMENTS(named)) {
+			g_string_append_c(out, named[i].c);
+			s += 1 + strlen(named[i].name);
+		} else {
+			g_string_append_c(out, *s++);
+		}
 	}
+	return g_string_free(out, FALSE);
+}
+
+/* cid_add - the cid: URL whose part after "cid:" starts at s, up to
+ * white space, a quote or ')', %-decoded and in lower case */
+static void
+cid_add(GPtrArray *urls, const char *s)
+{
+	gsize n = strcspn(s, " \t\n\f\r\"')");
+	char *raw = g_strndup(s, n), *url = g_uri_unescape_string(raw, NULL);
+
+	if (url != NULL && *url != '\0')
+		g_ptr_array_add(urls, g_ascii_strdown(url, -1));
+	g_free(url);
+	g_free(raw);
+}
+
+/* html_attribute - the cid: URL an attribute value is (src="cid:..."),
+ * or, in a style attribute, those of its url()s */
+static void
+html_attribute(GPtrArray *urls, const char *name, gsize name_len,
+    const char *v, const char *v_end)
+{
+	char *value = html_unescape(v, v_end), *s = value;
+
+	while (html_space(*s))
+		s++;
+	if (g_ascii_strncasecmp(s, "cid:", 4) == 0) {
+		cid_add(urls, s + 4);
+	} else if (name_len == 5 && g_ascii_strncasecmp(name, "style", 5) == 0) {
+		for (; *s != '\0'; s++) {
+			char *u;
+
+			if (g_ascii_strncasecmp(s, "url(", 4) != 0)
+				continue;
+			for (u = s + 4; html_space(*u) || *u == '"' ||
+			    *u == '\''; u++)
+				;
+			if (g_ascii_strncasecmp(u, "cid:", 4) == 0)
+				cid_add(urls, u + 4);
+		}
+	}
+	g_free(value);
 }
 
 /*
- * html_cids - the cid: URLs (RFC 2392) that the markup of the text/html
- * parts refers to, lower case and %-decoded, as a set
+ * html_tag - read the start or end tag whose name starts at p; its
+ * name, lower case, in *name.  The cid: URLs of a start tag's attribute
+ * values go into cids once its '>' is read: a tag cut off by the end of
+ * the text is no tag (the tokenizer drops it).
+ */
+static const char *
+html_tag(const char *p, const char *end, gboolean start, char **name,
+    GHashTable *cids)
+{
+	const char *s = p;
+	GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
+	guint i;
+
+	while (p < end && !html_space(*p) && *p != '/' && *p != '>')
+		p++;
+	*name = g_ascii_strdown(s, p - s);
+	for (;;) {
+		const char *n, *n_end, *v = NULL, *v_end = NULL;
+
+		while (p < end && (html_space(*p) || *p == '/'))
+			p++;
+		if (p >= end || *p == '>')
+			break;
+		n = p++;	/* a name may start with '=' */
+		while (p < end && !html_space(*p) && *p != '/' && *p != '>' &&
+		    *p != '=')
+			p++;
+		n_end = p;
+		while (p < end && html_space(*p))
+			p++;
+		if (p >= end || *p != '=')
+			continue;
+		p++;
+		while (p < end && html_space(*p))
+			p++;
+		if (p < end && (*p == '"' || *p == '\'')) {
+			const char *q = memchr(p + 1, *p, (gsize)(end - p - 1));
+
+			v = p + 1;
+			v_end = q != NULL ? q : end;
+			p = q != NULL ? q + 1 : end;
+		} else {
+			v = p;
+			while (p < end && !html_space(*p) && *p != '>')
+				p++;
+			v_end = p;
+		}
+		if (start)
+			html_attribute(urls, n, (gsize)(n_end - n), v, v_end);
+	}
+	if (p < end) {
+		for (i = 0; i < urls->len; i++)
+			g_hash_table_add(cids, g_strdup(urls->pdata[i]));
+		p++;
+	}
+	g_ptr_array_free(urls, TRUE);
+	return p;
+}
+
+/* html_scan - add the cid: URLs of an HTML text's markup to cids */
+static void
+html_scan(const char *p, const char *end, GHashTable *cids)
+{
+	static const char *const text_elements[] = {
+		"style", "title", "textarea", "xmp", "iframe", "noembed",
+		"noframes",
+	};
+
+	while (p < end && (p = memchr(p, '<', (gsize)(end - p))) != NULL) {
+		char *name = NULL;
+		guint i;
+
+		if (++p >= end)
+			break;
+		if (g_ascii_isalpha(*p)) {
+			p = html_tag(p, end, TRUE, &name, cids);
+			if (strcmp(name, "script") == 0)
+				p = html_script_end(p, end);
+			else if (strcmp(name, "plaintext") == 0)
+				p = end;
+			for (i = 0; i < G_N_ELEMENTS(text_elements); i++)
+				if (strcmp(name, text_elements[i]) == 0)
+					p = html_text_end(p, end, name);
+			g_free(name);
+		} else if (*p == '/' && end - p > 1 && g_ascii_isalpha(p[1])) {
+			p = html_tag(p + 1, end, FALSE, &name, cids);
+			g_free(name);
+		} else if (*p == '!' && end - p >= 3 && p[1] == '-' &&
+		    p[2] == '-') {
+			p = html_comment_end(p + 3, end);
+		} else if (*p == '!' || *p == '?' || *p == '/') {
+			const char *gt = memchr(p, '>', (gsize)(end - p));
+
+			p = gt != NULL ? gt + 1 : end;
+		}
+	}
+}
+
+/* attachment_named - whether a part carries a file name or says it is
+ * an attachment; either way it is no HTML body */
+static gboolean
+attachment_named(const MpMessage *msg, const MpPart *p, gboolean *disp_att)
+{
+	char *disp = mp_part_disposition(msg, p), *name;
+
+	*disp_att = disp != NULL && strcmp(disp, "attachment") == 0;
+	g_free(disp);
+	if (*disp_att)
+		return TRUE;
+	name = mp_part_filename(msg, p);
+	g_free(name);
+	return name != NULL;
+}
+
+/*
+ * html_cids - the cid: URLs that the message's HTML bodies (text/html
+ * parts that are no attachment) show, lower case and %-decoded, as a
+ * set.  The HTML is read in UTF-8: ISO-2022-JP text has '<' and '"'
+ * bytes inside its kanji.
  */
 static GHashTable *
 html_cids(const MpMessage *msg, GPtrArray *leaves)
@@ -639,15 +869,22 @@ html_cids(const MpMessage *msg, GPtrArray *leaves)
 	for (i = 0; i < leaves->len; i++) {
 		const MpPart *p = leaves->pdata[i];
 		GBytes *body;
+		char *charset, *text;
 		const char *d;
 		gsize len;
+		gboolean disp_att;
 
-		if (strcmp(p->type, "text/html") != 0)
+		if (strcmp(p->type, "text/html") != 0 ||
+		    attachment_named(msg, p, &disp_att))
 			continue;
 		body = mp_part_decode(msg, p);
 		d = g_bytes_get_data(body, &len);
-		if (d != NULL)
-			html_markup_cids(set, d, d + len);
+		charset = mp_part_param(msg, p, "Content-Type", "charset");
+		text = mp_charset_to_utf8(d != NULL ? d : "", len, charset);
+		if (text != NULL)
+			html_scan(text, text + strlen(text), set);
+		g_free(text);
+		g_free(charset);
 		g_bytes_unref(body);
 	}
 	return set;

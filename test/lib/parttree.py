@@ -9,9 +9,11 @@ reads) gives the leaves, depth first, a message/rfc822 part counted as
 one leaf as mp does; the attachments are worked out from Python's view
 by the rule mp-zipenc(1) documents, written here apart from the C:
 an attachment disposition, a file name or a forwarded message (not the
-message a multipart/report returns), except
-an image without an attachment disposition whose Content-ID the markup
-of a text/html part shows (read with Python's html.parser).  Compared:
+message a multipart/report returns), except an image without an
+attachment disposition whose Content-ID an HTML body's markup shows: a
+start tag's attribute value that is its cid: URL, or a url() of it in
+a style attribute, read with Python's html.parser (an HTML file that is
+itself an attachment shows nothing).  Compared:
 the sequence of leaf types, which leaves are attachments, and the file
 names.  --allow FILE lists messages (path suffixes, # comments) where
 the two may differ, each with the reason; one that no longer differs is
@@ -20,6 +22,7 @@ reported, so the list cannot go stale.  Exit 1 on any other difference.
 import email
 import email.policy
 import html.parser
+import re
 import subprocess
 import sys
 import unicodedata
@@ -27,23 +30,28 @@ import urllib.parse
 
 
 class Cids(html.parser.HTMLParser):
-    """cid: URLs in attribute values (img src, background, style)."""
+    """cid: URLs that attribute values are (src=, background=), or that
+    a style attribute names in url()"""
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.cids = set()
 
+    def add(self, url):
+        end = re.search(r"[\"'<> \t\r\n\f)]", url)
+        if end:
+            url = url[:end.start()]
+        if url:
+            self.cids.add(urllib.parse.unquote(url).lower())
+
     def handle_starttag(self, tag, attrs):
-        for _, v in attrs:
-            v = v or ""
-            low = v.lower()
-            at = low.find("cid:")
-            while at >= 0:
-                end = at + 4
-                while end < len(v) and v[end] not in "\"'<> \t\r\n()":
-                    end += 1
-                self.cids.add(urllib.parse.unquote(v[at + 4:end]).lower())
-                at = low.find("cid:", end)
+        for name, v in attrs:
+            v = (v or "").strip(" \t\n\f\r")
+            if v[:4].lower() == "cid:":
+                self.add(v[4:])
+            elif name == "style":
+                for m in re.finditer(r"(?i)url\([\s\"']*cid:(.*)", v):
+                    self.add(m.group(1))
 
     handle_startendtag = handle_starttag
 
@@ -82,13 +90,19 @@ def python_view(path):
     with open(path, "rb") as f:
         msg = email.message_from_binary_file(f, policy=email.policy.compat32)
     ls = leaves(msg)
-    cids = Cids()
+    shown = set()
     for p, _ in ls:
-        if p.get_content_type() == "text/html":
+        # an HTML body: an HTML file attached shows nothing
+        if p.get_content_type() == "text/html" and \
+                p.get_content_disposition() != "attachment" and \
+                not p.get_filename():
+            cids = Cids()
             try:
                 cids.feed(text_of(p))
+                cids.close()
             except Exception:  # noqa: BLE001 - hostile HTML: keep going
                 pass
+            shown |= cids.cids
     out = []
     for p, parent in ls:
         t = p.get_content_type()
@@ -114,7 +128,7 @@ def python_view(path):
         if not att and name:
             att = True
             cid = str(p.get("Content-ID") or "").strip().strip("<>").lower()
-            if t.startswith("image/") and cid and cid in cids.cids:
+            if t.startswith("image/") and cid and cid in shown:
                 att = False
         # mp-zipenc(1): a file name is used without its directory
         name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]

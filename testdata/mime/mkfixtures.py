@@ -9,6 +9,7 @@ is a small real one written here byte for byte from its specification
 python3 testdata/mime/mkfixtures.py
 """
 import email.policy
+import hashlib
 import os
 import random
 from email.message import EmailMessage, Message
@@ -158,6 +159,146 @@ def report():
     write("report-returned.eml", m)
 
 
+def blob(seed, n):
+    """n pseudo-random bytes, the same every run, different per seed"""
+    out, i = b"", 0
+    while len(out) < n:
+        out += hashlib.sha256(b"%s:%d" % (seed.encode(), i)).digest()
+        i += 1
+    return out[:n]
+
+
+def named(data, subtype, name, disposition, cid):
+    """an image/SUBTYPE or text/html part with a file name and a
+    Content-ID"""
+    if subtype == "html":
+        p = MIMEText(data.decode(), "html")
+    else:
+        p = MIMEImage(data, subtype)
+    p.add_header("Content-Disposition", disposition, filename=name)
+    p["Content-ID"] = "<%s>" % cid
+    return p
+
+
+def html_expect(name, cases, more=""):
+    """NAME.eml's NAME.expect: each image "keep" (stays inline) or
+    "file" (an attachment)"""
+    with open(os.path.join(OUT, name + ".expect"), "w") as f:
+        f.write("# %s.eml: the files that stay inline (keep) and those that"
+                " are\n# attachments (file); written by mkfixtures.py\n"
+                % name)
+        for case, keep, _ in cases:
+            f.write("%s.png\t%s\n" % (case, "keep" if keep else "file"))
+        f.write(more)
+
+
+# One image per way of naming its Content-ID in HTML; True: the markup
+# shows it, and it stays inline.
+HTML_CASES = [
+    ("src", True, '<img src="cid:{cid}" alt="a">'),
+    ("unquoted", True, "<img alt=x src=cid:{cid}>"),
+    ("single", True, "<table><tr><td background='cid:{cid}'>x</td></tr>"
+     "</table>"),
+    ("spaces", True, '<img\n  src = " cid:{cid} "\n/>'),
+    ("upper", True, '<IMG SRC="CID:{cid}">'),
+    ("entity", True, '<img src="&#99;id&#x3a;{cid}">'),
+    ("style", True, "<div style=\"background-image: url('cid:{cid}')\">"
+     "x</div>"),
+    ("comment", False, '<!-- <img src="cid:{cid}"> -->'),
+    ("comment2", False, '<!--\n<p><img src="cid:{cid}"></p>\n-->'),
+    ("text", False, "<p>The picture is cid:{cid} in our archive.</p>"),
+    ("fake-attr", False, '<p>src="cid:{cid}"</p>'),
+    ("alt-text", False, '<img src="x.png" alt="was cid:{cid}">'),
+    ("script", False, "<script>var s = '<img src=\"cid:{cid}\">';"
+     "</script>"),
+    ("style-element", False, "<style>p {{ background: url(cid:{cid}) }}"
+     "</style>"),
+    ("cdata", False, '<![CDATA[ <img src="cid:{cid}" ]]>'),
+    ("end-tag", False, '</p src="cid:{cid}">'),
+    ("doctype", False, '<!DOCTYPE html SYSTEM "cid:{cid}">'),
+    ("pi", False, '<?xml-stylesheet href="cid:{cid}"?>'),
+]
+
+# What Python's html.parser reads otherwise than the tokenizer of
+# browsers (WHATWG HTML 13.2.5), which mp follows: the text of title and
+# textarea, a comment closed by "--!>", the empty comments "<!-->" and
+# "<!--->", a script's "<!--<script>" nesting.
+HTML5_CASES = [
+    ("title", False, '<title><img src="cid:{cid}"></title>'),
+    ("textarea", False, '<textarea><img src="cid:{cid}"></textarea>'),
+    ("bang", True, '<!-- x --!><img src="cid:{cid}">'),
+    ("empty", True, '<!--><img src="cid:{cid}"><!---><p>'),
+    ("nested-script", False,
+     '<script><!--<script></script><img src="cid:{cid}">--></script>'),
+]
+
+
+def html_tokens():
+    # Hostile HTML, one image per case above, plus: a PDF the markup
+    # shows like an image (a file all the same), an image the markup
+    # shows with Content-Disposition: attachment (the sender said so),
+    # an image named in an <img that never closes (no tag), and an HTML
+    # file attached whose markup shows an image (an attached file shows
+    # nothing).
+    html = ["<html><head><title>Report</title></head><body>"]
+    images = []
+    for case, _, markup in HTML_CASES:
+        cid = "%s.1@example.co.jp" % case
+        html.append(markup.format(cid=cid))
+        images.append(named(blob(case, 700), "png", case + ".png", "inline",
+                            cid))
+    html.append('<p><img src="cid:doc.1@example.co.jp">'
+                '<img src="cid:said.1@example.co.jp"></p>')
+    html.append('<p>End.</p></body></html>\n<img src="cid:eof.1@example.'
+                'co.jp"')
+    m = head(MIMEMultipart(boundary="=_html_mixed"), "html tokens")
+    rel = MIMEMultipart("related", boundary="=_html_related")
+    alt = MIMEMultipart("alternative", boundary="=_html_alternative")
+    alt.attach(MIMEText("See the pictures.\n"))
+    alt.attach(MIMEText("\n".join(html), "html"))
+    rel.attach(alt)
+    for img in images:
+        rel.attach(img)
+    rel.attach(pdf("doc.pdf", "inline", "doc.1@example.co.jp"))
+    rel.attach(named(blob("said", 700), "png", "said.png", "attachment",
+                     "said.1@example.co.jp"))
+    rel.attach(named(blob("eof", 700), "png", "eof.png", "inline",
+                     "eof.1@example.co.jp"))
+    m.attach(rel)
+    m.attach(named(b'<p><img src="cid:fromfile.1@example.co.jp"></p>\n',
+                   "html", "page.html", "attachment",
+                   "page.1@example.co.jp"))
+    m.attach(named(blob("fromfile", 700), "png", "fromfile.png", "inline",
+                   "fromfile.1@example.co.jp"))
+    write("html-cid.eml", m)
+    html_expect("html-cid", HTML_CASES, "doc.pdf\tfile\nsaid.png\tfile\n"
+                "eof.png\tfile\npage.html\tfile\nfromfile.png\tfile\n")
+
+    html = ["<html><body>"]
+    m = head(MIMEMultipart("related", boundary="=_html5"), "html5 tokens")
+    for case, _, markup in HTML5_CASES:
+        html.append(markup.format(cid="%s.2@example.co.jp" % case))
+    html.append("</body></html>\n")
+    m.attach(MIMEText("\n".join(html), "html"))
+    for case, _, _ in HTML5_CASES:
+        m.attach(named(blob(case, 700), "png", case + ".png", "inline",
+                       "%s.2@example.co.jp" % case))
+    write("html5-cid.eml", m)
+    html_expect("html5-cid", HTML5_CASES)
+
+    # ISO-2022-JP HTML: the JIS bytes of 守 are "<i", of 就 '="'; read as
+    # ASCII they open a tag and a quoted value that runs into the <img>
+    cases = [("jis", True, '<p>\u5b88\u5c31\u306e\u8cc7\u6599</p>'
+              '<img src="cid:{cid}">')]
+    m = head(MIMEMultipart("related", boundary="=_html_jis"), "html jis")
+    m.attach(MIMEText("<html><body>%s</body></html>\n" % cases[0][2].format(
+        cid="jis.3@example.co.jp"), "html", "iso-2022-jp"))
+    m.attach(named(blob("jis", 700), "png", "jis.png", "inline",
+                   "jis.3@example.co.jp"))
+    write("html-jis.eml", m)
+    html_expect("html-jis", cases)
+
+
 if __name__ == "__main__":
     random.seed(2046)  # the boundaries Python draws, the same every run
     bidi()
@@ -165,3 +306,4 @@ if __name__ == "__main__":
     forwards()
     cids()
     report()
+    html_tokens()
