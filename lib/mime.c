@@ -4,6 +4,7 @@
 #include <gmime/gmime.h>
 
 #include "charset.h"
+#include "fname.h"
 #include "mime.h"
 
 typedef struct {
@@ -359,26 +360,14 @@ mp_part_disposition(const MpMessage *msg, const MpPart *part)
 }
 
 /*
- * shown_char - whether c may stay in a file name a person will read:
- * not a control character (C0, DEL, C1) and not a format character
- * (Unicode Cf: the bidirectional controls such as U+202E, which make
- * "\u202Efdp.exe" show as "exe.pdf", zero-width characters, U+FEFF)
- */
-static gboolean
-shown_char(gunichar c)
-{
-	return c >= 0x20 && (c < 0x7f || c > 0x9f) &&
-	    g_unichar_type(c) != G_UNICODE_FORMAT;
-}
-
-/*
  * mp_part_filename - the decoded file name, or NULL
  *
  * A file name is only a name (RFC 2183 2.3): a directory that old
  * mailers left in front of it ("C:\TEMP\report.doc") is dropped, and so
- * are control and format characters (see shown_char), so that the ZIP
- * entry, the notice, the store and the download page all show the name
- * as it really ends.
+ * are the characters that make it show as something else
+ * (mp_fname_neutralise: "\u202Efdp.exe" is not "exe.pdf"), so that the
+ * ZIP entry, the notice, the store and the download page all show the
+ * name as it really ends.
  */
 char *
 mp_part_filename(const MpMessage *msg, const MpPart *part)
@@ -386,7 +375,7 @@ mp_part_filename(const MpMessage *msg, const MpPart *part)
 	char *name = mp_part_param(msg, part, "Content-Disposition",
 	    "filename");
 	const char *base;
-	GString *clean;
+	char *clean;
 
 	if (name == NULL || *name == '\0') {
 		g_free(name);
@@ -396,24 +385,14 @@ mp_part_filename(const MpMessage *msg, const MpPart *part)
 		return NULL;
 	base = MAX(strrchr(name, '/'), strrchr(name, '\\'));
 	base = base != NULL ? base + 1 : name;
-	clean = g_string_new(NULL);
-	if (g_utf8_validate(base, -1, NULL)) {
-		for (; *base != '\0'; base = g_utf8_next_char(base))
-			if (shown_char(g_utf8_get_char(base)))
-				g_string_append_unichar(clean,
-				    g_utf8_get_char(base));
-	} else {
-		for (; *base != '\0'; base++)
-			if ((guchar)*base >= 0x20 && *base != 0x7f)
-				g_string_append_c(clean, *base);
-	}
-	g_strstrip(clean->str);
+	clean = mp_fname_neutralise(base);
+	g_strstrip(clean);
 	g_free(name);
-	if (*clean->str == '\0') {
-		g_string_free(clean, TRUE);
+	if (*clean == '\0') {
+		g_free(clean);
 		return NULL;
 	}
-	return g_string_free(clean, FALSE);
+	return clean;
 }
 
 /* mp_part_content_id - the Content-ID without angle brackets, or NULL */

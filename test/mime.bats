@@ -4,6 +4,7 @@
 # and mp-detach: a file that mp does not see goes out in clear.
 
 load helper
+load lib/lighttpd
 bats_require_minimum_version 1.5.0
 
 M=$TESTDATA/mime
@@ -15,6 +16,9 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${LTD:-}" ]; then
+		lighttpd_stop "$LTD"
+	fi
 	teardown_tmp
 }
 
@@ -244,4 +248,59 @@ cid_check() {
 
 @test "HTML in ISO-2022-JP is read as text, not as its JIS bytes" {
 	cid_check html-jis
+}
+
+# the names of format-names.eml as mp makes them safe
+FORMAT_NAMES='invoicefdp.exe
+report 2026.pdf
+abcd.txt
+請求書xcod.scr'
+
+@test "format characters, C1 controls, line separators: 7z, unzip and bsdtar list the names without" {
+	f=$M/format-names.eml
+	echo pw-4711 >"$TMP/pw"
+	mp-zipenc --notice "$TMP/n" --password-file "$TMP/pw" <"$f" >"$TMP/out"
+	python3 "$BATS_TEST_DIRNAME/lib/zipcheck.py" zip "$f" "$TMP/out" \
+	    "$TMP/a.zip"
+	bsdtar -tf "$TMP/a.zip" >"$TMP/bsdtar"
+	[ "$(cat "$TMP/bsdtar")" = "$FORMAT_NAMES" ]
+	[ "$(unzip -Z1 "$TMP/a.zip")" = "$FORMAT_NAMES" ]
+	sevenz=$(command -v 7zz || command -v 7z || true)
+	if [ -n "$sevenz" ]; then
+		[ "$("$sevenz" l -slt -ppw-4711 "$TMP/a.zip" |
+		    sed -n 's/^Path = //p' | tail -n +2)" = "$FORMAT_NAMES" ]
+	fi
+	# the notice names them so, and nothing anywhere hides or turns
+	python3 "$BATS_TEST_DIRNAME/lib/zipcheck.py" notice "$TMP/n" |
+	    grep -q '^.*invoicefdp\.exe'
+	python3 "$BATS_TEST_DIRNAME/lib/mimecheck.py" hidden "$TMP/bsdtar" \
+	    "$TMP/n" "$TMP/out"
+}
+
+@test "format characters: the download page, as lighttpd serves it, and filename* show the names without" {
+	need_lighttpd
+	LTD=$TMP/lt
+	mkdir -p "$LTD"
+	mkdir -m 700 "$LTD/store"
+	printf '[detach]\nstore = %s\nbase-url = http://127.0.0.1/download/\nlang = en\n' \
+	    "$LTD/store" >"$LTD/mp.conf"
+	lighttpd_start "$LTD" "$LTD/mp.conf"
+	mp-detach -c "$LTD/mp.conf" --notice "$TMP/n" \
+	    <"$M/format-names.eml" >"$TMP/out"
+	dc="python3 $BATS_TEST_DIRNAME/lib/detachcheck.py"
+	id=$($dc url "$TMP/out" | sed 's|.*/||')
+	pw=$($dc password "$TMP/n")
+	curl -s -o "$TMP/page" "$LT_URL$id"
+	[ "$(python3 "$BATS_TEST_DIRNAME/lib/mimecheck.py" cgi-names \
+	    "$TMP/page")" = "$FORMAT_NAMES" ]
+	python3 "$BATS_TEST_DIRNAME/lib/mimecheck.py" hidden "$TMP/page" \
+	    "$TMP/out" "$TMP/n"
+	curl -s -D "$TMP/h" -o /dev/null --data-raw "password=$pw&file=1" \
+	    "$LT_URL$id"
+	grep -i '^Content-Disposition:' "$TMP/h" | grep -q \
+	    "filename=\"invoicefdp.exe\"; filename\*=UTF-8''invoicefdp.exe"
+	curl -s -D "$TMP/h" -o /dev/null --data-raw "password=$pw&file=3" \
+	    "$LT_URL$id"
+	grep -i '^Content-Disposition:' "$TMP/h" | grep -q \
+	    "filename\*=UTF-8''abcd.txt"
 }

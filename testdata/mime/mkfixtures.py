@@ -8,6 +8,7 @@ is a small real one written here byte for byte from its specification
 (one page, no content).  Run from the repository root:
 python3 testdata/mime/mkfixtures.py
 """
+import email.header
 import email.policy
 import hashlib
 import os
@@ -299,6 +300,29 @@ def html_tokens():
     html_expect("html-jis", cases)
 
 
+def format_names():
+    # every kind of character mp drops from a file name: a right-to-left
+    # override, isolates, zero-width ones, a BOM, a soft hyphen, C1
+    # controls, the line and paragraph separators; in RFC 2231 (Python's
+    # encoder) and in RFC 2047 inside quotes (what Japanese mailers write)
+    m = head(MIMEMultipart(boundary="=_format_names"), "format names")
+    m.attach(MIMEText("Four files.\n"))
+    for i, name in enumerate(("invoice\u202efdp.exe",
+                              "\ufeffre\u200bport\u2067\u2069 "
+                              "\u00ad2026.pdf",
+                              "a\u0085b\u2028c\u2029d\u009b.txt")):
+        p = MIMEApplication(blob("format%d" % i, 3000))
+        p.add_header("Content-Disposition", "attachment",
+                     filename=("utf-8", "", name))
+        m.attach(p)
+    p = MIMEApplication(blob("format3", 3000))
+    p["Content-Disposition"] = 'attachment; filename="%s"' % \
+        email.header.Header("\u8acb\u6c42\u66f8\u202excod.scr",
+                            "utf-8").encode()
+    m.attach(p)
+    write("format-names.eml", m)
+
+
 if __name__ == "__main__":
     random.seed(2046)  # the boundaries Python draws, the same every run
     bidi()
@@ -307,3 +331,4 @@ if __name__ == "__main__":
     cids()
     report()
     html_tokens()
+    format_names()
