@@ -56,7 +56,7 @@ in_clear() {
 @test "every test message: mp's MIME tree is Python's, but for the listed ones" {
 	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$PT" \
 	    --allow "$M/testdata-differences.txt" \
-	    $(find "$TESTDATA" -name '*.eml' | sort)
+	    $(find "$TESTDATA" -name '*.eml' -o -name '*.mbox' | sort)
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -73,6 +73,37 @@ print("\n".join(corpus.files(sys.argv[2])))' "$BATS_TEST_DIRNAME/lib" "$CORPUS"
 	    --allow "$M/corpus-differences.txt" "${files[@]}"
 	echo "$output"
 	[ "$status" -eq 0 ]
+}
+
+@test "the comparison fails on a tree that is not Python's, in an mbox too" {
+	# a stand-in for parttree that sees no attachment
+	printf '#!/bin/sh\n"%s" "$@" | sed "s/\tA\t/\t-\t/"\n' "$PT" \
+	    >"$TMP/blind"
+	chmod +x "$TMP/blind"
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$TMP/blind" \
+	    "$TESTDATA/zipenc/mixed.eml"
+	[ "$status" -eq 1 ]
+	# the attachments of an mbox's second message are in the first
+	# message's epilogue when the file is read whole
+	{
+		echo 'From sato@example.co.jp Mon Nov 30 09:00:00 2026'
+		cat "$TESTDATA/zipenc/noattach.eml"
+		echo
+		echo 'From sato@example.co.jp Mon Nov 30 09:01:00 2026'
+		cat "$TESTDATA/zipenc/mixed.eml"
+	} >"$TMP/two.mbox"
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$PT" "$TMP/two.mbox"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "3 messages, 0 differ (0 allowed)" ]
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$TMP/blind" \
+	    "$TMP/two.mbox"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "$TMP/two.mbox:2:" ]]
+	# a listed message that agrees is an error too
+	echo 'zipenc/mixed.eml  # not so' >"$TMP/allow"
+	run python3 "$BATS_TEST_DIRNAME/lib/parttree.py" "$PT" \
+	    --allow "$TMP/allow" "$TESTDATA/zipenc/mixed.eml"
+	[ "$status" -eq 1 ]
 }
 
 @test "a line that only starts like the close delimiter does not end the multipart" {

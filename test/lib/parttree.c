@@ -7,19 +7,23 @@
  *
  * A when mp counts the leaf as an attachment (mp_part_attachments),
  * NAME the decoded file name or "".  TYPE is "(empty)" for a part with
- * no bytes at all (between two delimiter lines in a row).  "!! STATUS" instead of leaves when
- * the message cannot be read or parsed.
+ * no bytes at all (between two delimiter lines in a row).  "!! STATUS"
+ * instead of leaves when the message cannot be read or parsed.
+ *
+ * With --mbox, each FILE is an mbox: "== FILE:N" for its Nth message
+ * as mp's mbox reader splits it, then "@ OFFSET LENGTH", where in the
+ * file its bytes are, then its leaves.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "mime.h"
 
-/* dump - the leaves of one message file */
+/* leaves_print - the leaves of one message */
 static void
-dump(const char *path, const MpLimits *limits)
+leaves_print(const MpMessage *msg, const MpLimits *limits)
 {
-	MpMessage *msg = NULL;
 	MpPart *root = NULL;
 	GError *err = NULL;
 	GPtrArray *leaves, *atts;
@@ -27,12 +31,9 @@ dump(const char *path, const MpLimits *limits)
 	int st;
 	guint i;
 
-	printf("== %s\n", path);
-	if ((st = mp_message_read_path(path, limits, &msg, &err)) != MP_OK ||
-	    (st = mp_mime_parse(msg, limits, &root, &err)) != MP_OK) {
+	if ((st = mp_mime_parse(msg, limits, &root, &err)) != MP_OK) {
 		printf("!! %d\n", st);
 		g_clear_error(&err);
-		mp_message_free(msg);
 		return;
 	}
 	leaves = mp_part_leaves(root);
@@ -53,17 +54,46 @@ dump(const char *path, const MpLimits *limits)
 	g_ptr_array_free(atts, TRUE);
 	g_ptr_array_free(leaves, TRUE);
 	mp_part_free(root);
-	mp_message_free(msg);
+}
+
+/* dump - one message of a file or an mbox (an MpMessageFunc) */
+static int
+dump(const MpSource *src, MpMessage *msg, int status, const GError *why,
+    gpointer limits)
+{
+	char *label = mp_source_label(src);
+
+	(void)why;
+	printf("== %s\n", label);
+	g_free(label);
+	if (msg == NULL) {
+		printf("!! %d\n", status);
+		return MP_OK;
+	}
+	if (src->kind == MP_SOURCE_MBOX)
+		printf("@ %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT "\n",
+		    src->offset, msg->len);
+	leaves_print(msg, limits);
+	return MP_OK;
 }
 
 int
 main(int argc, char **argv)
 {
 	MpLimits limits;
-	int i;
+	GError *err = NULL;
+	gboolean mbox = argc > 1 && strcmp(argv[1], "--mbox") == 0;
+	int i, status = 0;
 
 	mp_limits_init(&limits);
-	for (i = 1; i < argc; i++)
-		dump(argv[i], &limits);
-	return fflush(stdout) == 0 ? 0 : 74;
+	for (i = mbox ? 2 : 1; i < argc; i++) {
+		if ((mbox ? mp_batch_mbox(argv[i], &limits, dump, &limits,
+		    &err) : mp_batch_file(argv[i], FALSE, &limits, dump,
+		    &limits, &err)) != MP_OK) {
+			fprintf(stderr, "parttree: %s\n", err->message);
+			g_clear_error(&err);
+			status = 1;
+		}
+	}
+	return fflush(stdout) == 0 ? status : 74;
 }

@@ -17,7 +17,10 @@ itself an attachment shows nothing).  Compared:
 the sequence of leaf types, which leaves are attachments, and the file
 names.  --allow FILE lists messages (path suffixes, # comments) where
 the two may differ, each with the reason; one that no longer differs is
-reported, so the list cannot go stale.  Exit 1 on any other difference.
+reported, so the list cannot go stale.  A message mp refuses (no header,
+65) must be one where Python finds no header field either.  An mbox of
+several messages is also compared message by message, each cut out
+where mp's mbox reader found it.  Exit 1 on any other difference.
 """
 import email
 import email.policy
@@ -86,9 +89,7 @@ def text_of(part):
         return data.decode("latin-1")
 
 
-def python_view(path):
-    with open(path, "rb") as f:
-        msg = email.message_from_binary_file(f, policy=email.policy.compat32)
+def python_view(msg):
     ls = leaves(msg)
     shown = set()
     for p, _ in ls:
@@ -136,15 +137,24 @@ def python_view(path):
     return out
 
 
-def mp_views(tool, paths):
-    r = subprocess.run([tool] + paths, capture_output=True, check=True)
+def mp_views(tool, paths, mbox=False):
+    """{label: (offset, length, leaves)}: leaves None when mp refused the
+    message; offset and length where an mbox message is in its file"""
+    if not paths:
+        return {}
+    r = subprocess.run([tool] + (["--mbox"] if mbox else []) + paths,
+                       capture_output=True, check=True)
     views, cur, path = {}, None, None
     for line in r.stdout.decode("utf-8", "replace").split("\n"):
         if line.startswith("== "):
             path = line[3:]
-            cur = views.setdefault(path, [])
+            cur = []
+            views[path] = (0, None, cur)
+        elif line.startswith("@ "):
+            off, length = map(int, line[2:].split())
+            views[path] = (off, length, cur)
         elif line.startswith("!! "):
-            views[path] = None
+            views[path] = (0, None, None)
         elif line:
             t, a, n = (line.split("\t") + ["", ""])[:3]
             # empty parts Python drops; a multipart mp could not split
@@ -169,21 +179,43 @@ def main():
             path = line[0].strip()
             if path:
                 allow[path] = line[1].strip() if len(line) > 1 else ""
-    bad, allowed_used = [], set()
+    bad, allowed_used, count = [], set(), 0
     for i in range(0, len(args), 200):
         chunk = args[i:i + 200]
         views = mp_views(tool, chunk)
-        for path in chunk:
-            mine = views.get(path)
+        # an mbox of several messages (as mp's mbox reader splits it):
+        # each message too, its bytes cut out where mp found them
+        data = {p: open(p, "rb").read() for p in chunk}
+        split = mp_views(tool, [p for p in chunk
+                                if data[p].startswith(b"From ")], True)
+        for label in split:
+            if label.endswith(":2"):
+                path = label.rsplit(":", 1)[0]
+                chunk.extend(k for k in split
+                             if k.rsplit(":", 1)[0] == path)
+        views.update(split)
+        for label in chunk:
+            off, length, mine = views[label]
+            path = label if label in data else label.rsplit(":", 1)[0]
+            blob = data[path] if length is None else \
+                data[path][off:off + length]
+            msg = email.message_from_bytes(blob,
+                                           policy=email.policy.compat32)
+            count += 1
             if mine is None:
-                continue  # mp refused the message (65): nothing to compare
-            theirs = python_view(path)
+                # mp refuses what has no header (65); Python must find
+                # none either
+                if msg.keys():
+                    bad.append("%s: mp refused it, Python reads %d header "
+                               "fields" % (label, len(msg.keys())))
+                continue
+            theirs = python_view(msg)
             same = len(mine) == len(theirs) and all(
                 a[0] == b[0] and a[1] == b[1] and
                 (norm(a[2]) == norm(b[2]) or not a[2].isascii() or
                  not b[2].isascii())
                 for a, b in zip(mine, theirs))
-            hit = [k for k in allow if path.endswith(k)]
+            hit = [k for k in allow if label.endswith(k)]
             if same:
                 if hit:
                     bad.append("%s: listed in --allow but the trees agree"
@@ -192,12 +224,12 @@ def main():
             if hit:
                 allowed_used.add(hit[0])
                 continue
-            bad.append("%s:\n  mp:     %s\n  python: %s" % (path, mine,
+            bad.append("%s:\n  mp:     %s\n  python: %s" % (label, mine,
                                                           theirs))
     for b in bad:
         print(b)
     print("%d messages, %d differ (%d allowed)" % (
-        len(args), len(bad), len(allowed_used)), file=sys.stderr)
+        count, len(bad), len(allowed_used)), file=sys.stderr)
     return 1 if bad else 0
 
 
