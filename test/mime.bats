@@ -146,6 +146,36 @@ print(len(f), f[0]["name"], f[0]["sha256"])')
 	[ "$got" = "1 data.csv $want" ]
 }
 
+@test "after a close-delimiter look-alike both tools write a message that closes (LF, CRLF)" {
+	mc="python3 $BATS_TEST_DIRNAME/lib/mimecheck.py"
+	zc="python3 $BATS_TEST_DIRNAME/lib/zipcheck.py"
+	echo pw-4711 >"$TMP/pw"
+	for f in close-x-in-text close-text-in-text delim-x-in-text \
+	    close-in-attachment; do
+		cp "$M/$f.eml" "$TMP/$f.eml"
+		sed 's/$/\r/' "$M/$f.eml" >"$TMP/$f-crlf.eml"
+		for g in "$TMP/$f.eml" "$TMP/$f-crlf.eml"; do
+			want=$($mc closed "$g" | tail -1)
+			mp-zipenc --notice "$TMP/n" --password-file "$TMP/pw" \
+			    <"$g" >"$TMP/z"
+			$mc closed "$TMP/z"
+			[ "$($mc closed "$TMP/z" | tail -1)" = "$want" ]
+			rm -rf "$TMP/st"
+			mp-detach --store "$TMP/st" \
+			    --base-url https://dl.example.co.jp/d/ \
+			    --notice "$TMP/n" <"$g" >"$TMP/d"
+			$mc closed "$TMP/d"
+			[ "$($mc closed "$TMP/d" | tail -1)" = "$want" ]
+		done
+	done
+	# the file in the ZIP ends where the attachment does
+	$zc zip "$TMP/close-in-attachment.eml" "$TMP/z" "$TMP/a.zip"
+	mkdir "$TMP/x"
+	bsdtar -x --passphrase pw-4711 -C "$TMP/x" -f "$TMP/a.zip"
+	[ "$(sha256sum <"$TMP/x/data.csv")" = \
+	    "$(printf 'id,name\r\n1,a\r\n--MPBOUND--x\r\n2,b\r\n' | sha256sum)" ]
+}
+
 @test "a forwarded message is one attachment, with or without a disposition" {
 	for f in forward-nodisp forward-inline; do
 		run tree "$M/$f.eml"
