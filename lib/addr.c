@@ -1026,7 +1026,7 @@ mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out)
  * mp_message_sender - the first From mailbox; FALSE if there is none or
  * it is unreadable (then out->unreadable and out->raw are set): a
  * sender that cannot be read is not replaced by a later one, which a
- * forger could choose.
+ * forger could choose.  mp_addr_clear(out) either way.
  */
 gboolean
 mp_message_sender(MpAddrParser *ap, const MpMessage *msg, MpAddr *out)

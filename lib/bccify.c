@@ -304,9 +304,10 @@ mp_bccify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 			self = mp_addr_key(sender.addr);
 			mp_addr_clear(&sender);
 		}
-	} else if (mp_message_sender(ap, msg, &sender)) {
-		self = mp_addr_key(sender.addr);
-		mp_addr_clear(&sender);
+	} else {
+		if (mp_message_sender(ap, msg, &sender))
+			self = mp_addr_key(sender.addr);
+		mp_addr_clear(&sender);	/* an unreadable one has its text */
 	}
 	p.self = self;
 

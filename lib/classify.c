@@ -90,9 +90,10 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 	out->size = msg->size - msg->prefix_len;
 	if (details)
 		out->message_id = mp_message_id(msg);
-	if (details && mp_message_sender(ap, msg, &from)) {
-		out->from = g_strdup(from.addr);
-		mp_addr_clear(&from);
+	if (details) {
+		if (mp_message_sender(ap, msg, &from))
+			out->from = g_strdup(from.addr);
+		mp_addr_clear(&from);	/* an unreadable one has its text */
 	}
 	fields = mp_addr_fields(ap, msg, resent);
 	for (i = 0; i < fields->len; i++) {

@@ -108,9 +108,11 @@ find_sender(MpNoticeBuild *b, MpAddrParser *ap, GError **err)
 		b->sender = g_strdup(b->policy->sender);
 		return MP_OK;
 	}
-	if (!mp_message_sender(ap, b->msg, &a))
+	if (!mp_message_sender(ap, b->msg, &a)) {
+		mp_addr_clear(&a);	/* an unreadable one has its text */
 		return mp_fail(err, EX_DATAERR, "no From address to send the "
 		    "password notice from (give --sender)");
+	}
 	b->sender = g_strdup(a.addr);
 	mp_addr_clear(&a);
 	return MP_OK;

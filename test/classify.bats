@@ -437,3 +437,17 @@ json() {
 	[ "${lines[2]}" = "たなか田中" ]
 	[ "${lines[3]}" = "見積書" ]
 }
+
+@test "an unreadable From: no sender, nothing leaked (mp-classify, mp-bccify)" {
+	printf 'From: Big Bug bb@bug.example\nTo: a@x.example, b@y.example\nSubject: s\n\nbody\n' \
+	    >"$TMP/m.eml"
+	run --separate-stderr mp-classify -c /dev/null --internal example.co.jp \
+	    --json "$TMP/m.eml"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[[ "$output" == *'"from":null'* ]]
+	run --separate-stderr mp-bccify -c /dev/null --internal example.co.jp \
+	    -n 1 "$TMP/m.eml"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
