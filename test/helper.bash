@@ -25,7 +25,26 @@ setup_tmp() {
 # skipped before setup_tmp (no lighttpd, no browser) stays a skip
 teardown_tmp() {
 	if [ -n "${TMP:-}" ]; then
+		if mountpoint -q "$TMP/small"; then
+			umount "$TMP/small"
+		fi
 		rm -rf "$TMP"
+	fi
+}
+
+# small_tmpdir - a 1 MB tmpfs at $TMP/small, a TMPDIR that fills up
+# (skips without root); teardown_tmp unmounts it
+small_tmpdir() {
+	mkdir "$TMP/small"
+	mount -t tmpfs -o size=1m tmpfs "$TMP/small" 2>/dev/null ||
+	    skip "cannot mount a small tmpfs (needs root)"
+}
+
+# skip_sanitized TOOL - skip a memory measure: AddressSanitizer's shadow
+# and quarantine are no measure of mp
+skip_sanitized() {
+	if grep -q __asan_init "$(command -v "$1")"; then
+		skip "a sanitizer build"
 	fi
 }
 
