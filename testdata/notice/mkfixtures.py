@@ -19,6 +19,7 @@ fixture is the same byte for byte.  Run from the repository root:
 """
 import hashlib
 import os
+import sys
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -28,17 +29,9 @@ import email.charset
 import email.policy
 
 OUT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(OUT))
+from fixturelib import blob  # noqa: E402
 POLICY = email.policy.SMTP.clone(linesep="\n")
-
-
-def blob(seed, n):
-    """n pseudo-random bytes, the same every run."""
-    out = b""
-    i = 0
-    while len(out) < n:
-        out += hashlib.sha256(b"%s:%d" % (seed.encode(), i)).digest()
-        i += 1
-    return out[:n]
 
 
 def head(m, subject):
