@@ -53,9 +53,9 @@ JSON_LIBS  = -ljansson
 CDB_LIBS   = -lcdb
 CSV_LIBS   = -lcsv
 SODIUM_LIBS = -lsodium
-SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
+SLIM_OBJ   = $(BUILD)/lib/mail/gmime-slim.o
 ARCHIVE_LIBS = $(ARCHIVE_SLIM) -larchive -lnettle -llzma -lbz2 -lsodium
-ARCHIVE_SLIM = $(BUILD)/lib/archive-slim.o
+ARCHIVE_SLIM = $(BUILD)/lib/attach/archive-slim.o
 else ifeq ($(LINK),mixed)
 LINK_FLAGS =
 GMIME_LIBS = -Wl,-Bstatic $(STATIC_GMIME) -Wl,-Bdynamic -lm -pthread
@@ -64,10 +64,10 @@ JSON_LIBS  = -Wl,-Bstatic -ljansson -Wl,-Bdynamic
 CDB_LIBS   = -Wl,-Bstatic -lcdb -Wl,-Bdynamic
 CSV_LIBS   = -Wl,-Bstatic -lcsv -Wl,-Bdynamic
 SODIUM_LIBS = -Wl,-Bstatic -lsodium -Wl,-Bdynamic
-SLIM_OBJ   = $(BUILD)/lib/gmime-slim.o
+SLIM_OBJ   = $(BUILD)/lib/mail/gmime-slim.o
 ARCHIVE_LIBS = $(ARCHIVE_SLIM) -Wl,-Bstatic -larchive -lnettle -llzma \
                -lbz2 -lsodium -Wl,-Bdynamic
-ARCHIVE_SLIM = $(BUILD)/lib/archive-slim.o
+ARCHIVE_SLIM = $(BUILD)/lib/attach/archive-slim.o
 else
 LINK_FLAGS =
 GMIME_LIBS = $(shell pkg-config --libs gmime-3.0)
@@ -81,7 +81,7 @@ ARCHIVE_LIBS = $(shell pkg-config --libs libarchive libsodium zlib) -lm
 ARCHIVE_SLIM =
 endif
 # libarchive (ZIP writing, archive reading) and libsodium (passwords):
-# see lib/archive-slim.c for the two libarchive.a members left out.
+# see lib/attach/archive-slim.c for the two libarchive.a members left out.
 
 TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach
 # CGI programs: built with the tools, installed into $(CGIDIR)
@@ -94,11 +94,15 @@ mp-ccguard_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS)
 mp-zipenc_LIBS   = $(ARCHIVE_LIBS) $(GMIME_LIBS)
 $(BUILD)/bin/mp-zipenc: $(ARCHIVE_SLIM)
 mp-detach_LIBS   = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
-# mp-download parses no mail: GMime comes only with mp.conf's domain
-# checks (lib/config.c); it starts in about a millisecond all the same.
-mp-download_LIBS = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
+# mp-download reads no mail: lib/store/ may include only lib/base/
+# (ARCHITECTURE.md), so it links no GMime and starts in about a
+# millisecond.
+mp-download_LIBS = $(GLIB_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
+NO_GMIME = mp-download
 
-LIB_SRC = $(filter-out lib/gmime-slim.c lib/archive-slim.c,$(wildcard lib/*.c))
+LIB_SRC = $(filter-out lib/mail/gmime-slim.c lib/attach/archive-slim.c,\
+    $(wildcard lib/*/*.c))
+LIB_HDR = $(wildcard lib/*/*.h)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 BINS    = $(TOOLS:%=$(BUILD)/bin/%)
 CGI_BINS = $(CGIS:%=$(BUILD)/bin/%)
@@ -106,7 +110,7 @@ MANS    = $(wildcard man/*.[0-9])
 
 all: $(BINS) $(CGI_BINS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h) Makefile
+$(BUILD)/%.o: %.c $(LIB_HDR) Makefile
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(MP_CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -119,7 +123,8 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(BUILD)/libmp.a $(SLIM_OBJ)
 	@mkdir -p $(@D)
 	@rm -f $@
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $< $(SLIM_OBJ) \
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(LINK_FLAGS) -o $@ $< \
+	    $(if $(filter $(NO_GMIME),$*),,$(SLIM_OBJ)) \
 	    $(BUILD)/libmp.a $($*_LIBS) 2>&1 | \
 	    { grep -v -e 'statically linked applications requires' \
 	      -e 'in function .g_get_user_database_entry' \
@@ -131,7 +136,7 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%/main.o $(BUILD)/libmp.a $(SLIM_OBJ)
 # gets a mixed-linked copy of the tools in $(BUILD)/fault for them.
 ifeq ($(LINK),static)
 FAULT_BIN = $(BUILD)/fault/bin
-$(FAULT_BIN)/.built: $(LIB_SRC) $(wildcard lib/*.h cmd/*/main.c) Makefile
+$(FAULT_BIN)/.built: $(LIB_SRC) $(LIB_HDR) $(wildcard cmd/*/main.c) Makefile
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fault LINK=mixed all
 	@touch $@
 else
@@ -155,7 +160,7 @@ $(BUILD)/parttree: test/lib/parttree.c $(BUILD)/libmp.a $(SLIM_OBJ)
 	@test -x $@
 
 check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
-    shellcheck
+    shellcheck layers
 	MP_BIN=$(abspath $(BUILD)/bin) MP_FAULT_BIN=$(abspath $(FAULT_BIN)) \
 	    MP_FAULTSHIM=$(abspath $(BUILD)/faultshim.so) \
 	    MP_PARTTREE=$(abspath $(BUILD)/parttree) \
@@ -165,7 +170,7 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 # bare `! cmd` in a test is an error there) and the shell scripts (every
 # severity).  A stamp per file: only a changed file is read again.
 SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
-SH_SCRIPTS = scripts/bench scripts/bench-org scripts/bench-zipenc \
+SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-zipenc \
              scripts/demo scripts/mp-orgsync-cron scripts/mp-postfix-filter \
              scripts/setup
 SH_STAMPS  = $(patsubst %,$(BUILD)/shellcheck/%.ok,$(SH_TESTS) $(SH_SCRIPTS))
@@ -186,6 +191,10 @@ $(BUILD)/shellcheck/scripts/%.ok: scripts/%
 	@shellcheck -f gcc $<
 	@mkdir -p $(@D)
 	@touch $@
+
+# Includes only go down the layers of ARCHITECTURE.md.
+layers:
+	@sh scripts/check-layers .
 
 test: check
 
@@ -211,10 +220,10 @@ FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 fuzz:
 	$(MAKE) BUILD=build-fuzz LINK=mixed CC=clang WARN=-Wall \
 	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-	    build-fuzz/libmp.a build-fuzz/lib/gmime-slim.o
+	    build-fuzz/libmp.a build-fuzz/lib/mail/gmime-slim.o
 	clang $(MP_CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 	    -o build-fuzz/fuzz_message test/fuzz/fuzz_message.c \
-	    build-fuzz/lib/gmime-slim.o build-fuzz/libmp.a \
+	    build-fuzz/lib/mail/gmime-slim.o build-fuzz/libmp.a \
 	    -Wl,-Bstatic -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi \
 	    -lpcre2-8 -lidn2 -lunistring -lz -ljansson -Wl,-Bdynamic -lm -pthread
 	mkdir -p build-fuzz/corpus
@@ -292,6 +301,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check shellcheck test check-asan fuzz demo bench bench-mail bench-org \
+.PHONY: all check shellcheck layers test check-asan fuzz demo bench bench-mail bench-org \
 	bench-zipenc install clean
 .SECONDARY:

@@ -167,7 +167,7 @@ long_options() {
 
 @test "docs: mp.conf.5 documents every section and key of the schema" {
 	keys=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", "\([a-z-]*\)",.*/\1 \2/p' \
-	    "$ROOT/lib/schema.c")
+	    "$ROOT/lib/base/schema.c")
 	[ -n "$keys" ]
 	while read -r group key; do
 		grep -qx "\.Ss \[$group\]" "$ROOT/man/mp.conf.5" ||
@@ -188,7 +188,7 @@ long_options() {
 	    sed 's/^ *//' >"$tmp/mp.conf"
 	grep -q '^\[domains\]' "$tmp/mp.conf"
 	keys=$(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", "\([a-z-]*\)",.*/\2/p' \
-	    "$ROOT/lib/schema.c")
+	    "$ROOT/lib/base/schema.c")
 	for k in $keys; do
 		grep -qE "^$k *=" "$tmp/mp.conf" || { echo "no $k"; false; }
 	done

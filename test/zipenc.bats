@@ -123,8 +123,8 @@ sums() {
 	command -v cc >/dev/null || skip "no C compiler"
 	cc -D_GNU_SOURCE -I"$ROOT/lib" $(pkg-config --cflags glib-2.0) \
 	    -o "$TMP/zipguard" "$BATS_TEST_DIRNAME/lib/zipguard.c" \
-	    "$ROOT/lib/zip.c" "$ROOT/lib/arcscan.c" "$ROOT/lib/status.c" \
-	    "$ROOT/lib/spool.c" "$ROOT/lib/output.c" \
+	    "$ROOT/lib/attach/zip.c" "$ROOT/lib/attach/arcscan.c" "$ROOT/lib/base/status.c" \
+	    "$ROOT/lib/base/spool.c" "$ROOT/lib/base/output.c" \
 	    $(pkg-config --libs glib-2.0 libarchive zlib) -lm
 	printf 'text\n' >"$TMP/t.txt"
 	printf 'more\n' >"$TMP/u.txt"

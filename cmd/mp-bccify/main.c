@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bccify.h"
-#include "classify.h"
-#include "cli.h"
-#include "diag.h"
-#include "output.h"
+#include "bccify/bccify.h"
+#include "mail/classify.h"
+#include "cli/cli.h"
+#include "base/diag.h"
+#include "base/output.h"
 
 #define USAGE \
 	"usage: mp-bccify [-n threshold] [--all | --self-only] " \

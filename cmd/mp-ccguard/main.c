@@ -3,13 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccguard.h"
-#include "classify.h"
-#include "cli.h"
-#include "diag.h"
-#include "edit.h"
-#include "json.h"
-#include "output.h"
+#include "org/ccguard.h"
+#include "mail/classify.h"
+#include "cli/cli.h"
+#include "base/diag.h"
+#include "mail/edit.h"
+#include "base/json.h"
+#include "cli/record.h"
+#include "base/output.h"
 
 #define USAGE \
 	"usage: mp-ccguard [-a | --json] [--summary] [--snapshot file] " \

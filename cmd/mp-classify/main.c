@@ -3,12 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "diag.h"
-#include "edit.h"
-#include "json.h"
-#include "output.h"
+#include "mail/classify.h"
+#include "cli/cli.h"
+#include "base/diag.h"
+#include "mail/edit.h"
+#include "base/json.h"
+#include "cli/record.h"
+#include "base/output.h"
 
 #define USAGE \
 	"usage: mp-classify [-a | --json] [-c file] [--internal domain] " \

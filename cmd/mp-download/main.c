@@ -7,10 +7,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "download.h"
-#include "output.h"
-#include "secret.h"
+#include "base/config.h"
+#include "store/download.h"
+#include "base/output.h"
+#include "base/secret.h"
 
 #define USAGE "usage: mp-download [--version]\n"
 

@@ -6,13 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "config.h"
-#include "diag.h"
-#include "json.h"
-#include "org.h"
-#include "orgsnap.h"
-#include "output.h"
+#include "mail/addr.h"
+#include "base/config.h"
+#include "base/diag.h"
+#include "base/json.h"
+#include "org/org.h"
+#include "org/orgsnap.h"
+#include "base/output.h"
 
 #define USAGE \
 	"usage: mp-orgsync [-v] [-c file] [--org file] [--dir dir] " \

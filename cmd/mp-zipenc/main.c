@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "diag.h"
-#include "noticeopt.h"
-#include "output.h"
-#include "secret.h"
-#include "zipenc.h"
+#include "mail/classify.h"
+#include "cli/cli.h"
+#include "base/diag.h"
+#include "notice/noticeopt.h"
+#include "base/output.h"
+#include "base/secret.h"
+#include "attach/zipenc.h"
 
 #define USAGE \
 	"usage: mp-zipenc [--cipher aes256 | zipcrypto] " \

@@ -2,9 +2,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bccify.h"
-#include "classify.h"
-#include "mime.h"
+#include "bccify/bccify.h"
+#include "mail/classify.h"
+#include "mail/mime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

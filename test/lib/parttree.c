@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "batch.h"
-#include "mime.h"
+#include "mail/batch.h"
+#include "mail/mime.h"
 
 /* leaves_print - the leaves of one message */
 static void

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zip.h"
+#include "attach/zip.h"
 
 int main(int argc, char **argv);
 static MpSpool *spool_of(const char *data, gsize len);

@@ -1,0 +1,94 @@
+/* cli.h - the options and set-up every mp command shares */
+#ifndef MP_CLI_H
+#define MP_CLI_H
+
+#include <getopt.h>
+
+#include "mail/batch.h"
+#include "base/config.h"
+#include "base/opts.h"
+
+#define MP_CLI_CONFIG_OPTION \
+	{ "config", required_argument, NULL, 'c' }
+#define MP_CLI_DOMAIN_OPTIONS \
+	{ "internal", required_argument, NULL, MP_OPT_INTERNAL }, \
+	{ "semi-internal", required_argument, NULL, MP_OPT_SEMI_INTERNAL }
+#define MP_CLI_RUN_OPTIONS \
+	{ "mbox", required_argument, NULL, MP_OPT_MBOX }, \
+	{ "maildir", required_argument, NULL, MP_OPT_MAILDIR }, \
+	{ "syslog", no_argument, NULL, MP_OPT_SYSLOG }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, MP_OPT_VERSION }
+
+#define MP_CLI_LONG_OPTIONS \
+	MP_CLI_CONFIG_OPTION, MP_CLI_DOMAIN_OPTIONS, MP_CLI_RUN_OPTIONS
+/* for a command that classifies no address: no --internal */
+#define MP_CLI_LONG_OPTIONS_NO_DOMAINS \
+	MP_CLI_CONFIG_OPTION, MP_CLI_RUN_OPTIONS
+
+typedef struct {
+	const char *config;
+	GPtrArray *internal;	/* of const char * (argv strings) */
+	GPtrArray *semi;
+	const char *mbox;
+	const char *maildir;
+	gboolean syslog;
+	gboolean head_only;	/* files: the header block is all we need */
+} MpCliOpts;
+
+/* mp_cli_init - empty shared options */
+void mp_cli_init(MpCliOpts *o);
+void mp_cli_clear(MpCliOpts *o);
+
+/* mp_cli_option - take a shared option; FALSE if opt is not one */
+gboolean mp_cli_option(MpCliOpts *o, int opt, const char *arg);
+
+/* mp_cli_config - load mp.conf and add --internal/--semi-internal */
+int mp_cli_config(const MpCliOpts *o, MpConfig **cfg, GError **err);
+
+/* mp_cli_is_batch - whether --mbox, --maildir or several files were given */
+gboolean mp_cli_is_batch(const MpCliOpts *o, int nfiles);
+
+/* mp_cli_run - hand every input message to fn: mbox, Maildir, files, stdin */
+int mp_cli_run(const MpCliOpts *o, char **files, int nfiles,
+    const MpLimits *limits, MpMessageFunc fn, gpointer data, GError **err);
+
+/* Writes a batch error record as JSON (lib/json.c has one). */
+typedef int (*MpJsonErrorFunc)(const MpSource *src, int status,
+    const GError *why, GError **err);
+
+/* What a command keeps while it goes through its messages. */
+typedef struct {
+	gboolean batch;		/* records per message, errors as records */
+	gboolean syslog;
+	MpJsonErrorFunc json_error;	/* NULL: error records as text */
+	int first_failure;	/* status of the first message that failed */
+	GError *err;		/* why the run stopped */
+} MpRun;
+
+/*
+ * mp_run_failed - one message could not be read or checked: a single-
+ * message run stops with that status (the source in front of the
+ * why); a batch prints an error record for it and goes on.
+ */
+int mp_run_failed(MpRun *run, const MpSource *src, int status,
+    const GError *why);
+
+/* mp_run_batch_failure - a message of a batch that the command could
+ * not handle: logged with its Message-ID, the status kept for the exit;
+ * the record is the caller's */
+void mp_run_batch_failure(MpRun *run, const char *msgid, const char *label,
+    int status, const GError *why);
+
+/* mp_run_output - a record or message written (r, err): keep the why */
+int mp_run_output(MpRun *run, int r, GError *err);
+
+/* mp_run_finish - after the last message: finish standard output, say
+ * what went wrong, and pick the exit status */
+int mp_run_finish(MpRun *run, int status, GError *err);
+
+/* mp_run_end - mp_run_finish for a caller that finished standard
+ * output itself (status, err): say what went wrong, pick the status */
+int mp_run_end(MpRun *run, int status, GError *err);
+
+#endif

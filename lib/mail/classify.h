@@ -1,0 +1,35 @@
+/* classify.h - every recipient of a message and its domain class */
+#ifndef MP_CLASSIFY_H
+#define MP_CLASSIFY_H
+
+#include "mail/addr.h"
+#include "base/config.h"
+
+typedef struct {
+	char *addr;		/* NULL for an unreadable item */
+	char *raw;		/* an unreadable item's text, else NULL */
+	char *name;
+	MpClass cls;
+	MpRcptField field;
+} MpRecipient;
+
+typedef struct {
+	GArray *rcpts;		/* MpRecipient: header order, then envelope */
+	guint counts[3];	/* distinct addresses per MpClass; an
+				 * unreadable item counts as external */
+	guint unreadable;	/* distinct unreadable items */
+	char *from;		/* first From address, or NULL */
+	char *message_id;	/* without angle brackets, or NULL */
+	gsize size;
+} MpClassification;
+
+/* mp_classify - classify header recipients plus envelope-only ones */
+int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
+    char *const *envelope, gboolean resent, gboolean details,
+    MpClassification *out, GError **err);
+void mp_classification_clear(MpClassification *c);
+
+/* mp_addr_class - the class of one address (no domain: external) */
+MpClass mp_addr_class(const MpConfig *cfg, const MpAddr *a);
+
+#endif

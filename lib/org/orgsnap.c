@@ -1,0 +1,1298 @@
+/* orgsnap.c - the org snapshot: a cdb file published atomically */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <zlib.h>
+
+#include "base/json.h"
+#include "org/orgsnap.h"
+#include "base/output.h"
+
+/*
+ * Records, all text, one "name=value" per line (tabs separate parts):
+ *   "m:"        MP_ORGSNAP_MAGIC, then generation, created, people, ...
+ *   "p:ADDRKEY" email, id, name, exempt, div*, post*, sup*
+ *   "g:UNIT"    level, sup*, mem*
+ * Text keeps the file easy to inspect (cdb -d) and costs microseconds to
+ * read for the one or two people a message needs.
+ */
+
+/*
+ * Every value written comes from the export (whose fields have no tabs
+ * or line breaks: see csvread.c), from org.conf or from mp itself, so
+ * records are plain "name=value" lines with tab-separated parts.
+ */
+static void
+kv(GString *s, const char *k, const char *v)
+{
+	g_string_append(s, k);
+	g_string_append_c(s, '=');
+	g_string_append(s, v != NULL ? v : "");
+	g_string_append_c(s, '\n');
+}
+
+/*
+ * person_text - the "p:" record of a person, into s (emptied first).
+ * A superior's reason is a number: the text is the record "r:N", written
+ * once however many people it applies to.
+ */
+static void
+person_text(GString *s, const MpOrgPerson *p, GHashTable *reasons)
+{
+	guint i;
+
+	g_string_truncate(s, 0);
+	kv(s, "email", p->email);
+	kv(s, "id", p->id);
+	kv(s, "name", p->name);
+	kv(s, "exempt", p->exempt ? "1" : "0");
+	for (i = 0; p->divisions[i] != NULL; i++)
+		kv(s, "div", p->divisions[i]);
+	for (i = 0; p->sdivisions[i] != NULL; i++)
+		kv(s, "sdiv", p->sdivisions[i]);
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
+
+		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", op->unit,
+		    op->title, op->primary ? "primary" : "concurrent",
+		    op->pattern, op->role);
+	}
+	for (i = 0; i < p->nsups; i++)
+		g_string_append_printf(s, "sup=%s\t%u\n", p->sups[i].key,
+		    GPOINTER_TO_UINT(g_hash_table_lookup(reasons,
+		    p->sups[i].reason)) - 1);
+}
+
+/* group_text - the "g:" record of a group, into s (emptied first) */
+static void
+group_text(GString *s, const MpOrgGroup *g)
+{
+	guint i;
+
+	g_string_truncate(s, 0);
+	kv(s, "level", g->level);
+	for (i = 0; g->superiors[i] != NULL; i++)
+		kv(s, "sup", g->superiors[i]);
+	for (i = 0; g->members[i] != NULL; i++)
+		kv(s, "mem", g->members[i]);
+}
+
+/* next_line - split off one line of a record, in place */
+static char *
+next_line(char **cur)
+{
+	char *line = *cur, *nl;
+
+	if (line == NULL || *line == '\0')
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl != NULL) {
+		*nl = '\0';
+		*cur = nl + 1;
+	} else {
+		*cur = NULL;
+	}
+	return line;
+}
+
+/* strv_of - a NULL-terminated copy of a GPtrArray of strings, in a */
+static const char **
+strv_of(MpArena *a, GPtrArray *v)
+{
+	const char **out = mp_arena_alloc(a, sizeof(char *) * (v->len + 1));
+
+	if (v->len > 0)
+		memcpy(out, v->pdata, sizeof(char *) * v->len);
+	return out;
+}
+
+/* person_parse - a "p:" record back into a person, in arena a */
+static MpOrgPerson *
+person_parse(MpArena *a, const char *key, const char *text, gsize len)
+{
+	MpOrgPerson *p = mp_arena_alloc(a, sizeof *p);
+	GPtrArray *divs = g_ptr_array_new(), *sdivs = g_ptr_array_new();
+	GArray *posts = g_array_new(FALSE, TRUE, sizeof(MpOrgPost));
+	GArray *sups = g_array_new(FALSE, TRUE, sizeof(MpOrgSup));
+	char *cur = mp_arena_strndup(a, text, len), *line;
+
+	p->key = mp_arena_strdup(a, key);
+	p->email = p->key;
+	p->name = p->id = "";
+	while ((line = next_line(&cur)) != NULL) {
+		char *eq = strchr(line, '=');
+
+		if (eq == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(line, "email") == 0)
+			p->email = eq;
+		else if (strcmp(line, "id") == 0)
+			p->id = eq;
+		else if (strcmp(line, "name") == 0)
+			p->name = eq;
+		else if (strcmp(line, "exempt") == 0)
+			p->exempt = strcmp(eq, "1") == 0;
+		else if (strcmp(line, "div") == 0)
+			g_ptr_array_add(divs, eq);
+		else if (strcmp(line, "sdiv") == 0)
+			g_ptr_array_add(sdivs, eq);
+		else if (strcmp(line, "post") == 0) {
+			MpOrgPost op = { 0 };
+			char *f[5];
+			int n;
+
+			for (n = 0; n < 5 && eq != NULL; n++) {
+				f[n] = eq;
+				if ((eq = strchr(eq, '\t')) != NULL)
+					*eq++ = '\0';
+			}
+			if (n == 5) {
+				op.unit = f[0];
+				op.title = f[1];
+				op.primary = strcmp(f[2], "primary") == 0;
+				op.pattern = f[3];
+				op.role = f[4];
+				g_array_append_val(posts, op);
+			}
+		} else if (strcmp(line, "sup") == 0) {
+			MpOrgSup su;
+			char *tab = strchr(eq, '\t');
+
+			if (tab != NULL)
+				*tab++ = '\0';
+			su.key = eq;
+			su.reason = tab ? tab : "";
+			g_array_append_val(sups, su);
+		}
+	}
+	p->divisions = strv_of(a, divs);
+	p->sdivisions = strv_of(a, sdivs);
+	p->nposts = posts->len;
+	p->posts = mp_arena_alloc(a, sizeof(MpOrgPost) * (posts->len + 1));
+	if (posts->len > 0)
+		memcpy(p->posts, posts->data, sizeof(MpOrgPost) * posts->len);
+	p->nsups = sups->len;
+	p->sups = mp_arena_alloc(a, sizeof(MpOrgSup) * (sups->len + 1));
+	if (sups->len > 0)
+		memcpy(p->sups, sups->data, sizeof(MpOrgSup) * sups->len);
+	g_ptr_array_free(divs, TRUE);
+	g_ptr_array_free(sdivs, TRUE);
+	g_array_free(posts, TRUE);
+	g_array_free(sups, TRUE);
+	return p;
+}
+
+/* group_parse - a "g:" record back into a group, in arena a */
+static MpOrgGroup *
+group_parse(MpArena *a, const char *unit, const char *text, gsize len)
+{
+	MpOrgGroup *g = mp_arena_alloc(a, sizeof *g);
+	GPtrArray *sup = g_ptr_array_new(), *mem = g_ptr_array_new();
+	char *cur = mp_arena_strndup(a, text, len), *line;
+
+	g->unit = mp_arena_strdup(a, unit);
+	g->level = "";
+	while ((line = next_line(&cur)) != NULL) {
+		if (g_str_has_prefix(line, "level="))
+			g->level = line + 6;
+		else if (g_str_has_prefix(line, "sup="))
+			g_ptr_array_add(sup, line + 4);
+		else if (g_str_has_prefix(line, "mem="))
+			g_ptr_array_add(mem, line + 4);
+	}
+	g->superiors = strv_of(a, sup);
+	g->members = strv_of(a, mem);
+	g_ptr_array_free(sup, TRUE);
+	g_ptr_array_free(mem, TRUE);
+	return g;
+}
+
+static char *
+meta_value(const char *meta, const char *name)
+{
+	char *pat = g_strdup_printf("\n%s=", name);
+	const char *p = strstr(meta, pat);
+	char *v = NULL;
+
+	if (p != NULL) {
+		p += strlen(pat);
+		v = g_strndup(p, strcspn(p, "\n"));
+	}
+	g_free(pat);
+	return v;
+}
+
+static gboolean verify(MpOrgSnap *snap, guint64 off, guint64 len);
+
+/* le32 - the little-endian number at p */
+static guint32
+le32(const guchar *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 |
+	    (guint32)p[3] << 24;
+}
+
+/* put_le32 - n little-endian at p */
+static void
+put_le32(guchar *p, guint32 n)
+{
+	p[0] = n & 0xff;
+	p[1] = (n >> 8) & 0xff;
+	p[2] = (n >> 16) & 0xff;
+	p[3] = n >> 24;
+}
+
+/* crc - the CRC-32 of len bytes at p (zlib takes at most 4 GB a call) */
+static guint32
+crc(const guchar *p, gsize len)
+{
+	return (guint32)crc32(0L, p, (uInt)len);
+}
+
+/*
+ * sums_open - find and check the checksum trailer: the file is exactly
+ * cdb, table and trailer long (a truncation or an append is caught), the
+ * table and trailer are intact, and so is the cdb's header block, which
+ * every lookup reads.  NULL when good, else why not.
+ */
+static const char *
+sums_open(MpOrgSnap *snap)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem, *t;
+	gsize size = snap->cdb.cdb_fsize;
+	guint64 cdb_len;
+	guint block;
+
+	if (size < 2048 + MP_ORGSNAP_TRAILER)
+		return "too short";
+	t = mem + size - MP_ORGSNAP_TRAILER;
+	if (memcmp(t, MP_ORGSNAP_SUM_MAGIC, 8) != 0)
+		return "no checksums: truncated, or written by an older "
+		    "mp-orgsync; publish it again";
+	if (le32(t + 28) != crc(t, 28))
+		return "checksum trailer damaged";
+	cdb_len = (guint64)le32(t + 8) | (guint64)le32(t + 12) << 32;
+	block = le32(t + 16);
+	snap->nblocks = le32(t + 20);
+	if (block != MP_ORGSNAP_BLOCK || cdb_len < 2048 ||
+	    snap->nblocks != (cdb_len + block - 1) / block ||
+	    cdb_len + (guint64)snap->nblocks * 4 + MP_ORGSNAP_TRAILER != size)
+		return "length does not match its checksums";
+	snap->cdb_len = cdb_len;
+	snap->sums = mem + cdb_len;
+	if (le32(t + 24) != crc(snap->sums, (gsize)snap->nblocks * 4))
+		return "checksum table damaged";
+	snap->checked = g_malloc0(snap->nblocks);
+	if (!verify(snap, 0, 2048))
+		return "header block fails its checksum";
+	return NULL;
+}
+
+/*
+ * verify - whether bytes [off, off + len) of the cdb lie inside it and
+ * their blocks match their sums; a failure marks the snapshot corrupt
+ */
+static gboolean
+verify(MpOrgSnap *snap, guint64 off, guint64 len)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem;
+	guint64 b, last;
+
+	if (off > snap->cdb_len || len > snap->cdb_len - off) {
+		snap->corrupt = TRUE;
+		return FALSE;
+	}
+	if (len == 0)
+		return TRUE;
+	last = (off + len - 1) / MP_ORGSNAP_BLOCK;
+	for (b = off / MP_ORGSNAP_BLOCK; b <= last; b++) {
+		guint64 start = b * MP_ORGSNAP_BLOCK;
+		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, snap->cdb_len - start);
+
+		if (snap->checked[b])
+			continue;
+		if (crc(mem + start, n) != le32(snap->sums + b * 4)) {
+			snap->corrupt = TRUE;
+			return FALSE;
+		}
+		snap->checked[b] = 1;
+	}
+	return TRUE;
+}
+
+/*
+ * find - cdb_find over checked bytes only: the hash table slice of the
+ * key's bucket and every record a matching slot points at are verified
+ * before tinycdb reads them, so a flipped bit cannot turn a person into
+ * "not there" (which unknown-sender = pass would let through)
+ */
+static gboolean
+find(MpOrgSnap *snap, const char *key, unsigned klen)
+{
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem;
+	guint32 h = cdb_hash(key, klen), tpos, n, i, slot;
+
+	tpos = le32(mem + (h & 255) * 8);
+	n = le32(mem + (h & 255) * 8 + 4);
+	if (snap->corrupt || !verify(snap, tpos, (guint64)n * 8))
+		return FALSE;
+	for (i = 0, slot = n ? (h >> 8) % n : 0; i < n; i++) {
+		const guchar *s = mem + tpos + (guint64)slot * 8;
+		guint32 rpos = le32(s + 4);
+
+		if (rpos == 0)
+			break;
+		if (le32(s) == h && (!verify(snap, rpos, 8) ||
+		    !verify(snap, rpos, 8 + (guint64)le32(mem + rpos) +
+		    le32(mem + rpos + 4))))
+			return FALSE;
+		if (++slot == n)
+			slot = 0;
+	}
+	return cdb_find(&snap->cdb, key, klen) > 0;
+}
+
+/* mp_orgsnap_failed - whether a lookup met a corrupt block */
+int
+mp_orgsnap_failed(const MpOrgSnap *snap, GError **err)
+{
+	if (!snap->corrupt)
+		return MP_OK;
+	return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s (a "
+	    "block fails its checksum)", snap->path);
+}
+
+/* mp_orgsnap_verify_all - check every block's sum */
+int
+mp_orgsnap_verify_all(MpOrgSnap *snap, GError **err)
+{
+	verify(snap, 0, snap->cdb_len);
+	return mp_orgsnap_failed(snap, err);
+}
+
+/* mp_orgsnap_open - map a snapshot; missing or corrupt is 75 (fail closed) */
+int
+mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
+{
+	MpOrgSnap *snap;
+	const char *why;
+	char *v, *real;
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	/* O_NONBLOCK: a FIFO named as the snapshot must not hang a filter */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return mp_fail(err, EX_TEMPFAIL, "cannot open org snapshot: "
+		    "%s: %s", path, g_strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return mp_fail(err, EX_TEMPFAIL, "cannot open org snapshot: "
+		    "%s: not a regular file", path);
+	}
+	snap = g_new0(MpOrgSnap, 1);
+	snap->fd = fd;
+	snap->path = g_strdup(path);
+	if (cdb_init(&snap->cdb, fd) != 0) {
+		snap->cdb.cdb_mem = NULL;
+		mp_orgsnap_close(snap);
+		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s",
+		    path);
+	}
+	if ((why = sums_open(snap)) != NULL) {
+		mp_orgsnap_close(snap);
+		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
+		    "(%s)", path, why);
+	}
+	if (!find(snap, "m:", 2) ||
+	    cdb_datalen(&snap->cdb) < strlen(MP_ORGSNAP_MAGIC) ||
+	    memcmp(cdb_getdata(&snap->cdb), MP_ORGSNAP_MAGIC,
+	    strlen(MP_ORGSNAP_MAGIC)) != 0) {
+		int status = snap->corrupt ? mp_orgsnap_failed(snap, err) :
+		    mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
+		    "(no %s record)", path, MP_ORGSNAP_MAGIC);
+
+		mp_orgsnap_close(snap);
+		return status;
+	}
+	snap->meta = g_strndup(cdb_getdata(&snap->cdb),
+	    cdb_datalen(&snap->cdb));
+	v = meta_value(snap->meta, "people");
+	snap->people = v ? (guint)g_ascii_strtoull(v, NULL, 10) : 0;
+	g_free(v);
+	v = meta_value(snap->meta, "unknown-sender");
+	snap->unknown_pass = v != NULL && strcmp(v, "pass") == 0;
+	g_free(v);
+	v = meta_value(snap->meta, "sender-posts");
+	snap->any_post = v != NULL && strcmp(v, "any") == 0;
+	g_free(v);
+	v = meta_value(snap->meta, "chain");
+	snap->chain = v == NULL || strcmp(v, "yes") == 0;
+	g_free(v);
+	snap->generation = meta_value(snap->meta, "generation");
+	real = realpath(path, NULL);
+	if (real != NULL) {
+		char *base = g_path_get_basename(real);
+
+		if (g_str_has_prefix(base, "org-") &&
+		    g_str_has_suffix(base, ".cdb")) {
+			g_free(snap->generation);
+			snap->generation = g_strndup(base + 4, strlen(base) - 8);
+		}
+		g_free(base);
+		free(real);
+	}
+	*out = snap;
+	return MP_OK;
+}
+
+void
+mp_orgsnap_close(MpOrgSnap *snap)
+{
+	if (snap == NULL)
+		return;
+	if (snap->cdb.cdb_mem != NULL)
+		cdb_free(&snap->cdb);
+	if (snap->fd >= 0)
+		close(snap->fd);
+	g_free(snap->checked);
+	g_free(snap->path);
+	g_free(snap->generation);
+	g_free(snap->meta);
+	g_free(snap);
+}
+
+static MpOrgPerson *
+person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons);
+
+/* mp_orgsnap_person - look up one address key; NULL if not there */
+MpOrgPerson *
+mp_orgsnap_person(MpOrgSnap *snap, const char *key)
+{
+	return person_lookup(snap, key, TRUE);
+}
+
+/* mp_orgsnap_person_brief - the same without the superiors' reasons */
+MpOrgPerson *
+mp_orgsnap_person_brief(MpOrgSnap *snap, const char *key)
+{
+	return person_lookup(snap, key, FALSE);
+}
+
+static MpOrgPerson *
+person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
+{
+	char *k = g_strconcat("p:", key, NULL);
+	MpOrgPerson *p = NULL;
+
+	if (find(snap, k, (unsigned)strlen(k))) {
+		MpArena *a = mp_arena_new();
+		guint i;
+
+		p = person_parse(a, key, cdb_getdata(&snap->cdb),
+		    cdb_datalen(&snap->cdb));
+		p->own = a;
+		/* the reasons, from their own records */
+		for (i = 0; i < p->nsups && !reasons; i++)
+			p->sups[i].reason = "";
+		for (i = 0; i < p->nsups && reasons; i++) {
+			char *rk = g_strconcat("r:", p->sups[i].reason, NULL);
+
+			if (find(snap, rk, (unsigned)strlen(rk)))
+				p->sups[i].reason = mp_arena_strndup(a,
+				    cdb_getdata(&snap->cdb),
+				    cdb_datalen(&snap->cdb));
+			g_free(rk);
+		}
+	}
+	g_free(k);
+	return p;
+}
+
+/* mp_orgsnap_load_all - every person and group, in arena a, for the diff */
+void
+mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
+    GPtrArray *groups)
+{
+	unsigned pos;
+
+	cdb_seqinit(&pos, &snap->cdb);
+	while (cdb_seqnext(&pos, &snap->cdb) > 0) {
+		const char *k = cdb_getkey(&snap->cdb);
+		unsigned kl = cdb_keylen(&snap->cdb);
+		char *key;
+
+		if (kl < 2 || k[1] != ':')
+			continue;
+		key = g_strndup(k + 2, kl - 2);
+		if (k[0] == 'p')
+			g_ptr_array_add(people, person_parse(a, key,
+			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
+		else if (k[0] == 'g')
+			g_ptr_array_add(groups, group_parse(a, key,
+			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
+		g_free(key);
+	}
+}
+
+/* write_sums - append the block checksums and the trailer to the cdb
+ * just written to fd; 0 or an errno */
+static int
+write_sums(int fd)
+{
+	guchar *buf = g_malloc(MP_ORGSNAP_BLOCK), t[MP_ORGSNAP_TRAILER];
+	GByteArray *table = g_byte_array_new();
+	guint64 len, off;
+	struct stat st;
+	int e = 0;
+
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		goto out;
+	}
+	len = (guint64)st.st_size;
+	for (off = 0; off < len; off += MP_ORGSNAP_BLOCK) {
+		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, len - off), got = 0;
+		guchar sum[4];
+
+		while (got < n) {
+			ssize_t r = pread(fd, buf + got, n - got,
+			    (off_t)(off + got));
+
+			if (r <= 0) {
+				e = r < 0 ? errno : EIO;
+				goto out;
+			}
+			got += (gsize)r;
+		}
+		put_le32(sum, crc(buf, n));
+		g_byte_array_append(table, sum, 4);
+	}
+	memcpy(t, MP_ORGSNAP_SUM_MAGIC, 8);
+	put_le32(t + 8, (guint32)len);
+	put_le32(t + 12, (guint32)(len >> 32));
+	put_le32(t + 16, MP_ORGSNAP_BLOCK);
+	put_le32(t + 20, table->len / 4);
+	put_le32(t + 24, crc(table->data, table->len));
+	put_le32(t + 28, crc(t, 28));
+	g_byte_array_append(table, t, sizeof t);
+	for (off = 0; off < table->len;) {
+		ssize_t w = pwrite(fd, table->data + off, table->len - off,
+		    (off_t)(len + off));
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			goto out;
+		}
+		off += (guint64)w;
+	}
+out:
+	g_free(buf);
+	g_byte_array_free(table, TRUE);
+	return e;
+}
+
+/* write_cdb - the snapshot file, complete and on disk, or an error */
+static int
+write_cdb(const MpOrg *org, const char *path, const char *meta,
+    GError **err)
+{
+	struct cdb_make cm;
+	GString *v = g_string_sized_new(4096), *k = g_string_sized_new(256);
+	GHashTable *reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
+	int fd, e = 0;
+	guint i, j;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return mp_fail(err, errno == ENOSPC || errno == EDQUOT ?
+		    EX_TEMPFAIL : EX_CANTCREAT, "%s: %s", path,
+		    g_strerror(errno));
+	/* readable by the filter's account whatever mp-orgsync's umask */
+	if (fchmod(fd, 0644) != 0)
+		e = errno;
+	if (e == 0 && cdb_make_start(&cm, fd) != 0)
+		e = errno ? errno : EIO;
+	if (e == 0 && cdb_make_add(&cm, "m:", 2, meta,
+	    (unsigned)strlen(meta)) != 0)
+		e = errno ? errno : EIO;
+	for (i = 0; e == 0 && i < org->people->len; i++) {
+		const MpOrgPerson *p = org->people->pdata[i];
+
+		/* new reasons first: "r:N" = the text (reasons are interned) */
+		for (j = 0; e == 0 && j < p->nsups; j++) {
+			const char *r = p->sups[j].reason;
+
+			if (g_hash_table_contains(reasons, r))
+				continue;
+			g_hash_table_insert(reasons, (gpointer)(gsize)r,
+			    GUINT_TO_POINTER(g_hash_table_size(reasons) + 1));
+			g_string_printf(k, "r:%u", g_hash_table_size(reasons) - 1);
+			if (cdb_make_add(&cm, k->str, (unsigned)k->len, r,
+			    (unsigned)strlen(r)) != 0)
+				e = errno ? errno : EIO;
+		}
+		g_string_assign(k, "p:");
+		g_string_append(k, p->key);
+		person_text(v, p, reasons);
+		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
+		    (unsigned)v->len) != 0)
+			e = errno ? errno : EIO;
+	}
+	for (i = 0; e == 0 && i < org->groups->len; i++) {
+		const MpOrgGroup *g = org->groups->pdata[i];
+
+		g_string_assign(k, "g:");
+		g_string_append(k, g->unit);
+		group_text(v, g);
+		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
+		    (unsigned)v->len) != 0)
+			e = errno ? errno : EIO;
+	}
+	g_string_free(v, TRUE);
+	g_string_free(k, TRUE);
+	g_hash_table_destroy(reasons);
+	if (e == 0 && cdb_make_finish(&cm) != 0)
+		e = errno ? errno : EIO;
+	if (e == 0)
+		e = write_sums(fd);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		unlink(path);
+		return mp_fail(err, mp_errno_status(e), "%s: write: %s", path,
+		    g_strerror(e));
+	}
+	return MP_OK;
+}
+
+static gint
+cmp_strings(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* mp_orgsnap_generations - the generation files in dir, oldest first */
+GPtrArray *
+mp_orgsnap_generations(const char *dir)
+{
+	GPtrArray *gens = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_prefix(name, "org-") &&
+		    g_str_has_suffix(name, ".cdb"))
+			g_ptr_array_add(gens, g_strndup(name + 4,
+			    strlen(name) - 8));
+	if (d != NULL)
+		g_dir_close(d);
+	g_ptr_array_sort(gens, cmp_strings);
+	return gens;
+}
+
+/* mp_orgsnap_current - the generation `current` points at, or NULL */
+char *
+mp_orgsnap_current(const char *dir)
+{
+	char *link = g_build_filename(dir, "current", NULL);
+	char *target = g_file_read_link(link, NULL), *gen = NULL;
+
+	if (target != NULL && g_str_has_prefix(target, "org-") &&
+	    g_str_has_suffix(target, ".cdb"))
+		gen = g_strndup(target + 4, strlen(target) - 8);
+	g_free(target);
+	g_free(link);
+	return gen;
+}
+
+/*
+ * point_current - swing the `current` symlink to gen atomically.  Once
+ * the rename is done the generation is in force: a directory sync that
+ * fails then is a warning (in *warning), not a failure that would make
+ * the caller report a publication that took place as one that did not.
+ */
+static int
+point_current(const char *dir, const char *gen, char **warning,
+    GError **err)
+{
+	GError *why = NULL;
+	char *target = g_strdup_printf("org-%s.cdb", gen);
+	char *tmp = g_build_filename(dir, ".current.tmp", NULL);
+	char *link = g_build_filename(dir, "current", NULL);
+	int status = MP_OK;
+
+	unlink(tmp);
+	if (symlink(target, tmp) != 0 || rename(tmp, link) != 0) {
+		int e = errno;
+
+		unlink(tmp);
+		status = mp_fail(err, mp_errno_status(e), "%s: %s", link,
+		    g_strerror(e));
+	}
+	if (status == MP_OK && mp_fsync_dir(dir, &why) != MP_OK) {
+		*warning = g_strdup_printf("%s now points at %s, but the "
+		    "directory could not be synced, so a crash soon may undo "
+		    "the switch: %s", link, target, why->message);
+		g_error_free(why);
+	}
+	g_free(target);
+	g_free(tmp);
+	g_free(link);
+	return status;
+}
+
+static json_t *
+strv_json(const char *const *v)
+{
+	json_t *a = json_array();
+
+	for (; v != NULL && *v != NULL; v++)
+		json_array_append_new(a, mp_json_str(*v));
+	return a;
+}
+
+static json_t *
+posts_json(const MpOrgPerson *p)
+{
+	json_t *a = json_array();
+	guint i;
+
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "unit", mp_json_str(op->unit));
+		json_object_set_new(o, "title", mp_json_str(op->title));
+		json_object_set_new(o, "primary", json_boolean(op->primary));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+person_event(const char *event, const MpOrgPerson *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "event", json_string(event));
+	json_object_set_new(o, "address", mp_json_str(p->email));
+	json_object_set_new(o, "id", mp_json_str(p->id));
+	json_object_set_new(o, "name", mp_json_str(p->name));
+	return o;
+}
+
+/* post_units - "unit title" of each post, sorted, for comparing */
+static char **
+post_list(const MpOrgPerson *p, gboolean with_title)
+{
+	GPtrArray *v = g_ptr_array_new();
+	guint i;
+
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
+
+		g_ptr_array_add(v, with_title ? g_strdup_printf("%s\t%s",
+		    op->unit, op->title) : g_strdup(op->unit));
+	}
+	g_ptr_array_sort(v, cmp_strings);
+	g_ptr_array_add(v, NULL);
+	return (char **)g_ptr_array_free(v, FALSE);
+}
+
+static gboolean
+strv_equal(char **a, char **b)
+{
+	return g_strv_equal((const char *const *)a, (const char *const *)b);
+}
+
+static int
+append_json(const char *buf, size_t len, void *data)
+{
+	g_string_append_len(data, buf, (gssize)len);
+	return 0;
+}
+
+/* emit - one change, as a line of JSON at the end of the change set */
+static void
+emit(MpChanges *c, json_t *e)
+{
+	json_dump_callback(e, append_json, c->text,
+	    JSON_COMPACT | JSON_PRESERVE_ORDER);
+	g_string_append_c(c->text, '\n');
+	json_decref(e);
+	c->count++;
+}
+
+/* same_posts - the same posts in the same order (the usual case) */
+static gboolean
+same_posts(const MpOrgPerson *a, const MpOrgPerson *b)
+{
+	guint i;
+
+	if (a->nposts != b->nposts)
+		return FALSE;
+	for (i = 0; i < a->nposts; i++)
+		if (strcmp(a->posts[i].unit, b->posts[i].unit) != 0 ||
+		    strcmp(a->posts[i].title, b->posts[i].title) != 0)
+			return FALSE;
+	return TRUE;
+}
+
+/* people_diff - joined, left, moved, title-changed, renamed */
+static void
+people_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
+{
+	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
+	guint i, j;
+
+	for (i = 0; i < prev->len; i++)
+		g_hash_table_insert(old, (gpointer)(gsize)
+		    ((MpOrgPerson *)prev->pdata[i])->key, prev->pdata[i]);
+	for (i = 0; i < org->people->len; i++) {
+		const MpOrgPerson *p = org->people->pdata[i];
+		const MpOrgPerson *o = g_hash_table_lookup(old, p->key);
+
+		g_hash_table_add(now, (gpointer)(gsize)p->key);
+		if (o == NULL) {
+			json_t *e = person_event("joined", p);
+
+			json_object_set_new(e, "posts", posts_json(p));
+			emit(changes, e);
+			continue;
+		}
+		if (strcmp(o->name, p->name) == 0 && same_posts(o, p))
+			continue;
+		{
+			char **ou = post_list(o, FALSE), **nu = post_list(p, FALSE);
+			char **ot = post_list(o, TRUE), **nt = post_list(p, TRUE);
+
+			if (strcmp(o->name, p->name) != 0) {
+				json_t *e = person_event("renamed", p);
+
+				json_object_set_new(e, "from", mp_json_str(o->name));
+				emit(changes, e);
+			}
+			if (!strv_equal(ou, nu)) {
+				json_t *e = person_event("moved", p);
+
+				json_object_set_new(e, "from",
+				    strv_json((const char *const *)ou));
+				json_object_set_new(e, "to",
+				    strv_json((const char *const *)nu));
+				emit(changes, e);
+			} else if (!strv_equal(ot, nt)) {
+				for (j = 0; nt[j] != NULL && ot[j] != NULL; j++) {
+					json_t *e;
+
+					if (strcmp(ot[j], nt[j]) == 0)
+						continue;
+					e = person_event("title-changed", p);
+					json_object_set_new(e, "unit",
+					    json_string(nu[j]));
+					json_object_set_new(e, "from", mp_json_str(
+					    strchr(ot[j], '\t') + 1));
+					json_object_set_new(e, "to", mp_json_str(
+					    strchr(nt[j], '\t') + 1));
+					emit(changes, e);
+				}
+			}
+			g_strfreev(ou);
+			g_strfreev(nu);
+			g_strfreev(ot);
+			g_strfreev(nt);
+		}
+	}
+	for (i = 0; i < prev->len; i++) {
+		const MpOrgPerson *o = prev->pdata[i];
+
+		if (!g_hash_table_contains(now, o->key))
+			emit(changes, person_event("left", o));
+	}
+	g_hash_table_destroy(old);
+	g_hash_table_destroy(now);
+}
+
+/* set_diff - added and removed between two sorted address lists */
+static gboolean
+set_diff(const char *const *was, const char *const *is, json_t **added,
+    json_t **removed)
+{
+	int c;
+
+	/* both lists are sorted: one merge pass */
+	*added = json_array();
+	*removed = json_array();
+	while (*was != NULL || *is != NULL) {
+		c = *was == NULL ? 1 : *is == NULL ? -1 : strcmp(*was, *is);
+		if (c < 0)
+			json_array_append_new(*removed, mp_json_str(*was++));
+		else if (c > 0)
+			json_array_append_new(*added, mp_json_str(*is++));
+		else {
+			was++;
+			is++;
+		}
+	}
+	return json_array_size(*added) + json_array_size(*removed) > 0;
+}
+
+static json_t *
+group_event(const char *event, const MpOrgGroup *g, const char *kind)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "event", json_string(event));
+	json_object_set_new(o, "unit", mp_json_str(g->unit));
+	json_object_set_new(o, "level", mp_json_str(g->level));
+	json_object_set_new(o, "group", json_string(kind));
+	return o;
+}
+
+/* groups_diff - per unit and kind: created, deleted, changed */
+static void
+groups_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
+{
+	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
+	guint i, k;
+
+	for (i = 0; i < prev->len; i++)
+		g_hash_table_insert(old, (gpointer)(gsize)
+		    ((MpOrgGroup *)prev->pdata[i])->unit, prev->pdata[i]);
+	for (i = 0; i < org->groups->len; i++) {
+		const MpOrgGroup *g = org->groups->pdata[i];
+		const MpOrgGroup *o = g_hash_table_lookup(old, g->unit);
+
+		g_hash_table_add(now, (gpointer)(gsize)g->unit);
+		for (k = 0; k < 2; k++) {
+			const char *kind = k == 0 ? "superiors" : "members";
+			const char *const *is = k == 0 ? g->superiors :
+			    g->members;
+			json_t *e, *added, *removed;
+
+			if (o == NULL) {
+				e = group_event("group-created", g, kind);
+				json_object_set_new(e, "addresses", strv_json(is));
+				emit(changes, e);
+			} else if (set_diff(k == 0 ? o->superiors : o->members,
+			    is, &added, &removed)) {
+				e = group_event("group-changed", g, kind);
+				json_object_set_new(e, "added", added);
+				json_object_set_new(e, "removed", removed);
+				emit(changes, e);
+			} else {
+				json_decref(added);
+				json_decref(removed);
+			}
+		}
+	}
+	for (i = 0; i < prev->len; i++) {
+		const MpOrgGroup *o = prev->pdata[i];
+
+		if (!g_hash_table_contains(now, o->unit))
+			for (k = 0; k < 2; k++)
+				emit(changes, group_event("group-deleted",
+				    o, k == 0 ? "superiors" : "members"));
+	}
+	g_hash_table_destroy(old);
+	g_hash_table_destroy(now);
+}
+
+/* new_generation - a name that sorts by time and is not taken yet */
+static char *
+new_generation(const char *dir)
+{
+	char stamp[32], *gen = NULL, *path;
+	time_t t = time(NULL);
+	struct tm tm;
+	int n;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	for (n = 0;; n++) {
+		g_free(gen);
+		gen = n == 0 ? g_strdup(stamp) : g_strdup_printf("%s-%02d", stamp,
+		    n);
+		path = g_strdup_printf("%s/org-%s.cdb", dir, gen);
+		if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+			g_free(path);
+			return gen;
+		}
+		g_free(path);
+	}
+}
+
+/* prune - delete all but the newest `keep` generations (never current) */
+static void
+prune(const char *dir, guint keep, const char *current)
+{
+	GPtrArray *gens = mp_orgsnap_generations(dir);
+	guint i;
+
+	for (i = 0; i + keep < gens->len; i++) {
+		char *path;
+
+		if (current != NULL && strcmp(gens->pdata[i], current) == 0)
+			continue;
+		path = g_strdup_printf("%s/org-%s.cdb", dir,
+		    (char *)gens->pdata[i]);
+		unlink(path);
+		g_free(path);
+		path = g_strdup_printf("%s/org-%s.changes", dir,
+		    (char *)gens->pdata[i]);
+		unlink(path);
+		g_free(path);
+	}
+	g_ptr_array_free(gens, TRUE);
+}
+
+static int
+lock_dir(const char *dir, int *fd, GError **err)
+{
+	char *path = g_build_filename(dir, ".lock", NULL);
+
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		int status = mp_fail(err, errno == ENOENT || errno == EACCES ?
+		    EX_CANTCREAT : mp_errno_status(errno), "%s: %s", path,
+		    g_strerror(errno));
+
+		g_free(path);
+		return status;
+	}
+	g_free(path);
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		close(*fd);
+		*fd = -1;
+		return mp_fail(err, EX_TEMPFAIL, "%s: another mp-orgsync is "
+		    "publishing", dir);
+	}
+	return MP_OK;
+}
+
+/* remove_stale - temporary files of publications that were killed: the
+ * caller holds the directory's lock, so no live one can own them */
+static void
+remove_stale(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+		if ((g_str_has_prefix(name, ".org-") &&
+		    g_str_has_suffix(name, ".cdb.tmp")) ||
+		    strcmp(name, ".current.tmp") == 0) {
+			char *path = g_build_filename(dir, name, NULL);
+
+			unlink(path);
+			g_free(path);
+		}
+	if (d != NULL)
+		g_dir_close(d);
+}
+
+/* mp_orgsnap_publish - write org as the new current generation */
+int
+mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
+    MpChanges *changes, MpPublishResult *res, GError **err)
+{
+	GPtrArray *prev_people, *prev_groups;
+	MpArena *prev_arena;
+	char *current, *tmp = NULL, *final = NULL, *meta = NULL;
+	MpOrgSnap *prev = NULL;
+	GError *e = NULL;
+	int lock = -1, status = MP_OK;
+	struct stat st;
+
+	memset(res, 0, sizeof *res);
+	/* a directory made here is 0755 whatever the umask, so that the
+	 * filter's account can open current; one that exists is left as
+	 * the administrator made it */
+	if (!o->dry_run && !g_file_test(o->dir, G_FILE_TEST_IS_DIR) &&
+	    (g_mkdir_with_parents(o->dir, 0755) != 0 ||
+	    chmod(o->dir, 0755) != 0))
+		return mp_fail(err, EX_CANTCREAT, "%s: %s", o->dir,
+		    g_strerror(errno));
+	prev_people = g_ptr_array_new();
+	prev_groups = g_ptr_array_new();
+	prev_arena = mp_arena_new();
+	/* a dry run leaves no trace: no directory, no lock file */
+	if ((!o->dry_run || g_file_test(o->dir, G_FILE_TEST_IS_DIR)) &&
+	    (status = lock_dir(o->dir, &lock, err)) != MP_OK)
+		goto out;
+	if (!o->dry_run)
+		remove_stale(o->dir);
+	current = g_build_filename(o->dir, "current", NULL);
+	/* A broken current snapshot is replaced, not an obstacle. */
+	if (g_file_test(current, G_FILE_TEST_EXISTS) &&
+	    mp_orgsnap_open(current, &prev, &e) == MP_OK &&
+	    mp_orgsnap_verify_all(prev, &e) == MP_OK) {
+		res->previous = g_strdup(prev->generation);
+		res->prev_people = prev->people;
+		mp_orgsnap_load_all(prev, prev_arena, prev_people, prev_groups);
+	}
+	g_clear_error(&e);
+	if (prev != NULL && prev->corrupt) {
+		mp_orgsnap_close(prev);
+		prev = NULL;
+	}
+	g_free(current);
+	if (prev != NULL && !o->force && res->prev_people > 0 &&
+	    (guint64)org->people->len * 100 <
+	    (guint64)res->prev_people * (100 - o->max_drop)) {
+		status = mp_fail(err, EX_DATAERR, "refusing to publish: %u "
+		    "people, %u%% fewer than the %u of generation %s (more than "
+		    "max-drop %u%%); check the export, or use --force",
+		    org->people->len, (guint)(100 - (guint64)org->people->len *
+		    100 / res->prev_people), res->prev_people, res->previous,
+		    o->max_drop);
+		goto out;
+	}
+	people_diff(prev_people, org, changes);
+	groups_diff(prev_groups, org, changes);
+	res->generation = new_generation(o->dir);
+	if (o->dry_run)
+		goto out;
+
+	{
+		char created[32];
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		meta = g_strdup_printf("%s\ngeneration=%s\ncreated=%s\n"
+		    "people=%u\nposts=%u\nunits=%u\nunknown-sender=%s\n"
+		    "sender-posts=%s\nchain=%s\nsource=%s\n", MP_ORGSNAP_MAGIC,
+		    res->generation, created, org->people->len, org->nposts,
+		    org->nunits, org->unknown_pass ? "pass" : "reject",
+		    org->any_post ? "any" : "primary",
+		    org->chain ? "yes" : "no", o->source ? o->source : "");
+	}
+	tmp = g_strdup_printf("%s/.org-%s.cdb.tmp", o->dir, res->generation);
+	final = g_strdup_printf("%s/org-%s.cdb", o->dir, res->generation);
+	if ((status = write_cdb(org, tmp, meta, err)) != MP_OK)
+		goto out;
+	{
+		/* read it back before anyone else can */
+		MpOrgSnap *check = NULL;
+
+		if ((status = mp_orgsnap_open(tmp, &check, err)) == MP_OK &&
+		    (status = mp_orgsnap_verify_all(check, err)) == MP_OK &&
+		    check->people != org->people->len)
+			status = mp_fail(err, EX_IOERR, "%s: reads back %u "
+			    "people, not %u", tmp, check->people,
+			    org->people->len);
+		mp_orgsnap_close(check);
+		if (status != MP_OK) {
+			unlink(tmp);
+			goto out;
+		}
+	}
+	if (rename(tmp, final) != 0) {
+		status = mp_fail(err, mp_errno_status(errno), "%s: %s", final,
+		    g_strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	res->changes = g_strdup_printf("%s/org-%s.changes", o->dir,
+	    res->generation);
+	/* the change set beside its generation, so that a failure to hand
+	 * it on afterwards (stdout, --changes) loses nothing; its directory
+	 * sync covers the snapshot's rename too */
+	if ((status = mp_write_file_atomic(res->changes, changes->text->str,
+	    changes->text->len, 0644, err)) != MP_OK ||
+	    (status = point_current(o->dir, res->generation, &res->warning,
+	    err)) != MP_OK)
+		goto out;
+	if (stat(final, &st) == 0)
+		res->size = (gsize)st.st_size;
+	prune(o->dir, MAX(o->keep, 1), res->generation);
+out:
+	mp_orgsnap_close(prev);
+	g_ptr_array_free(prev_people, TRUE);
+	g_ptr_array_free(prev_groups, TRUE);
+	mp_arena_free(prev_arena);
+	if (lock >= 0)
+		close(lock);
+	g_free(tmp);
+	g_free(final);
+	g_free(meta);
+	return status;
+}
+
+void
+mp_publish_result_clear(MpPublishResult *res)
+{
+	g_free(res->generation);
+	g_free(res->previous);
+	g_free(res->changes);
+	g_free(res->warning);
+	memset(res, 0, sizeof *res);
+}
+
+/* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
+int
+mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
+    char **warning, GError **err)
+{
+	GPtrArray *gens = mp_orgsnap_generations(dir);
+	char *cur = mp_orgsnap_current(dir), *want = NULL, *path;
+	MpOrgSnap *check = NULL;
+	int status = MP_OK, lock = -1;
+	guint i;
+
+	*now = NULL;
+	*warning = NULL;
+	if ((status = lock_dir(dir, &lock, err)) != MP_OK)
+		goto out;
+	if (gen != NULL) {
+		for (i = 0; i < gens->len; i++)
+			if (strcmp(gens->pdata[i], gen) == 0)
+				want = g_strdup(gen);
+		if (want == NULL)
+			status = mp_fail(err, EX_NOINPUT, "%s: no generation %s",
+			    dir, gen);
+	} else {
+		for (i = 0; i < gens->len; i++)
+			if (cur != NULL && strcmp(gens->pdata[i], cur) == 0 && i > 0)
+				want = g_strdup(gens->pdata[i - 1]);
+		if (want == NULL)
+			status = mp_fail(err, EX_NOINPUT, "%s: no generation before "
+			    "%s to roll back to", dir, cur ? cur : "(none)");
+	}
+	if (status != MP_OK)
+		goto out;
+	path = g_strdup_printf("%s/org-%s.cdb", dir, want);
+	status = mp_orgsnap_open(path, &check, err);
+	g_free(path);
+	if (status == MP_OK)
+		status = mp_orgsnap_verify_all(check, err);
+	mp_orgsnap_close(check);
+	if (status == MP_OK &&
+	    (status = point_current(dir, want, warning, err)) == MP_OK) {
+		*now = want;
+		want = NULL;
+	}
+out:
+	if (lock >= 0)
+		close(lock);
+	g_free(want);
+	g_free(cur);
+	g_ptr_array_free(gens, TRUE);
+	return status;
+}

@@ -1,0 +1,64 @@
+/* download.h - mp-download: one CGI request (RFC 3875) against the store */
+#ifndef MP_DOWNLOAD_H
+#define MP_DOWNLOAD_H
+
+#include "store/store.h"
+
+/* a POST body is a password and a file number; anything longer is not */
+#define MP_DOWNLOAD_BODY_MAX (16 * 1024)
+
+typedef struct {
+	const char *store;
+	MpStoreLockout lockout;
+	gboolean japanese;	/* when Accept-Language prefers neither */
+	GTimeZone *tz;		/* times on the page ([general] time-zone);
+				 * NULL: Asia/Tokyo */
+} MpDownloadOpts;
+
+/* What the web server handed over: the CGI meta-variables we use. */
+typedef struct {
+	const char *method;		/* REQUEST_METHOD */
+	const char *path_info;		/* PATH_INFO: "/ID" */
+	const char *query;		/* QUERY_STRING: "id=ID" */
+	const char *accept_language;	/* HTTP_ACCEPT_LANGUAGE */
+	const char *remote_addr;	/* REMOTE_ADDR: the log, the lock */
+	const char *content_type;	/* CONTENT_TYPE of a POST */
+	const char *body;		/* the POST body, NUL-terminated */
+	gsize body_len;
+	gboolean body_too_large;	/* over MP_DOWNLOAD_BODY_MAX: unread */
+} MpRequest;
+
+/* The answer: CGI header lines, then a page or a file. */
+typedef struct {
+	int status;		/* HTTP status code */
+	GString *head;		/* header lines and the empty line */
+	GString *body;		/* the page; NULL when a file follows */
+	gboolean head_only;	/* HEAD: no body at all */
+	MpStoreDownload *file;	/* stream this after head */
+	gboolean failure;	/* log as a failure (warning) */
+	GString *log;		/* key=value fields for the log line */
+	GTimeZone *tz;		/* the zone the page shows times in */
+} MpResponse;
+
+/* mp_download_handle - the response to one request; never fails: a
+ * broken store is a 500 page and a log line saying why */
+void mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq,
+    gint64 now, MpResponse *rs);
+
+/* mp_download_error_page - a bare 500 answer, for a bad configuration */
+void mp_download_error_page(const MpRequest *rq, gboolean japanese,
+    const char *why, MpResponse *rs);
+
+void mp_response_clear(MpResponse *rs);
+
+/* mp_html_escape - text safe between tags and in quoted attributes */
+char *mp_html_escape(const char *s);
+
+/* mp_content_disposition - "attachment; filename=...; filename*=..."
+ * (RFC 6266 with an RFC 5987 UTF-8 name and an ASCII fallback) */
+char *mp_content_disposition(const char *utf8_name);
+
+/* mp_prefers_japanese - what Accept-Language says of ja against en */
+gboolean mp_prefers_japanese(const char *accept_language, gboolean def);
+
+#endif
