@@ -21,87 +21,72 @@ enum {
 	OPT_ALL = MP_OPT_FIRST_OWN,
 	OPT_SELF_ONLY,
 	OPT_BCC_HEADER,
-	OPT_NO_TRACE,
-	OPT_SENDER,
 	OPT_NO_BCC_HEADER,
 	OPT_TRACE,
+	OPT_NO_TRACE,
+	OPT_SENDER,
+};
+
+/* the options over [bccify]: rows of one key are one setting */
+static const MpOptSpec own_opts[] = {
+	{ .id = 'n', .name = "threshold", .has_arg = required_argument,
+	  .key = "threshold",
+	  .def = G_STRINGIFY(MP_BCCIFY_THRESHOLD_DEFAULT) },
+	{ .id = OPT_ALL, .name = "all", .has_arg = no_argument,
+	  .key = "mode", .set = "all", .def = "external" },
+	{ .id = OPT_SELF_ONLY, .name = "self-only", .has_arg = no_argument,
+	  .key = "mode", .set = "self-only", .def = "external" },
+	{ .id = OPT_BCC_HEADER, .name = "bcc-header", .has_arg = no_argument,
+	  .key = "bcc-header", .set = "yes", .def = "no" },
+	{ .id = OPT_NO_BCC_HEADER, .name = "no-bcc-header",
+	  .has_arg = no_argument, .key = "bcc-header", .set = "no",
+	  .def = "no" },
+	{ .id = OPT_TRACE, .name = "trace", .has_arg = no_argument,
+	  .key = "trace", .set = "yes", .def = "yes" },
+	{ .id = OPT_NO_TRACE, .name = "no-trace", .has_arg = no_argument,
+	  .key = "trace", .set = "no", .def = "yes" },
+	{ .id = OPT_SENDER, .name = "sender", .has_arg = required_argument },
+	MP_OPT_END,
 };
 
 typedef struct {
-	MpCliOpts cli;
-	const char *threshold;
-	gboolean all, self_only;
-	int bcc_header, trace;	/* -1 unset: [bccify] in mp.conf decides */
-	const char *sender;
-	gboolean batch;
-} Options;
-
-typedef struct {
 	MpRun run;		/* the shared bookkeeping */
-	const Options *opt;
+	MpCliOpts cli;
+	MpOpts own;		/* the table above over [bccify] */
 	MpConfig *cfg;
 	MpAddrParser *ap;
 	MpBccifyOpts bopts;
 } Run;
 
 static void usage(void) G_GNUC_NORETURN;
-static int set_policy(const Options *opt, const MpConfig *cfg,
-    MpBccifyOpts *b, GError **err);
+static int set_policy(Run *run, GError **err);
 static int one_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option shared[] = {
 		MP_CLI_LONG_OPTIONS,
-		{ "threshold", required_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "self-only", no_argument, NULL, OPT_SELF_ONLY },
-		{ "bcc-header", no_argument, NULL, OPT_BCC_HEADER },
-		{ "no-bcc-header", no_argument, NULL, OPT_NO_BCC_HEADER },
-		{ "trace", no_argument, NULL, OPT_TRACE },
-		{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
-		{ "sender", required_argument, NULL, OPT_SENDER },
 		{ NULL, 0, NULL, 0 },
 	};
-	Options opt = { 0 };
+	struct option *longopts;
+	MpOpts *tables[1];
 	Run run = { 0 };
 	GError *err = NULL;
 	int c, status;
 
 	mp_diag_open("mp-bccify", FALSE);
 	argv[0] = "mp-bccify";	/* getopt's messages name the tool */
-	mp_cli_init(&opt.cli);
-	opt.bcc_header = opt.trace = -1;
+	mp_cli_init(&run.cli);
+	mp_opts_init(&run.own, "bccify", own_opts);
+	tables[0] = &run.own;
+	longopts = mp_opts_longopts(shared, tables, 1);
 	while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
-		if (mp_cli_option(&opt.cli, c, optarg))
+		if (mp_cli_option(&run.cli, c, optarg) ||
+		    mp_opts_option(&run.own, c, optarg))
 			continue;
 		switch (c) {
-		case 'n':
-			opt.threshold = optarg;
-			break;
-		case OPT_ALL:
-			opt.all = TRUE;
-			break;
-		case OPT_SELF_ONLY:
-			opt.self_only = TRUE;
-			break;
-		case OPT_BCC_HEADER:
-		case OPT_NO_BCC_HEADER:
-			if (opt.bcc_header >= 0)
-				usage();
-			opt.bcc_header = c == OPT_BCC_HEADER;
-			break;
-		case OPT_TRACE:
-		case OPT_NO_TRACE:
-			if (opt.trace >= 0)
-				usage();
-			opt.trace = c == OPT_TRACE;
-			break;
-		case OPT_SENDER:
-			opt.sender = optarg;
-			break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
@@ -112,37 +97,24 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
+	g_free(longopts);
 	argc -= optind;
 	argv += optind;
-	opt.batch = mp_cli_is_batch(&opt.cli, argc);
-	opt.cli.head_only = opt.batch;	/* a report needs no bodies */
-	if ((opt.all && opt.self_only) || (opt.cli.mbox != NULL) +
-	    (opt.cli.maildir != NULL) + (argc > 0) > 1)
+	run.run.batch = mp_cli_is_batch(&run.cli, argc);
+	run.cli.head_only = run.run.batch;	/* a report needs no bodies */
+	if (mp_opts_conflict(&run.own) || (run.cli.mbox != NULL) +
+	    (run.cli.maildir != NULL) + (argc > 0) > 1)
 		usage();
 
-	if ((status = mp_cli_config(&opt.cli, &run.cfg, &err)) != MP_OK ||
-	    (status = set_policy(&opt, run.cfg, &run.bopts, &err)) != MP_OK) {
-		mp_diag_error(opt.cli.syslog, NULL, "%s", err->message);
+	if ((status = mp_cli_config(&run.cli, &run.cfg, &err)) != MP_OK ||
+	    (status = set_policy(&run, &err)) != MP_OK) {
+		mp_diag_error(run.cli.syslog, NULL, "%s", err->message);
 		goto done;
 	}
 	mp_diag_open("mp-bccify", run.cfg->syslog);
-	run.run.batch = opt.batch;
 	run.run.syslog = run.cfg->syslog;
-	run.opt = &opt;
-	run.ap = mp_addr_parser_new();
-	if (opt.sender != NULL) {
-		MpAddr a;
 
-		if (!mp_addr_parse_one(run.ap, opt.sender, &a)) {
-			fprintf(stderr, "mp-bccify: --sender: not an address: %s\n",
-			    opt.sender);
-			status = EX_USAGE;
-			goto done;
-		}
-		mp_addr_clear(&a);
-	}
-
-	status = mp_cli_run(&opt.cli, argv, argc, &run.cfg->limits, one_message,
+	status = mp_cli_run(&run.cli, argv, argc, &run.cfg->limits, one_message,
 	    &run, &err);
 	status = mp_run_finish(&run.run, status, err);
 	err = NULL;
@@ -151,7 +123,8 @@ done:
 	g_clear_error(&run.run.err);
 	mp_addr_parser_free(run.ap);
 	mp_config_free(run.cfg);
-	mp_cli_clear(&opt.cli);
+	mp_opts_clear(&run.own);
+	mp_cli_clear(&run.cli);
 	return status;
 }
 
@@ -164,37 +137,22 @@ usage(void)
 
 /* set_policy - flags over [bccify] in mp.conf over built-in defaults */
 static int
-set_policy(const Options *opt, const MpConfig *cfg, MpBccifyOpts *b,
-    GError **err)
+set_policy(Run *run, GError **err)
 {
-	char *mode = mp_config_string(cfg, "bccify", "mode", "external");
-	guint64 n;
+	MpBccifyOpts *b = &run->bopts;
+	int status;
 
-	if (!mp_bccify_mode_parse(mode, &b->mode))
+	if ((status = mp_opts_read(&run->own, run->cfg, err)) != MP_OK)
+		return status;
+	if (!mp_bccify_mode_parse(mp_opts_value(&run->own, OPT_ALL), &b->mode))
 		b->mode = MP_BCCIFY_EXTERNAL;	/* checked by the schema */
-	g_free(mode);
-	if (opt->all)
-		b->mode = MP_BCCIFY_ALL;
-	if (opt->self_only)
-		b->mode = MP_BCCIFY_SELF_ONLY;
-	b->threshold = (guint)mp_config_uint(cfg, "bccify", "threshold",
+	b->threshold = (guint)mp_opts_uint(&run->own, 'n',
 	    MP_BCCIFY_THRESHOLD_DEFAULT);
-	if (opt->threshold != NULL) {
-		if (!g_ascii_string_to_unsigned(opt->threshold, 10, 1, 1000000,
-		    &n, NULL)) {
-			fprintf(stderr, "mp-bccify: -n: not a number from 1 to "
-			    "1000000: %s\n", opt->threshold);
-			exit(EX_USAGE);
-		}
-		b->threshold = (guint)n;
-	}
-	b->bcc_header = opt->bcc_header >= 0 ? opt->bcc_header :
-	    mp_config_bool(cfg, "bccify", "bcc-header", FALSE);
-	b->trace = opt->trace >= 0 ? opt->trace :
-	    mp_config_bool(cfg, "bccify", "trace", TRUE);
-	b->sender = opt->sender;
-	(void)err;
-	return MP_OK;
+	b->bcc_header = mp_opts_bool(&run->own, OPT_BCC_HEADER, FALSE);
+	b->trace = mp_opts_bool(&run->own, OPT_TRACE, TRUE);
+	b->sender = mp_opts_value(&run->own, OPT_SENDER);
+	run->ap = mp_addr_parser_new();
+	return mp_cli_check_sender(run->ap, "--sender", b->sender, err);
 }
 
 /*
@@ -225,7 +183,7 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 		    "action=bccify moved=%u external=%u", res.moved,
 		    res.external);
 	}
-	if (run->opt->batch) {
+	if (run->run.batch) {
 		if (res.out != NULL)
 			r = mp_stdio_printf(stdout, &err,
 			    "%s: moved=%u external=%u\n", label, res.moved,
