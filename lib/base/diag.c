@@ -6,8 +6,11 @@
 #include "base/diag.h"
 
 /*
- * The only part of lib/ that prints: commands call it with what they
- * decided to say.  Lines follow mp(7): "mp-NAME: what failed: why".
+ * The only part of lib/ that writes to standard error or syslog:
+ * commands call it with what they decided to say.  (Messages and
+ * records go to standard output through output.c; lib/cli writes a
+ * batch's records there.)  Lines follow mp(7): "mp-NAME: what failed:
+ * why".
  * Syslog lines carry the Message-ID the way Postfix logs do.
  */
 static void diag_emit(gboolean use_syslog, int prio, gboolean to_stderr,
