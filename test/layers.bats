@@ -76,3 +76,18 @@ tree() {
 	grep -qi 'g_mime' <(nm "$(command -v mp-classify)"; \
 	    ldd "$(command -v mp-classify)" 2>/dev/null)
 }
+
+@test "layers: a function or type declared in a second header fails" {
+	tree
+	printf 'char *mp_domain_canon(const char *domain);\n' \
+	    >>"$TMP/t/lib/org/org.h"
+	run sh "$ROOT/scripts/check-layers" "$TMP/t"
+	[ "$status" -eq 1 ]
+	grep -qx 'lib/org/org.h: mp_domain_canon is declared in another header too' <<<"$output"
+	rm -rf "$TMP/t"
+	tree
+	printf 'typedef struct {\n\tint x;\n} MpConfig;\n' >>"$TMP/t/lib/mail/mime.h"
+	run sh "$ROOT/scripts/check-layers" "$TMP/t"
+	[ "$status" -eq 1 ]
+	grep -qx 'lib/mail/mime.h: MpConfig is declared in another header too' <<<"$output"
+}
