@@ -1,199 +1,16 @@
 /* config.c - mp.conf: one INI file for every tool, checked strictly */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/config.h"
-#include "base/domain.h"
 #include "base/schema.h"
-
-struct MpDomains {
-	GHashTable *class_of;	/* canonical domain -> MpClass + 1 */
-};
 
 static int time_zone_check(MpConfig *cfg, GError **err);
 static int config_check(MpConfig *cfg, GError **err);
 static int check_value(MpConfig *cfg, const MpKeySpec *spec,
     const char *group, const char *key, GError **err);
-
-/* mp_class_name - "internal", "semi-internal" or "external" */
-const char *
-mp_class_name(MpClass c)
-{
-	switch (c) {
-	case MP_CLASS_INTERNAL:
-		return "internal";
-	case MP_CLASS_SEMI_INTERNAL:
-		return "semi-internal";
-	default:
-		return "external";
-	}
-}
-
-/* mp_split_list - split "a; b, c" into a NULL-terminated vector */
-char **
-mp_split_list(const char *s)
-{
-	GPtrArray *v = g_ptr_array_new();
-	const char *p = s, *q;
-
-	while (p != NULL && *p != '\0') {
-		while (*p == ';' || *p == ',' || g_ascii_isspace(*p))
-			p++;
-		if (*p == '\0')
-			break;
-		q = p;
-		while (*q != '\0' && *q != ';' && *q != ',' &&
-		    !g_ascii_isspace(*q))
-			q++;
-		g_ptr_array_add(v, g_strndup(p, (gsize)(q - p)));
-		p = q;
-	}
-	g_ptr_array_add(v, NULL);
-	return (char **)g_ptr_array_free(v, FALSE);
-}
-
-/* parse_scaled - a whole number times what unit makes of the rest: its
- * multiplier, 0 when the rest is not a unit */
-static gboolean
-parse_scaled(const char *s, guint64 (*unit)(const char *rest),
-    guint64 *out)
-{
-	char *end;
-	guint64 v, mul;
-
-	if (s == NULL || !g_ascii_isdigit(*s))
-		return FALSE;
-	errno = 0;
-	v = g_ascii_strtoull(s, &end, 10);
-	if (errno != 0 || (mul = unit(end)) == 0 || v > G_MAXUINT64 / mul)
-		return FALSE;
-	*out = v * mul;
-	return TRUE;
-}
-
-/* size_unit - none, K, M or G (any case), a B after the letter allowed */
-static guint64
-size_unit(const char *u)
-{
-	guint64 mul;
-
-	switch (g_ascii_toupper(*u)) {
-	case '\0':
-		return 1;
-	case 'K':
-		mul = 1024;
-		break;
-	case 'M':
-		mul = 1024 * 1024;
-		break;
-	case 'G':
-		mul = 1024 * 1024 * 1024;
-		break;
-	default:
-		return 0;
-	}
-	if (u[1] != '\0' && !(g_ascii_toupper(u[1]) == 'B' && u[2] == '\0'))
-		return 0;
-	return mul;
-}
-
-/* mp_parse_size - "10M", "2048", "1G" to bytes */
-gboolean
-mp_parse_size(const char *s, guint64 *out)
-{
-	return parse_scaled(s, size_unit, out);
-}
-
-/* duration_unit - none or one of s, m, h, d, w */
-static guint64
-duration_unit(const char *u)
-{
-	guint64 mul;
-
-	switch (*u) {
-	case '\0':
-	case 's':
-		mul = 1;
-		break;
-	case 'm':
-		mul = 60;
-		break;
-	case 'h':
-		mul = 60 * 60;
-		break;
-	case 'd':
-		mul = 24 * 60 * 60;
-		break;
-	case 'w':
-		mul = 7 * 24 * 60 * 60;
-		break;
-	default:
-		return 0;
-	}
-	if (*u != '\0' && u[1] != '\0')
-		return 0;
-	return mul;
-}
-
-/*
- * mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds:
- * a whole number and at most one unit letter; none means seconds.
- */
-gboolean
-mp_parse_duration(const char *s, guint64 *out)
-{
-	return parse_scaled(s, duration_unit, out);
-}
-
-/*
- * mp_keyfile_load_text - load INI text into kf, allowing comments after
- * values: GKeyFile takes "a = b   # note" as the value "b   # note", and
- * administrators write notes there.  A '#' after white space starts a
- * comment; lines keep their numbers.
- */
-gboolean
-mp_keyfile_load_text(GKeyFile *kf, const char *text, GError **err)
-{
-	char **lines = g_strsplit(text, "\n", -1);
-	char *clean;
-	guint i;
-	gboolean ok;
-
-	for (i = 0; lines[i] != NULL; i++) {
-		char *l = lines[i], *p;
-
-		if (*g_strchug(l) == '#' || *l == '\0')
-			continue;
-		for (p = l + 1; *p != '\0'; p++)
-			if (*p == '#' && (p[-1] == ' ' || p[-1] == '\t')) {
-				*p = '\0';
-				break;
-			}
-		g_strchomp(l);
-	}
-	clean = g_strjoinv("\n", lines);
-	g_strfreev(lines);
-	ok = g_key_file_load_from_data(kf, clean, (gsize)-1, G_KEY_FILE_NONE,
-	    err);
-	g_free(clean);
-	return ok;
-}
-
-/* mp_keys_repeated - the first key of a group given twice, or NULL */
-const char *
-mp_keys_repeated(char **keys)
-{
-	guint i, j;
-
-	for (i = 0; keys != NULL && keys[i] != NULL; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(keys[i], keys[j]) == 0)
-				return keys[i];
-	return NULL;
-}
 
 /* mp_config_where - "(file:line)" for a key, to end an error message */
 char *
@@ -232,93 +49,33 @@ mp_config_where(const MpConfig *cfg, const char *group, const char *key)
 	return g_strdup_printf("(%s:%u)", cfg->path, found);
 }
 
-static MpDomains *
-domains_new(void)
-{
-	MpDomains *d = g_new0(MpDomains, 1);
-
-	d->class_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
-	return d;
-}
-
 /* mp_config_add_domain - a --internal/--semi-internal flag */
 int
 mp_config_add_domain(MpConfig *cfg, MpClass c, const char *domain,
     GError **err)
 {
-	const char *d = domain;
-	char *canon;
-	gpointer old;
-
-	if (*d == '@')			/* "@example.com" is a common spelling */
-		d++;
-	if (*d == '.')			/* so is ".example.com" */
-		d++;
-	canon = mp_domain_canon(d);
-	if (canon == NULL || strchr(canon, '@') != NULL ||
-	    (strchr(canon, '.') == NULL && strchr(canon, '[') == NULL &&
-	    strcmp(canon, "localhost") != 0)) {
-		g_free(canon);
-		return mp_fail(err, EX_CONFIG, "not a domain: \"%s\"", domain);
-	}
-	old = g_hash_table_lookup(cfg->domains->class_of, canon);
-	if (old != NULL && GPOINTER_TO_INT(old) - 1 != (int)c) {
-		int status = mp_fail(err, EX_CONFIG,
-		    "%s is listed as both %s and %s", canon,
-		    mp_class_name((MpClass)(GPOINTER_TO_INT(old) - 1)),
-		    mp_class_name(c));
-
-		g_free(canon);
-		return status;
-	}
-	g_hash_table_replace(cfg->domains->class_of, canon,
-	    GINT_TO_POINTER((int)c + 1));
-	return MP_OK;
+	return mp_domains_add(cfg->domains, c, domain, err);
 }
 
-/*
- * mp_config_classify - the class of a canonical domain
- *
- * The most specific listed domain wins, so a semi-internal subsidiary
- * under an internal parent domain is semi-internal.
- */
+/* mp_config_classify - the class of a canonical domain */
 MpClass
 mp_config_classify(const MpConfig *cfg, const char *domain)
 {
-	const char *p = domain;
-
-	while (p != NULL && *p != '\0') {
-		gpointer v = g_hash_table_lookup(cfg->domains->class_of, p);
-
-		if (v != NULL)
-			return (MpClass)(GPOINTER_TO_INT(v) - 1);
-		p = strchr(p, '.');
-		if (p != NULL)
-			p++;
-	}
-	return MP_CLASS_EXTERNAL;
+	return mp_domains_classify(cfg->domains, domain);
 }
 
 /* mp_config_has_domains - whether any internal/semi-internal is known */
 gboolean
 mp_config_has_domains(const MpConfig *cfg)
 {
-	return g_hash_table_size(cfg->domains->class_of) > 0;
+	return mp_domains_any(cfg->domains);
 }
 
 /* mp_config_has_internal - whether any internal domain is known */
 gboolean
 mp_config_has_internal(const MpConfig *cfg)
 {
-	GHashTableIter it;
-	gpointer v;
-
-	g_hash_table_iter_init(&it, cfg->domains->class_of);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		if (GPOINTER_TO_INT(v) - 1 == MP_CLASS_INTERNAL)
-			return TRUE;
-	return FALSE;
+	return mp_domains_has_internal(cfg->domains);
 }
 
 /* mp_config_require_domains - fail when no file and no --internal said */
@@ -371,7 +128,7 @@ mp_config_load(const char *cli_path, MpConfig **out, GError **err)
 	*out = NULL;
 	cfg = g_new0(MpConfig, 1);
 	cfg->kf = g_key_file_new();
-	cfg->domains = domains_new();
+	cfg->domains = mp_domains_new();
 	mp_limits_init(&cfg->limits);
 	cfg->default_path = g_strdup(MP_SYSCONFDIR "/mp/mp.conf");
 	if (path == NULL || *path == '\0')
@@ -458,7 +215,7 @@ mp_config_time_zone(const MpConfig *cfg)
 	g_free(v);
 	/* checked when loaded; a system without the zone database still
 	 * writes Japan's time */
-	return tz != NULL ? tz : g_time_zone_new_offset(9 * 3600);
+	return tz != NULL ? tz : g_time_zone_new_offset(MP_TIME_ZONE_FALLBACK_OFFSET);
 }
 
 /* config_check - every group and key known, every value well-formed */
@@ -615,10 +372,7 @@ mp_config_free(MpConfig *cfg)
 	g_free(cfg->default_path);
 	g_free(cfg->text);
 	g_key_file_free(cfg->kf);
-	if (cfg->domains != NULL) {
-		g_hash_table_destroy(cfg->domains->class_of);
-		g_free(cfg->domains);
-	}
+	mp_domains_free(cfg->domains);
 	g_free(cfg);
 }
 

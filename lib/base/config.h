@@ -3,18 +3,14 @@
 #define MP_CONFIG_H
 
 #include "base/mp.h"
+/* its domain table and the grammars of its values; included so that
+ * every reader of mp.conf has them */
+#include "base/domains.h"
+#include "base/parse.h"
 
 #ifndef MP_SYSCONFDIR
 #define MP_SYSCONFDIR "/usr/local/etc"
 #endif
-
-typedef enum {
-	MP_CLASS_INTERNAL,
-	MP_CLASS_SEMI_INTERNAL,
-	MP_CLASS_EXTERNAL,
-} MpClass;
-
-typedef struct MpDomains MpDomains;
 
 typedef struct {
 	char *path;		/* the file read, NULL if none was */
@@ -26,11 +22,10 @@ typedef struct {
 	gboolean syslog;
 } MpConfig;
 
-/* mp_class_name - "internal", "semi-internal" or "external" */
-const char *mp_class_name(MpClass c);
-
 /* mp_config_load - read and check -c FILE, $MP_CONFIG or the default */
 int mp_config_load(const char *cli_path, MpConfig **out, GError **err);
+
+/* mp_config_free - release a configuration */
 void mp_config_free(MpConfig *cfg);
 
 /* mp_config_require_domains - fail when no file and no --internal said */
@@ -59,8 +54,14 @@ char *mp_config_string(const MpConfig *cfg, const char *group,
 char **mp_config_list(const MpConfig *cfg, const char *group,
     const char *key);
 
+/* mp_config_duration - a duration in seconds; def when absent */
+guint64 mp_config_duration(const MpConfig *cfg, const char *group,
+    const char *key, guint64 def);
+
 /* [general] time-zone: the zone of the times in notices and pages */
 #define MP_TIME_ZONE_DEFAULT "Asia/Tokyo"
+/* Japan's offset, for a system without the time zone database */
+#define MP_TIME_ZONE_FALLBACK_OFFSET (9 * 60 * 60)
 
 /* mp_config_time_zone - [general] time-zone or the default, a new ref */
 GTimeZone *mp_config_time_zone(const MpConfig *cfg);
@@ -68,24 +69,5 @@ GTimeZone *mp_config_time_zone(const MpConfig *cfg);
 /* mp_config_where - "(file:line)" for a key, to end an error message */
 char *mp_config_where(const MpConfig *cfg, const char *group,
     const char *key);
-
-/* mp_keyfile_load_text - INI text into kf; '#' after blanks is a comment */
-gboolean mp_keyfile_load_text(GKeyFile *kf, const char *text, GError **err);
-
-/* mp_keys_repeated - the first key of a group given twice, or NULL */
-const char *mp_keys_repeated(char **keys);
-
-/* mp_parse_size - "10M", "2048", "1G" to bytes */
-gboolean mp_parse_size(const char *s, guint64 *out);
-
-/* mp_parse_duration - "90s", "30m", "12h", "7d", "2w", "3600" to seconds */
-gboolean mp_parse_duration(const char *s, guint64 *out);
-
-/* mp_config_duration - a duration in seconds; def when absent */
-guint64 mp_config_duration(const MpConfig *cfg, const char *group,
-    const char *key, guint64 def);
-
-/* mp_split_list - split "a; b, c" into a NULL-terminated vector */
-char **mp_split_list(const char *s);
 
 #endif

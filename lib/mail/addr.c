@@ -3,7 +3,7 @@
 
 #include <gmime/gmime.h>
 
-#include "base/domain.h"
+#include "base/domains.h"
 #include "mail/addr.h"
 #include "mail/charset.h"
 

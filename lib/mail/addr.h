@@ -2,7 +2,7 @@
 #ifndef MP_ADDR_H
 #define MP_ADDR_H
 
-#include "base/domain.h"
+#include "base/domains.h"
 #include "mail/message.h"
 
 typedef enum {
