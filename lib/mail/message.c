@@ -9,6 +9,10 @@
 
 #include "mail/message.h"
 
+/* how much a read asks for: a whole message, and a header block */
+#define READ_CHUNK ((gsize)64 * 1024)
+#define HEAD_CHUNK ((gsize)8 * 1024)
+
 static int message_split(MpMessage *msg, const MpLimits *limits,
     GError **err);
 static gboolean line_is_field(const char *s, gsize n, gsize *name_len,
@@ -27,11 +31,11 @@ mp_message_read_fd(int fd, const MpLimits *limits,
 	int status;
 
 	*out = NULL;
-	buf = g_byte_array_sized_new(65536);
+	buf = g_byte_array_sized_new(READ_CHUNK);
 	for (;;) {
 		cap = buf->len;
-		g_byte_array_set_size(buf, cap + 65536);
-		n = read(fd, buf->data + cap, 65536);
+		g_byte_array_set_size(buf, cap + READ_CHUNK);
+		n = read(fd, buf->data + cap, READ_CHUNK);
 		if (n < 0 && errno == EINTR) {
 			g_byte_array_set_size(buf, cap);
 			continue;
@@ -113,13 +117,13 @@ mp_message_read_head(const char *path, const MpLimits *limits,
 		    "message larger than message-bytes limit "
 		    "(%" G_GSIZE_FORMAT " bytes)", limits->message_bytes);
 	}
-	buf = g_byte_array_sized_new(8192);
+	buf = g_byte_array_sized_new(HEAD_CHUNK);
 	for (;;) {
 		gsize have = buf->len;
 		ssize_t n;
 
-		g_byte_array_set_size(buf, have + 8192);
-		n = read(fd, buf->data + have, 8192);
+		g_byte_array_set_size(buf, have + HEAD_CHUNK);
+		n = read(fd, buf->data + have, HEAD_CHUNK);
 		if (n < 0 && errno == EINTR) {
 			g_byte_array_set_size(buf, have);
 			continue;
@@ -134,7 +138,7 @@ mp_message_read_head(const char *path, const MpLimits *limits,
 		g_byte_array_set_size(buf, have + (gsize)n);
 		/* a header over the limit fails in the split below */
 		if (n == 0 || header_ended(buf->data, buf->len) ||
-		    buf->len > limits->header_bytes + 8192)
+		    buf->len > limits->header_bytes + HEAD_CHUNK)
 			break;
 	}
 	close(fd);
