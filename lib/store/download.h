@@ -51,14 +51,4 @@ void mp_download_error_page(const MpRequest *rq, gboolean japanese,
 
 void mp_response_clear(MpResponse *rs);
 
-/* mp_html_escape - text safe between tags and in quoted attributes */
-char *mp_html_escape(const char *s);
-
-/* mp_content_disposition - "attachment; filename=...; filename*=..."
- * (RFC 6266 with an RFC 5987 UTF-8 name and an ASCII fallback) */
-char *mp_content_disposition(const char *utf8_name);
-
-/* mp_prefers_japanese - what Accept-Language says of ja against en */
-gboolean mp_prefers_japanese(const char *accept_language, gboolean def);
-
 #endif
