@@ -138,3 +138,42 @@ teardown() {
 	[ "$status" -eq 78 ]
 	[ "$output" = "mp-classify: [domains] internal is given twice ($TMP/c:2)" ]
 }
+
+@test "every number's bounds: the least and the most are taken, one past is 78" {
+	printf 'From: a@example.co.jp\nTo: b@example.com\n\nhi\n' >"$TMP/m"
+	# section key below least most above, as mp.conf(5) gives them
+	while read -r section key below least most above; do
+		for v in "$least" "$most"; do
+			printf '[%s]\n%s = %s\n' "$section" "$key" "$v" >"$TMP/c"
+			run mp-classify -c "$TMP/c" --internal example.co.jp "$TMP/m"
+			[ "$status" -eq 0 ] || { echo "[$section] $key = $v: $output"; false; }
+		done
+		for v in "$below" "$above"; do
+			[ "$v" != - ] || continue	# none below 0
+			printf '[%s]\n%s = %s\n' "$section" "$key" "$v" >"$TMP/c"
+			run mp-classify -c "$TMP/c" --internal example.co.jp "$TMP/m"
+			[ "$status" -eq 78 ] || { echo "[$section] $key = $v: $status"; false; }
+			[[ "$output" == "mp-classify: bad value for [$section] $key: $v is outside "*" ($TMP/c:2)" ]]
+		done
+	done <<-'EOF'
+	limits message-bytes 1023 1K 4G 4294967297
+	limits header-bytes 1023 1K 1G 1073741825
+	limits mime-depth 0 1 1000 1001
+	bccify threshold 0 1 1000000 1000001
+	orgsync keep 0 1 1000 1001
+	orgsync max-drop - 0 100 101
+	zipenc compression-level - 0 9 10
+	zipenc password-length 7 8 128 129
+	zipenc delay - 0 4294967295 4294967296
+	zipenc max-bytes 1023 1K 4G 4294967297
+	zipenc max-entries 0 1 1000000 1000001
+	detach expires 59 60 366d 31622401
+	detach max-downloads - 0 1000000 1000001
+	detach min-size - 0 4G 4294967297
+	detach password-length 7 8 128 129
+	detach delay - 0 4294967295 4294967296
+	detach max-failures 0 1 1000 1001
+	detach entry-max-failures 0 1 1000000 1000001
+	detach lock-time 0 1 30d 2592001
+	EOF
+}

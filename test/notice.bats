@@ -439,3 +439,30 @@ print(" ".join(p.get_filename() for p in m.walk() if p.get_filename()))' "$1"
 	$NC text "$TMP/dn.1" text/plain | tr -d '\n ' |
 	    grep -q '二〇二六年度第三四半期営業報告書「東日本地区」最終版（社外秘・取扱注意）.pdf'
 }
+
+@test "a template of 64 KiB is read; one byte more, or a NUL, is 78" {
+	mkdir "$TMP/tpl"
+	# template BYTES - a notice template of exactly BYTES bytes
+	template() {
+		python3 -c 'import sys
+head = b"Subject: x\n\n{password}\n"
+n = int(sys.argv[1]) - len(head)
+body = (b"x" * 63 + b"\n") * (n // 64) + b"y" * (n % 64)
+sys.stdout.buffer.write(head + body)' "$1" >"$TMP/tpl/notice-sender.ja"
+	}
+	template 65536
+	[ "$(wc -c <"$TMP/tpl/notice-sender.ja")" -eq 65536 ]
+	mp-zipenc --notice "$TMP/n" --template-dir "$TMP/tpl" \
+	    --password-file "$TMP/pw" <"$Z/mixed.eml" >/dev/null
+	grep -q '^Sesame-open-42$' "$TMP/n"
+	template 65537
+	run mp-zipenc --notice "$TMP/n" --template-dir "$TMP/tpl" \
+	    --password-file "$TMP/pw" </dev/null
+	[ "$status" -eq 78 ]
+	[ "$output" = "mp-zipenc: template $TMP/tpl/notice-sender.ja: not a text of at most 65536 bytes" ]
+	printf 'Subject: x\n\n{password}\0\n' >"$TMP/tpl/notice-sender.ja"
+	run mp-zipenc --notice "$TMP/n" --template-dir "$TMP/tpl" \
+	    --password-file "$TMP/pw" </dev/null
+	[ "$status" -eq 78 ]
+	[ "$output" = "mp-zipenc: template $TMP/tpl/notice-sender.ja: not a text of at most 65536 bytes" ]
+}

@@ -2,7 +2,37 @@
 #ifndef MP_SCHEMA_H
 #define MP_SCHEMA_H
 
-#include <glib.h>
+#include "base/parse.h"
+
+/*
+ * The bounds of mp.conf's numbers, named so that a command checking the
+ * same value from a flag uses the same ones.  mp.conf(5) gives each.
+ */
+/* the largest count a key or flag takes: a threshold, entries, downloads */
+#define MP_COUNT_MAX 1000000
+/* the largest size a key or flag takes */
+#define MP_BYTES_MAX (4 * MP_GIB)
+/* the smallest byte limit: message-bytes, header-bytes, max-bytes */
+#define MP_BYTES_LIMIT_MIN MP_KIB
+/* [limits] header-bytes at most: no real header block comes near */
+#define MP_HEADER_BYTES_MAX MP_GIB
+/* [limits] mime-depth at most */
+#define MP_MIME_DEPTH_MAX 1000
+/* [orgsync] keep: the most snapshots kept */
+#define MP_ORGSYNC_KEEP_MAX 1000
+/* a share in per cent, such as [orgsync] max-drop */
+#define MP_PERCENT_MAX 100
+/* [zipenc] compression-level: deflate's levels run 0 (store) to 9 */
+#define MP_COMPRESSION_LEVEL_MAX 9
+/* delay: the longest X-MP-Deliver-After of a notice, in seconds */
+#define MP_DELAY_MAX ((guint64)G_MAXUINT32)
+/* [detach] expires: how long a download link may work */
+#define MP_EXPIRES_MIN MP_MINUTE
+#define MP_EXPIRES_MAX (366 * MP_DAY)
+/* [detach] max-failures: the most wrong passwords a client may try */
+#define MP_FAILURES_MAX 1000
+/* [detach] lock-time: the longest lock out */
+#define MP_LOCK_TIME_MAX (30 * MP_DAY)
 
 typedef enum {
 	MP_KEY_UINT,
