@@ -1,22 +1,18 @@
 /* mp-download - the download page of mp-detach's store, a CGI program */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "base/config.h"
-#include "store/download.h"
-#include "base/output.h"
 #include "base/secret.h"
+#include "store/download.h"
 
 #define USAGE "usage: mp-download [--version]\n"
 
 static int serve(void);
 static void log_line(const MpResponse *rs, const char *extra);
-static gboolean read_body(MpRequest *rq, char **buf);
 
 /*
  * A web server starts us with GATEWAY_INTERFACE set and the request in
@@ -53,7 +49,7 @@ serve(void)
 	MpDownloadOpts o = { 0 };
 	MpConfig *cfg = NULL;
 	GError *err = NULL;
-	char *body = NULL, *store = NULL, *lang = NULL, *extra = NULL;
+	char *store = NULL, *lang = NULL, *extra = NULL;
 	int status = MP_OK;
 
 	/* a client that goes away must fail a write, not kill us unlogged */
@@ -65,13 +61,13 @@ serve(void)
 	rq.accept_language = getenv("HTTP_ACCEPT_LANGUAGE");
 	rq.remote_addr = getenv("REMOTE_ADDR");
 	rq.content_type = getenv("CONTENT_TYPE");
-	if (rq.method != NULL && strcmp(rq.method, "POST") == 0 &&
-	    !read_body(&rq, &body))
-		rq.body_too_large = TRUE;
+	rq.content_length = getenv("CONTENT_LENGTH");
+	mp_request_read_body(&rq, 0);
 
 	if (mp_config_load(NULL, &cfg, &err) != MP_OK ||
 	    mp_secret_init(&err) != MP_OK) {
 		mp_download_error_page(&rq, TRUE, err->message, &rs);
+		g_clear_error(&err);	/* err is for the sending now */
 	} else {
 		store = mp_config_string(cfg, "detach", "store",
 		    MP_STORE_DIR_DEFAULT);
@@ -89,21 +85,12 @@ serve(void)
 		mp_download_handle(&o, &rq, g_get_real_time() / G_USEC_PER_SEC,
 		    &rs);
 	}
-	if (body != NULL) {
-		memset(body, 0, rq.body_len);	/* it held the password */
-		g_free(body);
-	}
+	mp_request_clear(&rq);
 
 	/* logged before it is sent: a server may end us once the client
 	 * has its last byte */
 	log_line(&rs, NULL);
-	status = mp_write_all(1, rs.head->str, rs.head->len, "response", &err);
-	if (status == MP_OK && !rs.head_only && rs.body != NULL)
-		status = mp_write_all(1, rs.body->str, rs.body->len, "response",
-		    &err);
-	if (status == MP_OK && !rs.head_only && rs.file != NULL)
-		status = mp_store_stream(rs.file, 1, &err);
-	if (status != MP_OK) {
+	if ((status = mp_response_send(&rs, 1, &err)) != MP_OK) {
 		char *why = g_strdelimit(g_strdup(err->message), "\"\r\n", '_');
 
 		extra = g_strdup_printf(" sent=no why=\"%s\"", why);
@@ -121,41 +108,6 @@ serve(void)
 	mp_config_free(cfg);
 	closelog();
 	return status == MP_OK ? 0 : EX_IOERR;
-}
-
-/*
- * read_body - CONTENT_LENGTH bytes of standard input; FALSE (and
- * nothing read) when that is over MP_DOWNLOAD_BODY_MAX.  A body cut
- * short or without a length stays empty and makes a 400.
- */
-static gboolean
-read_body(MpRequest *rq, char **buf)
-{
-	const char *cl = getenv("CONTENT_LENGTH");
-	guint64 len;
-	gsize got = 0;
-
-	*buf = NULL;
-	rq->body = "";
-	rq->body_len = 0;
-	if (cl == NULL || !g_ascii_string_to_unsigned(cl, 10, 0, G_MAXUINT64,
-	    &len, NULL))
-		return TRUE;
-	if (len > MP_DOWNLOAD_BODY_MAX)
-		return FALSE;
-	*buf = g_malloc0(len + 1);
-	while (got < len) {
-		ssize_t n = read(0, *buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return TRUE;
-		got += (gsize)n;
-	}
-	rq->body = *buf;
-	rq->body_len = got;
-	return TRUE;
 }
 
 /* log_line - one key=value line to syslog (mail) and the server's

@@ -3,8 +3,10 @@
 
 #include "base/config.h"
 #include "base/human.h"
+#include "base/output.h"
 #include "store/download.h"
 #include "store/http.h"
+#include "store/store-int.h"
 
 /* the page's only style; the Content-Security-Policy allows exactly
  * this text by its hash, and nothing else: no script, no image */
@@ -465,6 +467,70 @@ start(MpResponse *rs, const MpRequest *rq, gboolean japanese)
 	rs->head_only = rq->method != NULL && strcmp(rq->method, "HEAD") == 0;
 	return mp_prefers_japanese(rq->accept_language, japanese) ?
 	    LANG_JA : LANG_EN;
+}
+
+/*
+ * mp_request_read_body - CONTENT_LENGTH bytes of fd, for a POST only;
+ * nothing is read when that is over MP_DOWNLOAD_BODY_MAX (a 413).  A
+ * body cut short or without a length stays empty and makes a 400.
+ */
+void
+mp_request_read_body(MpRequest *rq, int fd)
+{
+	guint64 len;
+
+	if (rq->method == NULL || strcmp(rq->method, "POST") != 0)
+		return;
+	rq->body = "";
+	rq->body_len = 0;
+	if (rq->content_length == NULL ||
+	    !g_ascii_string_to_unsigned(rq->content_length, 10, 0,
+	    G_MAXUINT64, &len, NULL))
+		return;
+	if (len > MP_DOWNLOAD_BODY_MAX) {
+		rq->body_too_large = TRUE;
+		return;
+	}
+	rq->body_size = (gsize)len + 1;
+	rq->body_buf = g_malloc0(rq->body_size);
+	if (store_read_full(fd, (guchar *)rq->body_buf, (gsize)len) ==
+	    (gssize)len) {
+		rq->body = rq->body_buf;
+		rq->body_len = (gsize)len;
+	}
+}
+
+/* mp_request_clear - wipe the body, all of what was read of it */
+void
+mp_request_clear(MpRequest *rq)
+{
+	if (rq->body_buf != NULL) {
+		memset(rq->body_buf, 0, rq->body_size);
+		g_free(rq->body_buf);
+	}
+	rq->body_buf = NULL;
+	rq->body_size = 0;
+	rq->body = NULL;
+	rq->body_len = 0;
+}
+
+/*
+ * mp_response_send - the answer to fd.  A file is decrypted chunk by
+ * chunk as it goes; one that turns out cut or changed stops the answer
+ * short, an error.
+ */
+int
+mp_response_send(MpResponse *rs, int fd, GError **err)
+{
+	int status = mp_write_all(fd, rs->head->str, rs->head->len,
+	    "response", err);
+
+	if (status == MP_OK && !rs->head_only && rs->body != NULL)
+		status = mp_write_all(fd, rs->body->str, rs->body->len,
+		    "response", err);
+	if (status == MP_OK && !rs->head_only && rs->file != NULL)
+		status = mp_store_stream(rs->file, fd, err);
+	return status;
 }
 
 /*

@@ -23,9 +23,13 @@ typedef struct {
 	const char *accept_language;	/* HTTP_ACCEPT_LANGUAGE */
 	const char *remote_addr;	/* REMOTE_ADDR: the log, the lock */
 	const char *content_type;	/* CONTENT_TYPE of a POST */
-	const char *body;		/* the POST body, NUL-terminated */
+	const char *content_length;	/* CONTENT_LENGTH of a POST */
+	/* the POST body, as mp_request_read_body read it */
+	const char *body;		/* NUL-terminated */
 	gsize body_len;
 	gboolean body_too_large;	/* over MP_DOWNLOAD_BODY_MAX: unread */
+	char *body_buf;			/* what body points into, or NULL */
+	gsize body_size;		/* its size, all wiped at the end */
 } MpRequest;
 
 /* The answer: CGI header lines, then a page or a file. */
@@ -40,6 +44,13 @@ typedef struct {
 	GTimeZone *tz;		/* the zone the page shows times in */
 } MpResponse;
 
+/* mp_request_read_body - the body of a POST from fd (CONTENT_LENGTH
+ * bytes); a body over MP_DOWNLOAD_BODY_MAX is left unread */
+void mp_request_read_body(MpRequest *rq, int fd);
+
+/* mp_request_clear - wipe the body (it holds the password), free it */
+void mp_request_clear(MpRequest *rq);
+
 /* mp_download_handle - the response to one request; never fails: a
  * broken store is a 500 page and a log line saying why */
 void mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq,
@@ -48,6 +59,10 @@ void mp_download_handle(const MpDownloadOpts *o, const MpRequest *rq,
 /* mp_download_error_page - a bare 500 answer, for a bad configuration */
 void mp_download_error_page(const MpRequest *rq, gboolean japanese,
     const char *why, MpResponse *rs);
+
+/* mp_response_send - the answer to fd: its header lines, then, but for
+ * HEAD, the page or the file, decrypted and checked as it is sent */
+int mp_response_send(MpResponse *rs, int fd, GError **err);
 
 void mp_response_clear(MpResponse *rs);
 
