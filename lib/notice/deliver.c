@@ -59,7 +59,7 @@ static int
 notice_to_file(const char *path, const GString *text, GError **err)
 {
 	return notice_failed(mp_write_file_atomic(path, text->str, text->len,
-	    0600, err), err);
+	    MP_NOTICE_FILE_MODE, err), err);
 }
 
 /*
@@ -85,7 +85,8 @@ notice_to_maildir(const char *dir, const GString *text, GError **err)
 	tmp = g_build_filename(dir, "tmp", name, NULL);
 	newdir = g_build_filename(dir, "new", NULL);
 	dst = g_build_filename(newdir, name, NULL);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    MP_NOTICE_FILE_MODE);
 	if (fd < 0) {
 		status = mp_fail(err, EX_TEMPFAIL, "%s: %s", tmp,
 		    g_strerror(errno));

@@ -9,6 +9,8 @@
 /* how long a notice command may take to stop after SIGTERM before it
  * gets SIGKILL, when we are told to stop ourselves */
 #define MP_NOTICE_COMMAND_GRACE_SECONDS 2
+/* a notice file holds a password: only its owner may read it */
+#define MP_NOTICE_FILE_MODE 0600
 /* random bytes in the unique part of a Maildir file name */
 #define MP_MAILDIR_UNIQUE_BYTES 8
 

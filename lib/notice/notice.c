@@ -68,7 +68,8 @@ mp_notice_render(const MpNotice *n)
 	    n->tz != NULL ? g_date_time_new_now(n->tz) :
 	    g_date_time_new_now_local();
 	const char *at = strrchr(n->from, '@');
-	char *date = mp_rfc5322_date(now), *token = mp_secret_token(MP_NOTICE_ID_BYTES);
+	char *date = mp_rfc5322_date(now);
+	char *token = mp_secret_token(MP_NOTICE_ID_BYTES);
 	char *subject = mp_header_field("Subject", n->subject, "\n");
 	char *ct = mp_text_part_header(n->body, "\n");
 	GString *body = mp_text_part_body(n->body, "\n");

@@ -3,6 +3,10 @@
 
 #include "notice/template.h"
 
+/* the first line of a notice template starts with it */
+#define SUBJECT_FIELD "Subject:"
+#define SUBJECT_FIELD_LEN (sizeof SUBJECT_FIELD - 1)
+
 /* placeholder_at - the length of "{name}" at s, with name, or 0 */
 static gsize
 placeholder_at(const char *s, char *name)
@@ -73,13 +77,15 @@ mp_template_parse(const char *text, const char *path, gboolean has_subject,
 		const char *nl = strchr(text, '\n');
 		gsize first = nl != NULL ? (gsize)(nl - text) : strlen(text);
 
-		if (g_ascii_strncasecmp(text, "Subject:", 8) != 0 ||
+		if (g_ascii_strncasecmp(text, SUBJECT_FIELD,
+		    SUBJECT_FIELD_LEN) != 0 ||
 		    (nl != NULL && nl[1] != '\n' && nl[1] != '\0'))
 			status = mp_fail(err, EX_CONFIG, "template %s:1: must "
 			    "start with a Subject: line and an empty line",
 			    where);
 		else {
-			t->subject = g_strstrip(g_strndup(text + 8, first - 8));
+			t->subject = g_strstrip(g_strndup(text +
+			    SUBJECT_FIELD_LEN, first - SUBJECT_FIELD_LEN));
 			t->body = g_strdup(nl != NULL && nl[1] != '\0' ?
 			    nl + 2 : "");
 		}
