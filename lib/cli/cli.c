@@ -1,4 +1,5 @@
 /* cli.c - the options and set-up every mp command shares */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -51,6 +52,53 @@ mp_cli_option(MpCliOpts *o, int opt, const char *arg)
 	default:
 		return FALSE;
 	}
+}
+
+/* mp_cli_parse - the shared options and the command's own */
+int
+mp_cli_parse(const MpCliCommand *cmd, MpCliOpts *o, int *argc, char ***argv)
+{
+	struct option *longopts;
+	MpOpts *tables[1];
+	int c, status = MP_CLI_GO_ON;
+
+	mp_diag_open(cmd->name, FALSE);
+	(*argv)[0] = (char *)(gsize)cmd->name;	/* getopt's messages */
+	tables[0] = cmd->own;
+	longopts = mp_opts_longopts(cmd->shared, tables, 1);
+	while (status == MP_CLI_GO_ON && (c = getopt_long(*argc, *argv,
+	    cmd->shortopts, longopts, NULL)) != -1) {
+		if (mp_cli_option(o, c, optarg) || (cmd->take != NULL &&
+		    cmd->take(c, optarg, cmd->data)) ||
+		    mp_opts_option(cmd->own, c, optarg))
+			continue;
+		if (c == 'h') {
+			fputs(cmd->usage, stdout);
+			status = 0;
+		} else if (c == MP_OPT_VERSION) {
+			printf("%s %s\n", cmd->name, MP_VERSION);
+			status = 0;
+		} else {
+			status = mp_cli_usage(cmd);
+		}
+	}
+	g_free(longopts);
+	if (status != MP_CLI_GO_ON)
+		return status;
+	*argc -= optind;
+	*argv += optind;
+	if (mp_opts_conflict(cmd->own) || (o->mbox != NULL) +
+	    (o->maildir != NULL) + (*argc > 0) > 1)
+		return mp_cli_usage(cmd);
+	return MP_CLI_GO_ON;
+}
+
+/* mp_cli_usage - the usage text on standard error: 64 */
+int
+mp_cli_usage(const MpCliCommand *cmd)
+{
+	fputs(cmd->usage, stderr);
+	return EX_USAGE;
 }
 
 /* mp_cli_config - load mp.conf and add --internal/--semi-internal */

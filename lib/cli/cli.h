@@ -37,12 +37,45 @@ typedef struct {
 	gboolean head_only;	/* files: the header block is all we need */
 } MpCliOpts;
 
+/*
+ * A command's command line: what getopt_long reads (the shared long
+ * options and the command's table) and what -h and --version print.
+ */
+typedef struct {
+	const char *name;		/* "mp-bccify" */
+	const char *usage;		/* for -h, and after a usage error */
+	const char *shortopts;		/* getopt's */
+	const struct option *shared;	/* MP_CLI_LONG_OPTIONS, a zero row */
+	MpOpts *own;			/* the command's table */
+	/* an own option its table cannot keep (one given again and again
+	 * adds a value): TRUE if taken; or NULL */
+	gboolean (*take)(int id, const char *arg, gpointer data);
+	gpointer data;
+} MpCliCommand;
+
+/* mp_cli_parse's "no exit status yet": go on with the operands */
+#define MP_CLI_GO_ON (-1)
+
 /* mp_cli_init - empty shared options */
 void mp_cli_init(MpCliOpts *o);
 void mp_cli_clear(MpCliOpts *o);
 
 /* mp_cli_option - take a shared option; FALSE if opt is not one */
 gboolean mp_cli_option(MpCliOpts *o, int opt, const char *arg);
+
+/*
+ * mp_cli_parse - the command line: the shared options into o, the
+ * command's into its table (or cmd->take); *argc and *argv are then the
+ * operands.  MP_CLI_GO_ON, or the status to exit with: 0 after -h or
+ * --version, 64 after the usage on standard error (an unknown option,
+ * two options of one setting, more than one of --mbox, --maildir and
+ * files).
+ */
+int mp_cli_parse(const MpCliCommand *cmd, MpCliOpts *o, int *argc,
+    char ***argv);
+
+/* mp_cli_usage - the usage text on standard error: 64 */
+int mp_cli_usage(const MpCliCommand *cmd);
 
 /* mp_cli_config - load mp.conf and add --internal/--semi-internal */
 int mp_cli_config(const MpCliOpts *o, MpConfig **cfg, GError **err);
