@@ -790,8 +790,9 @@ group_cmp(gconstpointer a, gconstpointer b)
 	    (*(MpOrgGroup *const *)b)->unit);
 }
 
-static gint
-str_cmp(gconstpointer a, gconstpointer b)
+/* mp_str_ptr_cmp - strcmp of two char * that a and b point at (sorts) */
+gint
+mp_str_ptr_cmp(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -808,8 +809,7 @@ sorted_strv(MpArena *a, GHashTable *set)
 	g_hash_table_iter_init(&it, set);
 	while (g_hash_table_iter_next(&it, &k, NULL))
 		v[i++] = k;
-	qsort(v, n, sizeof(char *), (int (*)(const void *,
-	    const void *))str_cmp);
+	qsort(v, n, sizeof(char *), mp_str_ptr_cmp);
 	return v;
 }
 

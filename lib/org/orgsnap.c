@@ -8,97 +8,36 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <zlib.h>
 
 #include "base/json.h"
-#include "org/orgsnap.h"
+#include "org/orgsnap-int.h"
 #include "base/output.h"
 
 /*
- * Records, all text, one "name=value" per line (tabs separate parts):
- *   "m:"        MP_ORGSNAP_MAGIC, then generation, created, people, ...
- *   "p:ADDRKEY" email, id, name, exempt, div*, post*, sup*
- *   "g:UNIT"    level, sup*, mem*
- * Text keeps the file easy to inspect (cdb -d) and costs microseconds to
- * read for the one or two people a message needs.
+ * next_kv - split off the next "name=value" line of a record, in place:
+ * the name, its value in *value; NULL at the end.  A line without "="
+ * is skipped.
  */
-
-/*
- * Every value written comes from the export (whose fields have no tabs
- * or line breaks: see csvread.c), from org.conf or from mp itself, so
- * records are plain "name=value" lines with tab-separated parts.
- */
-static void
-kv(GString *s, const char *k, const char *v)
-{
-	g_string_append(s, k);
-	g_string_append_c(s, '=');
-	g_string_append(s, v != NULL ? v : "");
-	g_string_append_c(s, '\n');
-}
-
-/*
- * person_text - the "p:" record of a person, into s (emptied first).
- * A superior's reason is a number: the text is the record "r:N", written
- * once however many people it applies to.
- */
-static void
-person_text(GString *s, const MpOrgPerson *p, GHashTable *reasons)
-{
-	guint i;
-
-	g_string_truncate(s, 0);
-	kv(s, "email", p->email);
-	kv(s, "id", p->id);
-	kv(s, "name", p->name);
-	kv(s, "exempt", p->exempt ? "1" : "0");
-	for (i = 0; p->divisions[i] != NULL; i++)
-		kv(s, "div", p->divisions[i]);
-	for (i = 0; p->sdivisions[i] != NULL; i++)
-		kv(s, "sdiv", p->sdivisions[i]);
-	for (i = 0; i < p->nposts; i++) {
-		const MpOrgPost *op = &p->posts[i];
-
-		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", op->unit,
-		    op->title, op->primary ? "primary" : "concurrent",
-		    op->pattern, op->role);
-	}
-	for (i = 0; i < p->nsups; i++)
-		g_string_append_printf(s, "sup=%s\t%u\n", p->sups[i].key,
-		    GPOINTER_TO_UINT(g_hash_table_lookup(reasons,
-		    p->sups[i].reason)) - 1);
-}
-
-/* group_text - the "g:" record of a group, into s (emptied first) */
-static void
-group_text(GString *s, const MpOrgGroup *g)
-{
-	guint i;
-
-	g_string_truncate(s, 0);
-	kv(s, "level", g->level);
-	for (i = 0; g->superiors[i] != NULL; i++)
-		kv(s, "sup", g->superiors[i]);
-	for (i = 0; g->members[i] != NULL; i++)
-		kv(s, "mem", g->members[i]);
-}
-
-/* next_line - split off one line of a record, in place */
 static char *
-next_line(char **cur)
+next_kv(char **cur, char **value)
 {
-	char *line = *cur, *nl;
+	char *line, *nl, *eq;
 
-	if (line == NULL || *line == '\0')
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl != NULL) {
-		*nl = '\0';
-		*cur = nl + 1;
-	} else {
-		*cur = NULL;
+	while ((line = *cur) != NULL && *line != '\0') {
+		nl = strchr(line, '\n');
+		if (nl != NULL) {
+			*nl = '\0';
+			*cur = nl + 1;
+		} else {
+			*cur = NULL;
+		}
+		if ((eq = strchr(line, '=')) != NULL) {
+			*eq = '\0';
+			*value = eq + 1;
+			return line;
+		}
 	}
-	return line;
+	return NULL;
 }
 
 /* strv_of - a NULL-terminated copy of a GPtrArray of strings, in a */
@@ -120,17 +59,12 @@ person_parse(MpArena *a, const char *key, const char *text, gsize len)
 	GPtrArray *divs = g_ptr_array_new(), *sdivs = g_ptr_array_new();
 	GArray *posts = g_array_new(FALSE, TRUE, sizeof(MpOrgPost));
 	GArray *sups = g_array_new(FALSE, TRUE, sizeof(MpOrgSup));
-	char *cur = mp_arena_strndup(a, text, len), *line;
+	char *cur = mp_arena_strndup(a, text, len), *line, *eq;
 
 	p->key = mp_arena_strdup(a, key);
 	p->email = p->key;
 	p->name = p->id = "";
-	while ((line = next_line(&cur)) != NULL) {
-		char *eq = strchr(line, '=');
-
-		if (eq == NULL)
-			continue;
-		*eq++ = '\0';
+	while ((line = next_kv(&cur, &eq)) != NULL) {
 		if (strcmp(line, "email") == 0)
 			p->email = eq;
 		else if (strcmp(line, "id") == 0)
@@ -145,15 +79,15 @@ person_parse(MpArena *a, const char *key, const char *text, gsize len)
 			g_ptr_array_add(sdivs, eq);
 		else if (strcmp(line, "post") == 0) {
 			MpOrgPost op = { 0 };
-			char *f[5];
+			char *f[ORGSNAP_POST_FIELDS];
 			int n;
 
-			for (n = 0; n < 5 && eq != NULL; n++) {
+			for (n = 0; n < ORGSNAP_POST_FIELDS && eq != NULL; n++) {
 				f[n] = eq;
 				if ((eq = strchr(eq, '\t')) != NULL)
 					*eq++ = '\0';
 			}
-			if (n == 5) {
+			if (n == ORGSNAP_POST_FIELDS) {
 				op.unit = f[0];
 				op.title = f[1];
 				op.primary = strcmp(f[2], "primary") == 0;
@@ -195,17 +129,17 @@ group_parse(MpArena *a, const char *unit, const char *text, gsize len)
 {
 	MpOrgGroup *g = mp_arena_alloc(a, sizeof *g);
 	GPtrArray *sup = g_ptr_array_new(), *mem = g_ptr_array_new();
-	char *cur = mp_arena_strndup(a, text, len), *line;
+	char *cur = mp_arena_strndup(a, text, len), *line, *eq;
 
 	g->unit = mp_arena_strdup(a, unit);
 	g->level = "";
-	while ((line = next_line(&cur)) != NULL) {
-		if (g_str_has_prefix(line, "level="))
-			g->level = line + 6;
-		else if (g_str_has_prefix(line, "sup="))
-			g_ptr_array_add(sup, line + 4);
-		else if (g_str_has_prefix(line, "mem="))
-			g_ptr_array_add(mem, line + 4);
+	while ((line = next_kv(&cur, &eq)) != NULL) {
+		if (strcmp(line, "level") == 0)
+			g->level = eq;
+		else if (strcmp(line, "sup") == 0)
+			g_ptr_array_add(sup, eq);
+		else if (strcmp(line, "mem") == 0)
+			g_ptr_array_add(mem, eq);
 	}
 	g->superiors = strv_of(a, sup);
 	g->members = strv_of(a, mem);
@@ -214,6 +148,7 @@ group_parse(MpArena *a, const char *unit, const char *text, gsize len)
 	return g;
 }
 
+/* meta_value - the value of "name=" in the meta record, or NULL */
 static char *
 meta_value(const char *meta, const char *name)
 {
@@ -231,31 +166,6 @@ meta_value(const char *meta, const char *name)
 
 static gboolean verify(MpOrgSnap *snap, guint64 off, guint64 len);
 
-/* le32 - the little-endian number at p */
-static guint32
-le32(const guchar *p)
-{
-	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 |
-	    (guint32)p[3] << 24;
-}
-
-/* put_le32 - n little-endian at p */
-static void
-put_le32(guchar *p, guint32 n)
-{
-	p[0] = n & 0xff;
-	p[1] = (n >> 8) & 0xff;
-	p[2] = (n >> 16) & 0xff;
-	p[3] = n >> 24;
-}
-
-/* crc - the CRC-32 of len bytes at p (zlib takes at most 4 GB a call) */
-static guint32
-crc(const guchar *p, gsize len)
-{
-	return (guint32)crc32(0L, p, (uInt)len);
-}
-
 /*
  * sums_open - find and check the checksum trailer: the file is exactly
  * cdb, table and trailer long (a truncation or an append is caught), the
@@ -270,27 +180,31 @@ sums_open(MpOrgSnap *snap)
 	guint64 cdb_len;
 	guint block;
 
-	if (size < 2048 + MP_ORGSNAP_TRAILER)
+	if (size < ORGSNAP_CDB_HEADER + MP_ORGSNAP_TRAILER)
 		return "too short";
 	t = mem + size - MP_ORGSNAP_TRAILER;
-	if (memcmp(t, MP_ORGSNAP_SUM_MAGIC, 8) != 0)
+	if (memcmp(t + ORGSNAP_T_MAGIC, MP_ORGSNAP_SUM_MAGIC,
+	    ORGSNAP_SUM_MAGIC_LEN) != 0)
 		return "no checksums: truncated, or written by an older "
 		    "mp-orgsync; publish it again";
-	if (le32(t + 28) != crc(t, 28))
+	if (le32(t + ORGSNAP_T_SELF_SUM) != crc(t, ORGSNAP_T_SELF_SUM))
 		return "checksum trailer damaged";
-	cdb_len = (guint64)le32(t + 8) | (guint64)le32(t + 12) << 32;
-	block = le32(t + 16);
-	snap->nblocks = le32(t + 20);
-	if (block != MP_ORGSNAP_BLOCK || cdb_len < 2048 ||
+	cdb_len = (guint64)le32(t + ORGSNAP_T_LEN_LO) |
+	    (guint64)le32(t + ORGSNAP_T_LEN_HI) << 32;
+	block = le32(t + ORGSNAP_T_BLOCK);
+	snap->nblocks = le32(t + ORGSNAP_T_NBLOCKS);
+	if (block != MP_ORGSNAP_BLOCK || cdb_len < ORGSNAP_CDB_HEADER ||
 	    snap->nblocks != (cdb_len + block - 1) / block ||
-	    cdb_len + (guint64)snap->nblocks * 4 + MP_ORGSNAP_TRAILER != size)
+	    cdb_len + (guint64)snap->nblocks * ORGSNAP_U32 +
+	    MP_ORGSNAP_TRAILER != size)
 		return "length does not match its checksums";
 	snap->cdb_len = cdb_len;
 	snap->sums = mem + cdb_len;
-	if (le32(t + 24) != crc(snap->sums, (gsize)snap->nblocks * 4))
+	if (le32(t + ORGSNAP_T_TABLE_SUM) != crc(snap->sums,
+	    (gsize)snap->nblocks * ORGSNAP_U32))
 		return "checksum table damaged";
 	snap->checked = g_malloc0(snap->nblocks);
-	if (!verify(snap, 0, 2048))
+	if (!verify(snap, 0, ORGSNAP_CDB_HEADER))
 		return "header block fails its checksum";
 	return NULL;
 }
@@ -336,22 +250,25 @@ verify(MpOrgSnap *snap, guint64 off, guint64 len)
 static gboolean
 find(MpOrgSnap *snap, const char *key, unsigned klen)
 {
-	const guchar *mem = (const guchar *)snap->cdb.cdb_mem;
+	const guchar *mem = (const guchar *)snap->cdb.cdb_mem, *b;
 	guint32 h = cdb_hash(key, klen), tpos, n, i, slot;
 
-	tpos = le32(mem + (h & 255) * 8);
-	n = le32(mem + (h & 255) * 8 + 4);
-	if (snap->corrupt || !verify(snap, tpos, (guint64)n * 8))
+	b = mem + (h % ORGSNAP_CDB_BUCKETS) * ORGSNAP_CDB_PAIR;
+	tpos = le32(b);
+	n = le32(b + ORGSNAP_U32);
+	if (snap->corrupt ||
+	    !verify(snap, tpos, (guint64)n * ORGSNAP_CDB_PAIR))
 		return FALSE;
-	for (i = 0, slot = n ? (h >> 8) % n : 0; i < n; i++) {
-		const guchar *s = mem + tpos + (guint64)slot * 8;
-		guint32 rpos = le32(s + 4);
+	for (i = 0, slot = n ? (h >> ORGSNAP_CDB_BUCKET_BITS) % n : 0; i < n;
+	    i++) {
+		const guchar *s = mem + tpos + (guint64)slot * ORGSNAP_CDB_PAIR;
+		guint32 rpos = le32(s + ORGSNAP_U32);
 
 		if (rpos == 0)
 			break;
-		if (le32(s) == h && (!verify(snap, rpos, 8) ||
-		    !verify(snap, rpos, 8 + (guint64)le32(mem + rpos) +
-		    le32(mem + rpos + 4))))
+		if (le32(s) == h && (!verify(snap, rpos, ORGSNAP_CDB_PAIR) ||
+		    !verify(snap, rpos, ORGSNAP_CDB_PAIR +
+		    (guint64)le32(mem + rpos) + le32(mem + rpos + ORGSNAP_U32))))
 			return FALSE;
 		if (++slot == n)
 			slot = 0;
@@ -412,7 +329,7 @@ mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
 		return mp_fail(err, EX_TEMPFAIL, "org snapshot is corrupt: %s "
 		    "(%s)", path, why);
 	}
-	if (!find(snap, "m:", 2) ||
+	if (!find(snap, ORGSNAP_KEY_META, strlen(ORGSNAP_KEY_META)) ||
 	    cdb_datalen(&snap->cdb) < strlen(MP_ORGSNAP_MAGIC) ||
 	    memcmp(cdb_getdata(&snap->cdb), MP_ORGSNAP_MAGIC,
 	    strlen(MP_ORGSNAP_MAGIC)) != 0) {
@@ -441,11 +358,11 @@ mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
 	real = realpath(path, NULL);
 	if (real != NULL) {
 		char *base = g_path_get_basename(real);
+		char *gen = mp_orgsnap_gen_of(MP_ORGSNAP_FILE_CDB, base);
 
-		if (g_str_has_prefix(base, "org-") &&
-		    g_str_has_suffix(base, ".cdb")) {
+		if (gen != NULL) {
 			g_free(snap->generation);
-			snap->generation = g_strndup(base + 4, strlen(base) - 8);
+			snap->generation = gen;
 		}
 		g_free(base);
 		free(real);
@@ -454,6 +371,7 @@ mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err)
 	return MP_OK;
 }
 
+/* mp_orgsnap_close - unmap and free (NULL is nothing) */
 void
 mp_orgsnap_close(MpOrgSnap *snap)
 {
@@ -487,10 +405,12 @@ mp_orgsnap_person_brief(MpOrgSnap *snap, const char *key)
 	return person_lookup(snap, key, FALSE);
 }
 
+/* person_lookup - the person of an address key, the superiors' reasons
+ * read from their records or left "" */
 static MpOrgPerson *
 person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
 {
-	char *k = g_strconcat("p:", key, NULL);
+	char *k = g_strconcat(ORGSNAP_KEY_PERSON, key, NULL);
 	MpOrgPerson *p = NULL;
 
 	if (find(snap, k, (unsigned)strlen(k))) {
@@ -504,7 +424,8 @@ person_lookup(MpOrgSnap *snap, const char *key, gboolean reasons)
 		for (i = 0; i < p->nsups && !reasons; i++)
 			p->sups[i].reason = "";
 		for (i = 0; i < p->nsups && reasons; i++) {
-			char *rk = g_strconcat("r:", p->sups[i].reason, NULL);
+			char *rk = g_strconcat(ORGSNAP_KEY_REASON,
+			    p->sups[i].reason, NULL);
 
 			if (find(snap, rk, (unsigned)strlen(rk)))
 				p->sups[i].reason = mp_arena_strndup(a,
@@ -530,230 +451,22 @@ mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
 		unsigned kl = cdb_keylen(&snap->cdb);
 		char *key;
 
-		if (kl < 2 || k[1] != ':')
+		if (kl < ORGSNAP_KEY_KIND_LEN ||
+		    k[ORGSNAP_KEY_KIND_LEN - 1] != ':')
 			continue;
-		key = g_strndup(k + 2, kl - 2);
-		if (k[0] == 'p')
+		key = g_strndup(k + ORGSNAP_KEY_KIND_LEN,
+		    kl - ORGSNAP_KEY_KIND_LEN);
+		if (k[0] == ORGSNAP_KEY_PERSON[0])
 			g_ptr_array_add(people, person_parse(a, key,
 			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
-		else if (k[0] == 'g')
+		else if (k[0] == ORGSNAP_KEY_GROUP[0])
 			g_ptr_array_add(groups, group_parse(a, key,
 			    cdb_getdata(&snap->cdb), cdb_datalen(&snap->cdb)));
 		g_free(key);
 	}
 }
 
-/* write_sums - append the block checksums and the trailer to the cdb
- * just written to fd; 0 or an errno */
-static int
-write_sums(int fd)
-{
-	guchar *buf = g_malloc(MP_ORGSNAP_BLOCK), t[MP_ORGSNAP_TRAILER];
-	GByteArray *table = g_byte_array_new();
-	guint64 len, off;
-	struct stat st;
-	int e = 0;
-
-	if (fstat(fd, &st) != 0) {
-		e = errno;
-		goto out;
-	}
-	len = (guint64)st.st_size;
-	for (off = 0; off < len; off += MP_ORGSNAP_BLOCK) {
-		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, len - off), got = 0;
-		guchar sum[4];
-
-		while (got < n) {
-			ssize_t r = pread(fd, buf + got, n - got,
-			    (off_t)(off + got));
-
-			if (r <= 0) {
-				e = r < 0 ? errno : EIO;
-				goto out;
-			}
-			got += (gsize)r;
-		}
-		put_le32(sum, crc(buf, n));
-		g_byte_array_append(table, sum, 4);
-	}
-	memcpy(t, MP_ORGSNAP_SUM_MAGIC, 8);
-	put_le32(t + 8, (guint32)len);
-	put_le32(t + 12, (guint32)(len >> 32));
-	put_le32(t + 16, MP_ORGSNAP_BLOCK);
-	put_le32(t + 20, table->len / 4);
-	put_le32(t + 24, crc(table->data, table->len));
-	put_le32(t + 28, crc(t, 28));
-	g_byte_array_append(table, t, sizeof t);
-	for (off = 0; off < table->len;) {
-		ssize_t w = pwrite(fd, table->data + off, table->len - off,
-		    (off_t)(len + off));
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			goto out;
-		}
-		off += (guint64)w;
-	}
-out:
-	g_free(buf);
-	g_byte_array_free(table, TRUE);
-	return e;
-}
-
-/* write_cdb - the snapshot file, complete and on disk, or an error */
-static int
-write_cdb(const MpOrg *org, const char *path, const char *meta,
-    GError **err)
-{
-	struct cdb_make cm;
-	GString *v = g_string_sized_new(4096), *k = g_string_sized_new(256);
-	GHashTable *reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
-	int fd, e = 0;
-	guint i, j;
-
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return mp_fail(err, errno == ENOSPC || errno == EDQUOT ?
-		    EX_TEMPFAIL : EX_CANTCREAT, "%s: %s", path,
-		    g_strerror(errno));
-	/* readable by the filter's account whatever mp-orgsync's umask */
-	if (fchmod(fd, 0644) != 0)
-		e = errno;
-	if (e == 0 && cdb_make_start(&cm, fd) != 0)
-		e = errno ? errno : EIO;
-	if (e == 0 && cdb_make_add(&cm, "m:", 2, meta,
-	    (unsigned)strlen(meta)) != 0)
-		e = errno ? errno : EIO;
-	for (i = 0; e == 0 && i < org->people->len; i++) {
-		const MpOrgPerson *p = org->people->pdata[i];
-
-		/* new reasons first: "r:N" = the text (reasons are interned) */
-		for (j = 0; e == 0 && j < p->nsups; j++) {
-			const char *r = p->sups[j].reason;
-
-			if (g_hash_table_contains(reasons, r))
-				continue;
-			g_hash_table_insert(reasons, (gpointer)(gsize)r,
-			    GUINT_TO_POINTER(g_hash_table_size(reasons) + 1));
-			g_string_printf(k, "r:%u", g_hash_table_size(reasons) - 1);
-			if (cdb_make_add(&cm, k->str, (unsigned)k->len, r,
-			    (unsigned)strlen(r)) != 0)
-				e = errno ? errno : EIO;
-		}
-		g_string_assign(k, "p:");
-		g_string_append(k, p->key);
-		person_text(v, p, reasons);
-		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
-		    (unsigned)v->len) != 0)
-			e = errno ? errno : EIO;
-	}
-	for (i = 0; e == 0 && i < org->groups->len; i++) {
-		const MpOrgGroup *g = org->groups->pdata[i];
-
-		g_string_assign(k, "g:");
-		g_string_append(k, g->unit);
-		group_text(v, g);
-		if (cdb_make_add(&cm, k->str, (unsigned)k->len, v->str,
-		    (unsigned)v->len) != 0)
-			e = errno ? errno : EIO;
-	}
-	g_string_free(v, TRUE);
-	g_string_free(k, TRUE);
-	g_hash_table_destroy(reasons);
-	if (e == 0 && cdb_make_finish(&cm) != 0)
-		e = errno ? errno : EIO;
-	if (e == 0)
-		e = write_sums(fd);
-	if (e == 0 && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && e == 0)
-		e = errno;
-	if (e != 0) {
-		unlink(path);
-		return mp_fail(err, mp_errno_status(e), "%s: write: %s", path,
-		    g_strerror(e));
-	}
-	return MP_OK;
-}
-
-static gint
-cmp_strings(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* mp_orgsnap_generations - the generation files in dir, oldest first */
-GPtrArray *
-mp_orgsnap_generations(const char *dir)
-{
-	GPtrArray *gens = g_ptr_array_new_with_free_func(g_free);
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-		if (g_str_has_prefix(name, "org-") &&
-		    g_str_has_suffix(name, ".cdb"))
-			g_ptr_array_add(gens, g_strndup(name + 4,
-			    strlen(name) - 8));
-	if (d != NULL)
-		g_dir_close(d);
-	g_ptr_array_sort(gens, cmp_strings);
-	return gens;
-}
-
-/* mp_orgsnap_current - the generation `current` points at, or NULL */
-char *
-mp_orgsnap_current(const char *dir)
-{
-	char *link = g_build_filename(dir, "current", NULL);
-	char *target = g_file_read_link(link, NULL), *gen = NULL;
-
-	if (target != NULL && g_str_has_prefix(target, "org-") &&
-	    g_str_has_suffix(target, ".cdb"))
-		gen = g_strndup(target + 4, strlen(target) - 8);
-	g_free(target);
-	g_free(link);
-	return gen;
-}
-
-/*
- * point_current - swing the `current` symlink to gen atomically.  Once
- * the rename is done the generation is in force: a directory sync that
- * fails then is a warning (in *warning), not a failure that would make
- * the caller report a publication that took place as one that did not.
- */
-static int
-point_current(const char *dir, const char *gen, char **warning,
-    GError **err)
-{
-	GError *why = NULL;
-	char *target = g_strdup_printf("org-%s.cdb", gen);
-	char *tmp = g_build_filename(dir, ".current.tmp", NULL);
-	char *link = g_build_filename(dir, "current", NULL);
-	int status = MP_OK;
-
-	unlink(tmp);
-	if (symlink(target, tmp) != 0 || rename(tmp, link) != 0) {
-		int e = errno;
-
-		unlink(tmp);
-		status = mp_fail(err, mp_errno_status(e), "%s: %s", link,
-		    g_strerror(e));
-	}
-	if (status == MP_OK && mp_fsync_dir(dir, &why) != MP_OK) {
-		*warning = g_strdup_printf("%s now points at %s, but the "
-		    "directory could not be synced, so a crash soon may undo "
-		    "the switch: %s", link, target, why->message);
-		g_error_free(why);
-	}
-	g_free(target);
-	g_free(tmp);
-	g_free(link);
-	return status;
-}
-
+/* strv_json - a JSON array of the strings of a NULL-terminated list */
 static json_t *
 strv_json(const char *const *v)
 {
@@ -764,6 +477,7 @@ strv_json(const char *const *v)
 	return a;
 }
 
+/* posts_json - a person's posts: unit, title and whether primary */
 static json_t *
 posts_json(const MpOrgPerson *p)
 {
@@ -782,6 +496,7 @@ posts_json(const MpOrgPerson *p)
 	return a;
 }
 
+/* person_event - a change of a person, the fields of every such change */
 static json_t *
 person_event(const char *event, const MpOrgPerson *p)
 {
@@ -794,7 +509,8 @@ person_event(const char *event, const MpOrgPerson *p)
 	return o;
 }
 
-/* post_units - "unit title" of each post, sorted, for comparing */
+/* post_list - the unit (and "unit\ttitle") of each post, sorted, for
+ * comparing */
 static char **
 post_list(const MpOrgPerson *p, gboolean with_title)
 {
@@ -807,17 +523,19 @@ post_list(const MpOrgPerson *p, gboolean with_title)
 		g_ptr_array_add(v, with_title ? g_strdup_printf("%s\t%s",
 		    op->unit, op->title) : g_strdup(op->unit));
 	}
-	g_ptr_array_sort(v, cmp_strings);
+	g_ptr_array_sort(v, mp_str_ptr_cmp);
 	g_ptr_array_add(v, NULL);
 	return (char **)g_ptr_array_free(v, FALSE);
 }
 
+/* strv_equal - the same strings in the same order */
 static gboolean
 strv_equal(char **a, char **b)
 {
 	return g_strv_equal((const char *const *)a, (const char *const *)b);
 }
 
+/* append_json - jansson's dump callback into a GString */
 static int
 append_json(const char *buf, size_t len, void *data)
 {
@@ -851,79 +569,72 @@ same_posts(const MpOrgPerson *a, const MpOrgPerson *b)
 	return TRUE;
 }
 
-/* people_diff - joined, left, moved, title-changed, renamed */
-static void
-people_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
+/* person_key - what a person is matched by across generations */
+static const char *
+person_key(gconstpointer p)
 {
-	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
-	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
-	guint i, j;
+	return ((const MpOrgPerson *)p)->key;
+}
 
-	for (i = 0; i < prev->len; i++)
-		g_hash_table_insert(old, (gpointer)(gsize)
-		    ((MpOrgPerson *)prev->pdata[i])->key, prev->pdata[i]);
-	for (i = 0; i < org->people->len; i++) {
-		const MpOrgPerson *p = org->people->pdata[i];
-		const MpOrgPerson *o = g_hash_table_lookup(old, p->key);
+/* person_diff - joined (was is NULL), renamed, moved, title-changed */
+static void
+person_diff(gconstpointer was, gconstpointer is, MpChanges *changes)
+{
+	const MpOrgPerson *o = was, *p = is;
+	char **ou, **nu, **ot, **nt;
+	guint j;
 
-		g_hash_table_add(now, (gpointer)(gsize)p->key);
-		if (o == NULL) {
-			json_t *e = person_event("joined", p);
+	if (o == NULL) {
+		json_t *e = person_event("joined", p);
 
-			json_object_set_new(e, "posts", posts_json(p));
+		json_object_set_new(e, "posts", posts_json(p));
+		emit(changes, e);
+		return;
+	}
+	if (strcmp(o->name, p->name) == 0 && same_posts(o, p))
+		return;
+	ou = post_list(o, FALSE);
+	nu = post_list(p, FALSE);
+	ot = post_list(o, TRUE);
+	nt = post_list(p, TRUE);
+	if (strcmp(o->name, p->name) != 0) {
+		json_t *e = person_event("renamed", p);
+
+		json_object_set_new(e, "from", mp_json_str(o->name));
+		emit(changes, e);
+	}
+	if (!strv_equal(ou, nu)) {
+		json_t *e = person_event("moved", p);
+
+		json_object_set_new(e, "from", strv_json((const char *const *)ou));
+		json_object_set_new(e, "to", strv_json((const char *const *)nu));
+		emit(changes, e);
+	} else if (!strv_equal(ot, nt)) {
+		for (j = 0; nt[j] != NULL && ot[j] != NULL; j++) {
+			json_t *e;
+
+			if (strcmp(ot[j], nt[j]) == 0)
+				continue;
+			e = person_event("title-changed", p);
+			json_object_set_new(e, "unit", json_string(nu[j]));
+			json_object_set_new(e, "from",
+			    mp_json_str(strchr(ot[j], '\t') + 1));
+			json_object_set_new(e, "to",
+			    mp_json_str(strchr(nt[j], '\t') + 1));
 			emit(changes, e);
-			continue;
-		}
-		if (strcmp(o->name, p->name) == 0 && same_posts(o, p))
-			continue;
-		{
-			char **ou = post_list(o, FALSE), **nu = post_list(p, FALSE);
-			char **ot = post_list(o, TRUE), **nt = post_list(p, TRUE);
-
-			if (strcmp(o->name, p->name) != 0) {
-				json_t *e = person_event("renamed", p);
-
-				json_object_set_new(e, "from", mp_json_str(o->name));
-				emit(changes, e);
-			}
-			if (!strv_equal(ou, nu)) {
-				json_t *e = person_event("moved", p);
-
-				json_object_set_new(e, "from",
-				    strv_json((const char *const *)ou));
-				json_object_set_new(e, "to",
-				    strv_json((const char *const *)nu));
-				emit(changes, e);
-			} else if (!strv_equal(ot, nt)) {
-				for (j = 0; nt[j] != NULL && ot[j] != NULL; j++) {
-					json_t *e;
-
-					if (strcmp(ot[j], nt[j]) == 0)
-						continue;
-					e = person_event("title-changed", p);
-					json_object_set_new(e, "unit",
-					    json_string(nu[j]));
-					json_object_set_new(e, "from", mp_json_str(
-					    strchr(ot[j], '\t') + 1));
-					json_object_set_new(e, "to", mp_json_str(
-					    strchr(nt[j], '\t') + 1));
-					emit(changes, e);
-				}
-			}
-			g_strfreev(ou);
-			g_strfreev(nu);
-			g_strfreev(ot);
-			g_strfreev(nt);
 		}
 	}
-	for (i = 0; i < prev->len; i++) {
-		const MpOrgPerson *o = prev->pdata[i];
+	g_strfreev(ou);
+	g_strfreev(nu);
+	g_strfreev(ot);
+	g_strfreev(nt);
+}
 
-		if (!g_hash_table_contains(now, o->key))
-			emit(changes, person_event("left", o));
-	}
-	g_hash_table_destroy(old);
-	g_hash_table_destroy(now);
+/* person_left - one who is not in the new generation */
+static void
+person_left(gconstpointer was, MpChanges *changes)
+{
+	emit(changes, person_event("left", was));
 }
 
 /* set_diff - added and removed between two sorted address lists */
@@ -950,6 +661,7 @@ set_diff(const char *const *was, const char *const *is, json_t **added,
 	return json_array_size(*added) + json_array_size(*removed) > 0;
 }
 
+/* group_event - a change of one of a unit's groups */
 static json_t *
 group_event(const char *event, const MpOrgGroup *g, const char *kind)
 {
@@ -962,78 +674,337 @@ group_event(const char *event, const MpOrgGroup *g, const char *kind)
 	return o;
 }
 
-/* groups_diff - per unit and kind: created, deleted, changed */
-static void
-groups_diff(GPtrArray *prev, const MpOrg *org, MpChanges *changes)
+/* group_key - what a group is matched by across generations */
+static const char *
+group_key(gconstpointer g)
 {
-	GHashTable *old = g_hash_table_new(g_str_hash, g_str_equal);
-	GHashTable *now = g_hash_table_new(g_str_hash, g_str_equal);
-	guint i, k;
-
-	for (i = 0; i < prev->len; i++)
-		g_hash_table_insert(old, (gpointer)(gsize)
-		    ((MpOrgGroup *)prev->pdata[i])->unit, prev->pdata[i]);
-	for (i = 0; i < org->groups->len; i++) {
-		const MpOrgGroup *g = org->groups->pdata[i];
-		const MpOrgGroup *o = g_hash_table_lookup(old, g->unit);
-
-		g_hash_table_add(now, (gpointer)(gsize)g->unit);
-		for (k = 0; k < 2; k++) {
-			const char *kind = k == 0 ? "superiors" : "members";
-			const char *const *is = k == 0 ? g->superiors :
-			    g->members;
-			json_t *e, *added, *removed;
-
-			if (o == NULL) {
-				e = group_event("group-created", g, kind);
-				json_object_set_new(e, "addresses", strv_json(is));
-				emit(changes, e);
-			} else if (set_diff(k == 0 ? o->superiors : o->members,
-			    is, &added, &removed)) {
-				e = group_event("group-changed", g, kind);
-				json_object_set_new(e, "added", added);
-				json_object_set_new(e, "removed", removed);
-				emit(changes, e);
-			} else {
-				json_decref(added);
-				json_decref(removed);
-			}
-		}
-	}
-	for (i = 0; i < prev->len; i++) {
-		const MpOrgGroup *o = prev->pdata[i];
-
-		if (!g_hash_table_contains(now, o->unit))
-			for (k = 0; k < 2; k++)
-				emit(changes, group_event("group-deleted",
-				    o, k == 0 ? "superiors" : "members"));
-	}
-	g_hash_table_destroy(old);
-	g_hash_table_destroy(now);
+	return ((const MpOrgGroup *)g)->unit;
 }
 
-/* new_generation - a name that sorts by time and is not taken yet */
-static char *
-new_generation(const char *dir)
+/* group_diff - per kind: created (was is NULL), changed */
+static void
+group_diff(gconstpointer was, gconstpointer is, MpChanges *changes)
 {
-	char stamp[32], *gen = NULL, *path;
-	time_t t = time(NULL);
-	struct tm tm;
-	int n;
+	const MpOrgGroup *o = was, *g = is;
+	guint k;
 
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-	for (n = 0;; n++) {
-		g_free(gen);
-		gen = n == 0 ? g_strdup(stamp) : g_strdup_printf("%s-%02d", stamp,
-		    n);
-		path = g_strdup_printf("%s/org-%s.cdb", dir, gen);
-		if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-			g_free(path);
-			return gen;
+	for (k = 0; k < 2; k++) {
+		const char *kind = k == 0 ? "superiors" : "members";
+		const char *const *now = k == 0 ? g->superiors : g->members;
+		json_t *e, *added, *removed;
+
+		if (o == NULL) {
+			e = group_event("group-created", g, kind);
+			json_object_set_new(e, "addresses", strv_json(now));
+			emit(changes, e);
+		} else if (set_diff(k == 0 ? o->superiors : o->members, now,
+		    &added, &removed)) {
+			e = group_event("group-changed", g, kind);
+			json_object_set_new(e, "added", added);
+			json_object_set_new(e, "removed", removed);
+			emit(changes, e);
+		} else {
+			json_decref(added);
+			json_decref(removed);
 		}
-		g_free(path);
 	}
+}
+
+/* group_deleted - a unit that is not in the new generation */
+static void
+group_deleted(gconstpointer was, MpChanges *changes)
+{
+	guint k;
+
+	for (k = 0; k < 2; k++)
+		emit(changes, group_event("group-deleted", was,
+		    k == 0 ? "superiors" : "members"));
+}
+
+/*
+ * match - the two generations item by item: each item of now with the
+ * one of prev of the same key (or NULL), in now's order, then each item
+ * of prev whose key now lacks, in prev's order
+ */
+static void
+match(GPtrArray *prev, GPtrArray *now, const char *(*key)(gconstpointer),
+    void (*pair)(gconstpointer, gconstpointer, MpChanges *),
+    void (*gone)(gconstpointer, MpChanges *), MpChanges *changes)
+{
+	GHashTable *was = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *is = g_hash_table_new(g_str_hash, g_str_equal);
+	guint i;
+
+	for (i = 0; i < prev->len; i++)
+		g_hash_table_insert(was, (gpointer)(gsize)key(prev->pdata[i]),
+		    prev->pdata[i]);
+	for (i = 0; i < now->len; i++)
+		g_hash_table_add(is, (gpointer)(gsize)key(now->pdata[i]));
+	for (i = 0; i < now->len; i++)
+		pair(g_hash_table_lookup(was, key(now->pdata[i])),
+		    now->pdata[i], changes);
+	for (i = 0; i < prev->len; i++)
+		if (!g_hash_table_contains(is, key(prev->pdata[i])))
+			gone(prev->pdata[i], changes);
+	g_hash_table_destroy(was);
+	g_hash_table_destroy(is);
+}
+
+/* mp_orgsnap_diff - the change set from prev (NULL: nothing) to org */
+void
+mp_orgsnap_diff(MpOrgSnap *prev, const MpOrg *org, MpChanges *changes)
+{
+	GPtrArray *people = g_ptr_array_new(), *groups = g_ptr_array_new();
+	MpArena *a = mp_arena_new();
+
+	if (prev != NULL)
+		mp_orgsnap_load_all(prev, a, people, groups);
+	match(people, org->people, person_key, person_diff, person_left,
+	    changes);
+	match(groups, org->groups, group_key, group_diff, group_deleted,
+	    changes);
+	g_ptr_array_free(people, TRUE);
+	g_ptr_array_free(groups, TRUE);
+	mp_arena_free(a);
+}
+
+/*
+ * kv - one "k=v" line of a record.  Every value written comes from the
+ * export (whose fields have no tabs or line breaks: see csvread.c), from
+ * org.conf or from mp itself, so records are plain "name=value" lines
+ * with tab-separated parts (orgsnap-int.h).
+ */
+static void
+kv(GString *s, const char *k, const char *v)
+{
+	g_string_append(s, k);
+	g_string_append_c(s, '=');
+	g_string_append(s, v != NULL ? v : "");
+	g_string_append_c(s, '\n');
+}
+
+/*
+ * person_text - the "p:" record of a person, into s (emptied first).
+ * A superior's reason is a number: the text is the record "r:N", written
+ * once however many people it applies to.
+ */
+static void
+person_text(GString *s, const MpOrgPerson *p, GHashTable *reasons)
+{
+	guint i;
+
+	g_string_truncate(s, 0);
+	kv(s, "email", p->email);
+	kv(s, "id", p->id);
+	kv(s, "name", p->name);
+	kv(s, "exempt", p->exempt ? "1" : "0");
+	for (i = 0; p->divisions[i] != NULL; i++)
+		kv(s, "div", p->divisions[i]);
+	for (i = 0; p->sdivisions[i] != NULL; i++)
+		kv(s, "sdiv", p->sdivisions[i]);
+	for (i = 0; i < p->nposts; i++) {
+		const MpOrgPost *op = &p->posts[i];
+
+		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", op->unit,
+		    op->title, op->primary ? "primary" : "concurrent",
+		    op->pattern, op->role);
+	}
+	for (i = 0; i < p->nsups; i++)
+		g_string_append_printf(s, "sup=%s\t%u\n", p->sups[i].key,
+		    GPOINTER_TO_UINT(g_hash_table_lookup(reasons,
+		    p->sups[i].reason)) - 1);
+}
+
+/* group_text - the "g:" record of a group, into s (emptied first) */
+static void
+group_text(GString *s, const MpOrgGroup *g)
+{
+	guint i;
+
+	g_string_truncate(s, 0);
+	kv(s, "level", g->level);
+	for (i = 0; g->superiors[i] != NULL; i++)
+		kv(s, "sup", g->superiors[i]);
+	for (i = 0; g->members[i] != NULL; i++)
+		kv(s, "mem", g->members[i]);
+}
+
+/* write_sums - append the block checksums and the trailer to the cdb
+ * just written to fd; 0 or an errno */
+static int
+write_sums(int fd)
+{
+	guchar *buf = g_malloc(MP_ORGSNAP_BLOCK), t[MP_ORGSNAP_TRAILER];
+	GByteArray *table = g_byte_array_new();
+	guint64 len, off;
+	struct stat st;
+	int e = 0;
+
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		goto out;
+	}
+	len = (guint64)st.st_size;
+	for (off = 0; off < len; off += MP_ORGSNAP_BLOCK) {
+		gsize n = (gsize)MIN(MP_ORGSNAP_BLOCK, len - off), got = 0;
+		guchar sum[ORGSNAP_U32];
+
+		while (got < n) {
+			ssize_t r = pread(fd, buf + got, n - got,
+			    (off_t)(off + got));
+
+			if (r <= 0) {
+				e = r < 0 ? errno : EIO;
+				goto out;
+			}
+			got += (gsize)r;
+		}
+		put_le32(sum, crc(buf, n));
+		g_byte_array_append(table, sum, ORGSNAP_U32);
+	}
+	memcpy(t + ORGSNAP_T_MAGIC, MP_ORGSNAP_SUM_MAGIC, ORGSNAP_SUM_MAGIC_LEN);
+	put_le32(t + ORGSNAP_T_LEN_LO, (guint32)len);
+	put_le32(t + ORGSNAP_T_LEN_HI, (guint32)(len >> 32));
+	put_le32(t + ORGSNAP_T_BLOCK, MP_ORGSNAP_BLOCK);
+	put_le32(t + ORGSNAP_T_NBLOCKS, table->len / ORGSNAP_U32);
+	put_le32(t + ORGSNAP_T_TABLE_SUM, crc(table->data, table->len));
+	put_le32(t + ORGSNAP_T_SELF_SUM, crc(t, ORGSNAP_T_SELF_SUM));
+	g_byte_array_append(table, t, sizeof t);
+	for (off = 0; off < table->len;) {
+		ssize_t w = pwrite(fd, table->data + off, table->len - off,
+		    (off_t)(len + off));
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			goto out;
+		}
+		off += (guint64)w;
+	}
+out:
+	g_free(buf);
+	g_byte_array_free(table, TRUE);
+	return e;
+}
+
+/* add - one record; 0 or an errno */
+static int
+add(struct cdb_make *cm, const GString *k, const char *v, gsize vlen)
+{
+	if (cdb_make_add(cm, k->str, (unsigned)k->len, v, (unsigned)vlen) != 0)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* write_cdb - the snapshot file, complete and on disk, or an error */
+static int
+write_cdb(const MpOrg *org, const char *path, const char *meta,
+    GError **err)
+{
+	struct cdb_make cm;
+	GString *v = g_string_sized_new(ORGSNAP_RECORD_HINT);
+	GString *k = g_string_sized_new(ORGSNAP_KEY_HINT);
+	GHashTable *reasons = g_hash_table_new(g_direct_hash, g_direct_equal);
+	int fd, e = 0, ae;
+	guint i, j;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    ORGSNAP_FILE_MODE);
+	if (fd < 0)
+		return mp_fail(err, errno == ENOSPC || errno == EDQUOT ?
+		    EX_TEMPFAIL : EX_CANTCREAT, "%s: %s", path,
+		    g_strerror(errno));
+	/* readable by the filter's account whatever mp-orgsync's umask */
+	if (fchmod(fd, ORGSNAP_FILE_MODE) != 0)
+		e = errno;
+	if (e == 0 && cdb_make_start(&cm, fd) != 0)
+		e = errno ? errno : EIO;
+	g_string_assign(k, ORGSNAP_KEY_META);
+	if (e == 0)
+		e = add(&cm, k, meta, strlen(meta));
+	for (i = 0; e == 0 && i < org->people->len; i++) {
+		const MpOrgPerson *p = org->people->pdata[i];
+
+		/* new reasons first: "r:N" = the text (reasons are interned) */
+		for (j = 0; e == 0 && j < p->nsups; j++) {
+			const char *r = p->sups[j].reason;
+
+			if (g_hash_table_contains(reasons, r))
+				continue;
+			g_hash_table_insert(reasons, (gpointer)(gsize)r,
+			    GUINT_TO_POINTER(g_hash_table_size(reasons) + 1));
+			g_string_printf(k, ORGSNAP_KEY_REASON "%u",
+			    g_hash_table_size(reasons) - 1);
+			e = add(&cm, k, r, strlen(r));
+		}
+		g_string_assign(k, ORGSNAP_KEY_PERSON);
+		g_string_append(k, p->key);
+		person_text(v, p, reasons);
+		if ((ae = add(&cm, k, v->str, v->len)) != 0)
+			e = ae;
+	}
+	for (i = 0; e == 0 && i < org->groups->len; i++) {
+		const MpOrgGroup *g = org->groups->pdata[i];
+
+		g_string_assign(k, ORGSNAP_KEY_GROUP);
+		g_string_append(k, g->unit);
+		group_text(v, g);
+		e = add(&cm, k, v->str, v->len);
+	}
+	g_string_free(v, TRUE);
+	g_string_free(k, TRUE);
+	g_hash_table_destroy(reasons);
+	if (e == 0 && cdb_make_finish(&cm) != 0)
+		e = errno ? errno : EIO;
+	if (e == 0)
+		e = write_sums(fd);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		unlink(path);
+		return mp_fail(err, mp_errno_status(e), "%s: write: %s", path,
+		    g_strerror(e));
+	}
+	return MP_OK;
+}
+
+/*
+ * point_current - swing the `current` symlink to gen atomically.  Once
+ * the rename is done the generation is in force: a directory sync that
+ * fails then is a warning (in *warning), not a failure that would make
+ * the caller report a publication that took place as one that did not.
+ */
+static int
+point_current(const char *dir, const char *gen, char **warning,
+    GError **err)
+{
+	GError *why = NULL;
+	char *target = mp_orgsnap_name(MP_ORGSNAP_FILE_CDB, gen);
+	char *tmp = g_build_filename(dir, ORGSNAP_CURRENT_TMP, NULL);
+	char *link = mp_orgsnap_current_path(dir);
+	int status = MP_OK;
+
+	unlink(tmp);
+	if (symlink(target, tmp) != 0 || rename(tmp, link) != 0) {
+		int e = errno;
+
+		unlink(tmp);
+		status = mp_fail(err, mp_errno_status(e), "%s: %s", link,
+		    g_strerror(e));
+	}
+	if (status == MP_OK && mp_fsync_dir(dir, &why) != MP_OK) {
+		*warning = g_strdup_printf("%s now points at %s, but the "
+		    "directory could not be synced, so a crash soon may undo "
+		    "the switch: %s", link, target, why->message);
+		g_error_free(why);
+	}
+	g_free(target);
+	g_free(tmp);
+	g_free(link);
+	return status;
 }
 
 /* prune - delete all but the newest `keep` generations (never current) */
@@ -1048,22 +1019,22 @@ prune(const char *dir, guint keep, const char *current)
 
 		if (current != NULL && strcmp(gens->pdata[i], current) == 0)
 			continue;
-		path = g_strdup_printf("%s/org-%s.cdb", dir,
-		    (char *)gens->pdata[i]);
+		path = mp_orgsnap_path(dir, MP_ORGSNAP_FILE_CDB, gens->pdata[i]);
 		unlink(path);
 		g_free(path);
-		path = g_strdup_printf("%s/org-%s.changes", dir,
-		    (char *)gens->pdata[i]);
+		path = mp_orgsnap_path(dir, MP_ORGSNAP_FILE_CHANGES,
+		    gens->pdata[i]);
 		unlink(path);
 		g_free(path);
 	}
 	g_ptr_array_free(gens, TRUE);
 }
 
+/* lock_dir - hold the directory's lock, or 75 if another holds it */
 static int
 lock_dir(const char *dir, int *fd, GError **err)
 {
-	char *path = g_build_filename(dir, ".lock", NULL);
+	char *path = g_build_filename(dir, ORGSNAP_LOCK, NULL);
 
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0) {
@@ -1091,18 +1062,75 @@ remove_stale(const char *dir)
 {
 	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
+	char *gen;
 
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-		if ((g_str_has_prefix(name, ".org-") &&
-		    g_str_has_suffix(name, ".cdb.tmp")) ||
-		    strcmp(name, ".current.tmp") == 0) {
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		gen = mp_orgsnap_gen_of(MP_ORGSNAP_FILE_TMP, name);
+		if (gen != NULL || strcmp(name, ORGSNAP_CURRENT_TMP) == 0) {
 			char *path = g_build_filename(dir, name, NULL);
 
 			unlink(path);
 			g_free(path);
 		}
+		g_free(gen);
+	}
 	if (d != NULL)
 		g_dir_close(d);
+}
+
+/*
+ * too_few - refuse an org that has lost more than max-drop per cent of
+ * the people of the generation in force (unless forced)
+ */
+static int
+too_few(const MpOrg *org, const MpPublishOpts *o, const MpPublishResult *res,
+    GError **err)
+{
+	guint64 now = org->people->len, was = res->prev_people;
+
+	if (o->force || was == 0 ||
+	    now * MP_ORGSNAP_PERCENT >= was * (MP_ORGSNAP_PERCENT - o->max_drop))
+		return MP_OK;
+	return mp_fail(err, EX_DATAERR, "refusing to publish: %u people, %u%% "
+	    "fewer than the %u of generation %s (more than max-drop %u%%); "
+	    "check the export, or use --force", org->people->len,
+	    (guint)(MP_ORGSNAP_PERCENT - now * MP_ORGSNAP_PERCENT / was),
+	    res->prev_people, res->previous, o->max_drop);
+}
+
+/* meta_text - the meta record of a generation */
+static char *
+meta_text(const MpOrg *org, const MpPublishOpts *o, const char *generation)
+{
+	char created[ORGSNAP_STAMP_SIZE];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return g_strdup_printf("%s\ngeneration=%s\ncreated=%s\n"
+	    "people=%u\nposts=%u\nunits=%u\nunknown-sender=%s\n"
+	    "sender-posts=%s\nchain=%s\nsource=%s\n", MP_ORGSNAP_MAGIC,
+	    generation, created, org->people->len, org->nposts,
+	    org->nunits, org->unknown_pass ? "pass" : "reject",
+	    org->any_post ? "any" : "primary",
+	    org->chain ? "yes" : "no", o->source ? o->source : "");
+}
+
+/* read_back - the file just written is a good snapshot of org */
+static int
+read_back(const MpOrg *org, const char *tmp, GError **err)
+{
+	MpOrgSnap *check = NULL;
+	int status;
+
+	if ((status = mp_orgsnap_open(tmp, &check, err)) == MP_OK &&
+	    (status = mp_orgsnap_verify_all(check, err)) == MP_OK &&
+	    check->people != org->people->len)
+		status = mp_fail(err, EX_IOERR, "%s: reads back %u people, not "
+		    "%u", tmp, check->people, org->people->len);
+	mp_orgsnap_close(check);
+	return status;
 }
 
 /* mp_orgsnap_publish - write org as the new current generation */
@@ -1110,8 +1138,6 @@ int
 mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
     MpChanges *changes, MpPublishResult *res, GError **err)
 {
-	GPtrArray *prev_people, *prev_groups;
-	MpArena *prev_arena;
 	char *current, *tmp = NULL, *final = NULL, *meta = NULL;
 	MpOrgSnap *prev = NULL;
 	GError *e = NULL;
@@ -1123,27 +1149,23 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 	 * filter's account can open current; one that exists is left as
 	 * the administrator made it */
 	if (!o->dry_run && !g_file_test(o->dir, G_FILE_TEST_IS_DIR) &&
-	    (g_mkdir_with_parents(o->dir, 0755) != 0 ||
-	    chmod(o->dir, 0755) != 0))
+	    (g_mkdir_with_parents(o->dir, ORGSNAP_DIR_MODE) != 0 ||
+	    chmod(o->dir, ORGSNAP_DIR_MODE) != 0))
 		return mp_fail(err, EX_CANTCREAT, "%s: %s", o->dir,
 		    g_strerror(errno));
-	prev_people = g_ptr_array_new();
-	prev_groups = g_ptr_array_new();
-	prev_arena = mp_arena_new();
 	/* a dry run leaves no trace: no directory, no lock file */
 	if ((!o->dry_run || g_file_test(o->dir, G_FILE_TEST_IS_DIR)) &&
 	    (status = lock_dir(o->dir, &lock, err)) != MP_OK)
 		goto out;
 	if (!o->dry_run)
 		remove_stale(o->dir);
-	current = g_build_filename(o->dir, "current", NULL);
+	current = mp_orgsnap_current_path(o->dir);
 	/* A broken current snapshot is replaced, not an obstacle. */
 	if (g_file_test(current, G_FILE_TEST_EXISTS) &&
 	    mp_orgsnap_open(current, &prev, &e) == MP_OK &&
 	    mp_orgsnap_verify_all(prev, &e) == MP_OK) {
 		res->previous = g_strdup(prev->generation);
 		res->prev_people = prev->people;
-		mp_orgsnap_load_all(prev, prev_arena, prev_people, prev_groups);
 	}
 	g_clear_error(&e);
 	if (prev != NULL && prev->corrupt) {
@@ -1151,57 +1173,22 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 		prev = NULL;
 	}
 	g_free(current);
-	if (prev != NULL && !o->force && res->prev_people > 0 &&
-	    (guint64)org->people->len * 100 <
-	    (guint64)res->prev_people * (100 - o->max_drop)) {
-		status = mp_fail(err, EX_DATAERR, "refusing to publish: %u "
-		    "people, %u%% fewer than the %u of generation %s (more than "
-		    "max-drop %u%%); check the export, or use --force",
-		    org->people->len, (guint)(100 - (guint64)org->people->len *
-		    100 / res->prev_people), res->prev_people, res->previous,
-		    o->max_drop);
+	if (prev != NULL && (status = too_few(org, o, res, err)) != MP_OK)
 		goto out;
-	}
-	people_diff(prev_people, org, changes);
-	groups_diff(prev_groups, org, changes);
-	res->generation = new_generation(o->dir);
+	mp_orgsnap_diff(prev, org, changes);
+	res->generation = mp_orgsnap_new_generation(o->dir);
 	if (o->dry_run)
 		goto out;
 
-	{
-		char created[32];
-		time_t t = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		meta = g_strdup_printf("%s\ngeneration=%s\ncreated=%s\n"
-		    "people=%u\nposts=%u\nunits=%u\nunknown-sender=%s\n"
-		    "sender-posts=%s\nchain=%s\nsource=%s\n", MP_ORGSNAP_MAGIC,
-		    res->generation, created, org->people->len, org->nposts,
-		    org->nunits, org->unknown_pass ? "pass" : "reject",
-		    org->any_post ? "any" : "primary",
-		    org->chain ? "yes" : "no", o->source ? o->source : "");
-	}
-	tmp = g_strdup_printf("%s/.org-%s.cdb.tmp", o->dir, res->generation);
-	final = g_strdup_printf("%s/org-%s.cdb", o->dir, res->generation);
+	meta = meta_text(org, o, res->generation);
+	tmp = mp_orgsnap_path(o->dir, MP_ORGSNAP_FILE_TMP, res->generation);
+	final = mp_orgsnap_path(o->dir, MP_ORGSNAP_FILE_CDB, res->generation);
 	if ((status = write_cdb(org, tmp, meta, err)) != MP_OK)
 		goto out;
-	{
-		/* read it back before anyone else can */
-		MpOrgSnap *check = NULL;
-
-		if ((status = mp_orgsnap_open(tmp, &check, err)) == MP_OK &&
-		    (status = mp_orgsnap_verify_all(check, err)) == MP_OK &&
-		    check->people != org->people->len)
-			status = mp_fail(err, EX_IOERR, "%s: reads back %u "
-			    "people, not %u", tmp, check->people,
-			    org->people->len);
-		mp_orgsnap_close(check);
-		if (status != MP_OK) {
-			unlink(tmp);
-			goto out;
-		}
+	/* read it back before anyone else can */
+	if ((status = read_back(org, tmp, err)) != MP_OK) {
+		unlink(tmp);
+		goto out;
 	}
 	if (rename(tmp, final) != 0) {
 		status = mp_fail(err, mp_errno_status(errno), "%s: %s", final,
@@ -1209,24 +1196,21 @@ mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
 		unlink(tmp);
 		goto out;
 	}
-	res->changes = g_strdup_printf("%s/org-%s.changes", o->dir,
+	res->changes = mp_orgsnap_path(o->dir, MP_ORGSNAP_FILE_CHANGES,
 	    res->generation);
 	/* the change set beside its generation, so that a failure to hand
 	 * it on afterwards (stdout, --changes) loses nothing; its directory
 	 * sync covers the snapshot's rename too */
 	if ((status = mp_write_file_atomic(res->changes, changes->text->str,
-	    changes->text->len, 0644, err)) != MP_OK ||
+	    changes->text->len, ORGSNAP_FILE_MODE, err)) != MP_OK ||
 	    (status = point_current(o->dir, res->generation, &res->warning,
 	    err)) != MP_OK)
 		goto out;
 	if (stat(final, &st) == 0)
 		res->size = (gsize)st.st_size;
-	prune(o->dir, MAX(o->keep, 1), res->generation);
+	prune(o->dir, MAX(o->keep, MP_ORGSNAP_KEEP_MIN), res->generation);
 out:
 	mp_orgsnap_close(prev);
-	g_ptr_array_free(prev_people, TRUE);
-	g_ptr_array_free(prev_groups, TRUE);
-	mp_arena_free(prev_arena);
 	if (lock >= 0)
 		close(lock);
 	g_free(tmp);
@@ -1235,6 +1219,7 @@ out:
 	return status;
 }
 
+/* mp_publish_result_clear - free what a publication returned */
 void
 mp_publish_result_clear(MpPublishResult *res)
 {
@@ -1277,7 +1262,7 @@ mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
 	}
 	if (status != MP_OK)
 		goto out;
-	path = g_strdup_printf("%s/org-%s.cdb", dir, want);
+	path = mp_orgsnap_path(dir, MP_ORGSNAP_FILE_CDB, want);
 	status = mp_orgsnap_open(path, &check, err);
 	g_free(path);
 	if (status == MP_OK)

@@ -1,4 +1,8 @@
-/* orgsnap.h - the org snapshot: a cdb file published atomically */
+/*
+ * orgsnap.h - the org snapshot: a cdb file published atomically.
+ * Reading it is orgsnap.c (the hot path of mp-ccguard), its directory
+ * orgdir.c, the change set orgdiff.c, publishing orgpub.c.
+ */
 #ifndef MP_ORGSNAP_H
 #define MP_ORGSNAP_H
 
@@ -19,7 +23,13 @@
 #define MP_ORGSNAP_SUM_MAGIC "mpsum\0\0\1"
 #define MP_ORGSNAP_TRAILER 32
 #define MP_ORGSNAP_KEEP_DEFAULT 7		/* generations kept */
+#define MP_ORGSNAP_KEEP_MIN 1		/* at the least: the one in force */
 #define MP_ORGSNAP_MAX_DROP_DEFAULT 10	/* percent of people */
+#define MP_ORGSNAP_PERCENT 100		/* max-drop's scale; at 100 the
+					 * check is off */
+
+/* The link in the snapshot directory to the generation in force. */
+#define MP_ORGSNAP_CURRENT "current"
 
 /* An open snapshot: the cdb is mapped, lookups read it in place. */
 typedef struct {
@@ -36,6 +46,8 @@ typedef struct {
 	guint8 *checked;	/* per block: 0 not yet, 1 good */
 	gboolean corrupt;	/* a lookup found a block that fails its sum */
 } MpOrgSnap;
+
+/* Reading (orgsnap.c). */
 
 /* mp_orgsnap_open - map a snapshot; missing or corrupt is 75 (fail closed) */
 int mp_orgsnap_open(const char *path, MpOrgSnap **out, GError **err);
@@ -60,6 +72,8 @@ MpOrgPerson *mp_orgsnap_person_brief(MpOrgSnap *snap, const char *key);
 /* mp_orgsnap_load_all - every person and group, in arena a, for the diff */
 void mp_orgsnap_load_all(MpOrgSnap *snap, MpArena *a, GPtrArray *people,
     GPtrArray *groups);
+
+/* Publishing (orgpub.c), with the change set of orgdiff.c. */
 
 /* The change set: JSON objects, one a line, and how many. */
 typedef struct {
@@ -97,14 +111,19 @@ int mp_orgsnap_publish(const MpOrg *org, const MpPublishOpts *o,
     MpChanges *changes, MpPublishResult *res, GError **err);
 void mp_publish_result_clear(MpPublishResult *res);
 
+/* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
+int mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
+    char **warning, GError **err);
+
+/* The snapshot directory (orgdir.c). */
+
 /* mp_orgsnap_generations - the generation files in dir, oldest first */
 GPtrArray *mp_orgsnap_generations(const char *dir);
 
 /* mp_orgsnap_current - the generation `current` points at, or NULL */
 char *mp_orgsnap_current(const char *dir);
 
-/* mp_orgsnap_rollback - make gen (NULL: the one before current) current */
-int mp_orgsnap_rollback(const char *dir, const char *gen, char **now,
-    char **warning, GError **err);
+/* mp_orgsnap_current_path - DIR/current, the snapshot in force */
+char *mp_orgsnap_current_path(const char *dir);
 
 #endif
