@@ -1,8 +1,4 @@
 /* mp-bccify - move a long external To/Cc list out of the visible headers */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "bccify/bccify.h"
 #include "mail/classify.h"
 #include "cli/cli.h"
@@ -58,7 +54,6 @@ typedef struct {
 	MpBccifyOpts bopts;
 } Run;
 
-static void usage(void) G_GNUC_NORETURN;
 static int set_policy(Run *run, GError **err);
 static int one_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
@@ -70,41 +65,19 @@ main(int argc, char **argv)
 		MP_CLI_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct option *longopts;
-	MpOpts *tables[1];
 	Run run = { 0 };
+	MpCliCommand cmd = { "mp-bccify", USAGE, "c:hn:", shared, &run.own,
+	    NULL, NULL };
 	GError *err = NULL;
-	int c, status;
+	int status;
 
-	mp_diag_open("mp-bccify", FALSE);
-	argv[0] = "mp-bccify";	/* getopt's messages name the tool */
 	mp_cli_init(&run.cli);
 	mp_opts_init(&run.own, "bccify", own_opts);
-	tables[0] = &run.own;
-	longopts = mp_opts_longopts(shared, tables, 1);
-	while ((c = getopt_long(argc, argv, "c:hn:", longopts, NULL)) != -1) {
-		if (mp_cli_option(&run.cli, c, optarg) ||
-		    mp_opts_option(&run.own, c, optarg))
-			continue;
-		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return 0;
-		case MP_OPT_VERSION:
-			puts("mp-bccify " MP_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	g_free(longopts);
-	argc -= optind;
-	argv += optind;
+	if ((status = mp_cli_parse(&cmd, &run.cli, &argc, &argv)) !=
+	    MP_CLI_GO_ON)
+		goto done;
 	run.run.batch = mp_cli_is_batch(&run.cli, argc);
 	run.cli.head_only = run.run.batch;	/* a report needs no bodies */
-	if (mp_opts_conflict(&run.own) || (run.cli.mbox != NULL) +
-	    (run.cli.maildir != NULL) + (argc > 0) > 1)
-		usage();
 
 	if ((status = mp_cli_config(&run.cli, &run.cfg, &err)) != MP_OK ||
 	    (status = set_policy(&run, &err)) != MP_OK) {
@@ -126,13 +99,6 @@ done:
 	mp_opts_clear(&run.own);
 	mp_cli_clear(&run.cli);
 	return status;
-}
-
-static void
-usage(void)
-{
-	fputs(USAGE, stderr);
-	exit(EX_USAGE);
 }
 
 /* set_policy - flags over [bccify] in mp.conf over built-in defaults */
