@@ -597,3 +597,99 @@ meta_set() {
 	grep -q '<dd id="expires">2026-12-06 22:08 +0000</dd>' "$TMP/raw"
 	grep -q '<td class="size">674 bytes</td>' "$TMP/raw"
 }
+
+# meta_edit ID PYTHON - run PYTHON on an entry's metadata, m, and write
+# it back as one line; the size of the text is in n
+meta_edit() {
+	python3 - "$ST/$1/meta.json" "$2" <<-'EOF'
+	import datetime, json, os, sys
+	m = json.load(open(sys.argv[1]))
+	now = datetime.datetime.now(datetime.timezone.utc)
+	exec(sys.argv[2])
+	tmp = sys.argv[1] + ".t"
+	with open(tmp, "w") as f:
+	    f.write(json.dumps(m))
+	os.chmod(tmp, 0o600)
+	os.rename(tmp, sys.argv[1])
+	EOF
+}
+
+@test "download: limits: a POST body of 16384 bytes is read, one byte more is a 413" {
+	detach "$D/single.eml"
+	lock_conf 5 100 15m
+	body="password=$PW&pad="
+	body=$body$(head -c $((16384 - ${#body})) /dev/zero | tr '\0' x)
+	[ ${#body} -eq 16384 ]
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "$body")" = 200 ]
+	cmp <(sed '1,/^\r$/d' "$TMP/raw") <(python3 -c '
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+sys.stdout.buffer.write(m.get_payload(decode=True))' "$D/single.eml")
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "${body}x")" = 413 ]
+	grep -q "result=bad-request status=413" "$TMP/cgi.log"
+	# the body was not read: not a wrong password
+	[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failures"])' \
+	    "$ST/$ID/meta.json")" -eq 0 ]
+}
+
+@test "download: limits: id= is found among the first 15 fields of the query string" {
+	detach "$D/single.eml"
+	q=$(printf 'f%d&' $(seq 14))
+	code=$(curl -s -o /dev/null -w '%{http_code}' "${LT_URL%/}?${q}id=$ID&z")
+	[ "$code" = 200 ]
+	q=$(printf 'f%d&' $(seq 15))
+	code=$(curl -s -o /dev/null -w '%{http_code}' "${LT_URL%/}?${q}id=$ID&z")
+	[ "$code" = 404 ]
+}
+
+@test "download: limits: a meta.json of 1 MiB is read, one byte more is a 500" {
+	detach "$D/single.eml"
+	pad='m["pad"] = ""; m["pad"] = "x" * (N - len(json.dumps(m)))'
+	meta_edit "$ID" "N = 1048576; $pad"
+	[ "$(stat -c %s "$ST/$ID/meta.json")" -eq 1048576 ]
+	[ "$(get "$ID")" = 200 ]
+	meta_edit "$ID" "N = 1048577; $pad"
+	[ "$(stat -c %s "$ST/$ID/meta.json")" -eq 1048577 ]
+	[ "$(get "$ID")" = 500 ]
+	for _ in $(seq 50); do
+		grep -q "id=$ID result=error why=\"store: .*meta.json: over 1048576 bytes\"" \
+		    "$LT/log" && break
+		sleep 0.1
+	done
+	grep -q "id=$ID result=error why=\"store: .*meta.json: over 1048576 bytes\"" "$LT/log"
+}
+
+@test "download: limits: an entry may ask for 10 passes and 512 MiB of Argon2id, no more" {
+	detach "$D/single.eml"
+	meta_edit "$ID" 'm["kdf"]["opslimit"] = 10; m["kdf"]["memlimit"] = 512 << 20'
+	[ "$(get "$ID")" = 200 ]
+	meta_edit "$ID" 'm["kdf"]["opslimit"] = 11'
+	[ "$(get "$ID")" = 500 ]
+	meta_edit "$ID" 'm["kdf"]["opslimit"] = 3; m["kdf"]["memlimit"] = (512 << 20) + 1'
+	[ "$(get "$ID")" = 500 ]
+}
+
+@test "download: limits: an entry remembers 256 networks, then forgets the one heard from longest ago" {
+	detach "$D/single.eml"
+	lock_conf 5 100000 15m
+	# 255 networks with a wrong password each in the last minutes,
+	# 10.0.0.0/24 the longest ago
+	meta_edit "$ID" '
+m["clients"] = [{"network": "10.0.%d.0/24" % i, "failures": 1,
+    "last": (now - datetime.timedelta(seconds=300 - i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    "locked-until": None} for i in range(255)]'
+	nets() {
+		python3 -c 'import json,sys
+print(" ".join(c["network"] for c in json.load(open(sys.argv[1]))["clients"]))' \
+		    "$ST/$ID/meta.json"
+	}
+	[ "$(cgi_as 192.0.2.1 POST "$ID" "password=Not-$PW")" = 403 ]
+	[ "$(nets | wc -w)" -eq 256 ]
+	[[ " $(nets) " == *" 10.0.0.0/24 "* ]]
+	[[ " $(nets) " == *" 192.0.2.0/24 "* ]]
+	[ "$(cgi_as 198.51.100.1 POST "$ID" "password=Not-$PW")" = 403 ]
+	[ "$(nets | wc -w)" -eq 256 ]
+	[[ " $(nets) " != *" 10.0.0.0/24 "* ]]
+	[[ " $(nets) " == *" 10.0.1.0/24 "* ]]
+	[[ " $(nets) " == *" 198.51.100.0/24 "* ]]
+}

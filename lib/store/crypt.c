@@ -9,15 +9,15 @@
 #include "store/store-int.h"
 
 G_STATIC_ASSERT(MP_STORE_SALT_BYTES == crypto_pwhash_SALTBYTES);
-G_STATIC_ASSERT(KEY_BYTES == 32);
+G_STATIC_ASSERT(MP_STORE_KEY_BYTES == 32);
 
 /* store_derive_key - the entry's key from the password */
 int
 store_derive_key(const MpStoreEntry *e, const char *password,
-    guchar key[KEY_BYTES], GError **err)
+    guchar key[MP_STORE_KEY_BYTES], GError **err)
 {
-	if (crypto_pwhash(key, KEY_BYTES, password, strlen(password), e->salt,
-	    e->kdf_ops, e->kdf_mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash(key, MP_STORE_KEY_BYTES, password, strlen(password),
+	    e->salt, e->kdf_ops, e->kdf_mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return mp_fail(err, EX_TEMPFAIL, "store: key derivation: "
 		    "out of memory");
 	return MP_OK;
@@ -26,15 +26,16 @@ store_derive_key(const MpStoreEntry *e, const char *password,
 /* store_seal_check - the block that only the right key opens, bound to
  * the id */
 GBytes *
-store_seal_check(const guchar key[KEY_BYTES], const char *id)
+store_seal_check(const guchar key[MP_STORE_KEY_BYTES], const char *id)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
-	gsize len = HEADER_BYTES + sizeof CHECK_TEXT - 1 + A_BYTES;
+	gsize len = MP_STORE_CHECK_BYTES;
 	guchar *buf = g_malloc(len);
 
 	crypto_secretstream_xchacha20poly1305_init_push(&st, buf, key);
-	crypto_secretstream_xchacha20poly1305_push(&st, buf + HEADER_BYTES,
-	    NULL, (const guchar *)CHECK_TEXT, sizeof CHECK_TEXT - 1,
+	crypto_secretstream_xchacha20poly1305_push(&st,
+	    buf + MP_STORE_HEADER_BYTES, NULL,
+	    (const guchar *)MP_STORE_CHECK_TEXT, sizeof MP_STORE_CHECK_TEXT - 1,
 	    (const guchar *)id, strlen(id),
 	    crypto_secretstream_xchacha20poly1305_TAG_FINAL);
 	sodium_memzero(&st, sizeof st);
@@ -43,25 +44,25 @@ store_seal_check(const guchar key[KEY_BYTES], const char *id)
 
 /* store_check_opens - whether key opens the entry's check block */
 gboolean
-store_check_opens(const MpStoreEntry *e, const guchar key[KEY_BYTES])
+store_check_opens(const MpStoreEntry *e, const guchar key[MP_STORE_KEY_BYTES])
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	gsize len;
 	const guchar *c = g_bytes_get_data(e->check, &len);
-	guchar plain[sizeof CHECK_TEXT];
+	guchar plain[sizeof MP_STORE_CHECK_TEXT];
 	unsigned long long plen;
 	guchar tag;
 	gboolean ok;
 
-	if (len != HEADER_BYTES + sizeof CHECK_TEXT - 1 + A_BYTES ||
+	if (len != MP_STORE_CHECK_BYTES ||
 	    crypto_secretstream_xchacha20poly1305_init_pull(&st, c, key) != 0)
 		return FALSE;
 	ok = crypto_secretstream_xchacha20poly1305_pull(&st, plain, &plen,
-	    &tag, c + HEADER_BYTES, len - HEADER_BYTES, (const guchar *)e->id,
-	    strlen(e->id)) == 0 &&
+	    &tag, c + MP_STORE_HEADER_BYTES, len - MP_STORE_HEADER_BYTES,
+	    (const guchar *)e->id, strlen(e->id)) == 0 &&
 	    tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL &&
-	    plen == sizeof CHECK_TEXT - 1 &&
-	    memcmp(plain, CHECK_TEXT, plen) == 0;
+	    plen == sizeof MP_STORE_CHECK_TEXT - 1 &&
+	    memcmp(plain, MP_STORE_CHECK_TEXT, plen) == 0;
 	sodium_memzero(&st, sizeof st);
 	return ok;
 }
@@ -76,12 +77,12 @@ store_file_ad(const char *id, guint n)
 /* store_write_blob - a file encrypted in chunks to a new file, synced; read
  * from its spool a chunk at a time, so it is never in memory whole */
 int
-store_write_blob(const char *path, const guchar key[KEY_BYTES], const char *ad,
-    const MpSpool *file, GError **err)
+store_write_blob(const char *path, const guchar key[MP_STORE_KEY_BYTES],
+    const char *ad, const MpSpool *file, GError **err)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
-	guchar header[HEADER_BYTES];
-	guchar *buf = g_malloc(MP_STORE_CHUNK_BYTES + A_BYTES);
+	guchar header[MP_STORE_HEADER_BYTES];
+	guchar *buf = g_malloc(MP_STORE_SEALED_CHUNK_BYTES);
 	guchar *d = g_malloc(MP_STORE_CHUNK_BYTES);
 	gsize len = mp_spool_size(file), off = 0;
 	int fd, status;
@@ -130,12 +131,12 @@ store_write_blob(const char *path, const guchar key[KEY_BYTES], const char *ad,
  * chunk or bytes after it are errors: the file was cut or changed.
  */
 int
-store_decrypt_blob(int fd, const guchar key[KEY_BYTES], const char *ad,
+store_decrypt_blob(int fd, const guchar key[MP_STORE_KEY_BYTES], const char *ad,
     const char *what, int out, GChecksum *sum, guint64 *total, GError **err)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
-	guchar header[HEADER_BYTES], tag = 0;
-	guchar *in = g_malloc(MP_STORE_CHUNK_BYTES + A_BYTES);
+	guchar header[MP_STORE_HEADER_BYTES], tag = 0;
+	guchar *in = g_malloc(MP_STORE_SEALED_CHUNK_BYTES);
 	guchar *plain = g_malloc(MP_STORE_CHUNK_BYTES);
 	int status = MP_OK;
 
@@ -149,8 +150,7 @@ store_decrypt_blob(int fd, const guchar key[KEY_BYTES], const char *ad,
 		goto done;
 	}
 	while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-		gssize n = store_read_full(fd, in,
-		    MP_STORE_CHUNK_BYTES + A_BYTES);
+		gssize n = store_read_full(fd, in, MP_STORE_SEALED_CHUNK_BYTES);
 		unsigned long long plen;
 
 		if (n < 0) {
@@ -158,7 +158,7 @@ store_decrypt_blob(int fd, const guchar key[KEY_BYTES], const char *ad,
 			    what, g_strerror(errno));
 			break;
 		}
-		if (n < (gssize)A_BYTES ||
+		if (n < (gssize)MP_STORE_CHUNK_EXTRA_BYTES ||
 		    crypto_secretstream_xchacha20poly1305_pull(&st, plain,
 		    &plen, &tag, in, (unsigned long long)n, (const guchar *)ad,
 		    strlen(ad)) != 0) {
@@ -168,7 +168,7 @@ store_decrypt_blob(int fd, const guchar key[KEY_BYTES], const char *ad,
 			break;
 		}
 		if (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL &&
-		    n < (gssize)(MP_STORE_CHUNK_BYTES + A_BYTES)) {
+		    n < (gssize)MP_STORE_SEALED_CHUNK_BYTES) {
 			status = mp_fail(err, EX_DATAERR, "store: %s: cut "
 			    "short after %" G_GUINT64_FORMAT " bytes", what,
 			    *total + (guint64)plen);

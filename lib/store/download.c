@@ -127,7 +127,7 @@ static char *
 style_hash(void)
 {
 	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 digest[32];
+	guint8 digest[MP_STORE_SHA256_BYTES];
 	gsize len = sizeof digest;
 	char *b64, *out;
 

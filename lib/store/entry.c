@@ -138,6 +138,18 @@ mp_store_state(const MpStoreEntry *e, gint64 now)
 	return MP_STORE_OK;
 }
 
+/* network_text - "ADDRESS/PREFIX": the network of the address a (len
+ * bytes of family af), its host part cleared */
+static char *
+network_text(int af, guchar *a, gsize len, guint prefix)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	memset(a + prefix / 8, 0, len - prefix / 8);
+	inet_ntop(af, a, text, sizeof text);
+	return g_strdup_printf("%s/%u", text, prefix);
+}
+
 /*
  * mp_store_client_network - the network a client address counts for.
  * Wrong passwords are counted per network, not per address: a client
@@ -149,30 +161,23 @@ mp_store_state(const MpStoreEntry *e, gint64 now)
 char *
 mp_store_client_network(const char *addr)
 {
-	guchar a[16];
-	char text[INET6_ADDRSTRLEN];
-	static const guchar mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	guchar a[sizeof(struct in6_addr)];
+	/* ::ffff:0:0/96, before an IPv4-mapped address */
+	static const guchar mapped[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 
+	G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V6 % 8 == 0);
+	G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V4 % 8 == 0);
+	G_STATIC_ASSERT(sizeof mapped + sizeof(struct in_addr) == sizeof a);
 	if (addr != NULL && inet_pton(AF_INET6, addr, a) == 1 &&
-	    memcmp(a, mapped, sizeof mapped) != 0) {
-		G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V6 % 8 == 0);
-		memset(a + MP_STORE_CLIENT_PREFIX_V6 / 8, 0,
-		    16 - MP_STORE_CLIENT_PREFIX_V6 / 8);
-		inet_ntop(AF_INET6, a, text, sizeof text);
-		return g_strdup_printf("%s/%d", text,
+	    memcmp(a, mapped, sizeof mapped) != 0)
+		return network_text(AF_INET6, a, sizeof a,
 		    MP_STORE_CLIENT_PREFIX_V6);
-	}
 	if (addr != NULL && (inet_pton(AF_INET, addr, a) == 1 ||
 	    (inet_pton(AF_INET6, addr, a) == 1 &&
-	    (memmove(a, a + 12, 4), TRUE)))) {
-		G_STATIC_ASSERT(MP_STORE_CLIENT_PREFIX_V4 % 8 == 0);
-		memset(a + MP_STORE_CLIENT_PREFIX_V4 / 8, 0,
-		    4 - MP_STORE_CLIENT_PREFIX_V4 / 8);
-		inet_ntop(AF_INET, a, text, sizeof text);
-		return g_strdup_printf("%s/%d", text,
+	    (memmove(a, a + sizeof mapped, sizeof(struct in_addr)), TRUE))))
+		return network_text(AF_INET, a, sizeof(struct in_addr),
 		    MP_STORE_CLIENT_PREFIX_V4);
-	}
 	return g_strdup("unknown");
 }
 

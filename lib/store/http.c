@@ -118,7 +118,8 @@ qvalue(const char *s)
 	if (s[1] != '.')
 		return -1;
 	for (p = s + 2; *p != '\0'; p++) {
-		if (p - s > 4 || !g_ascii_isdigit(*p))
+		if (p - (s + 2) >= MP_HTTP_QVALUE_DECIMALS ||
+		    !g_ascii_isdigit(*p))
 			return -1;
 		q += (*p - '0') * scale;
 		scale /= 10;
@@ -143,8 +144,8 @@ language_range(const char *s)
 				return TRUE;
 			n = 0;
 			first = FALSE;
-		} else if (++n > 8 || !(first ? g_ascii_isalpha(*s) :
-		    g_ascii_isalnum(*s))) {
+		} else if (++n > MP_HTTP_SUBTAG_MAX || !(first ?
+		    g_ascii_isalpha(*s) : g_ascii_isalnum(*s))) {
 			return FALSE;
 		}
 	}
@@ -270,13 +271,13 @@ mp_cgi_name(const char *path_info, const char *query, const char *key)
 		if (g_str_has_suffix(name, "/"))
 			name[strlen(name) - 1] = '\0';
 	} else if (query != NULL) {
-		char **kv = g_strsplit(query, "&", 16);
-		gsize klen = strlen(key);
+		char **kv = g_strsplit(query, "&", MP_HTTP_QUERY_FIELDS_MAX);
+		gsize n = strlen(key);
 		guint i;
 
 		for (i = 0; kv[i] != NULL && name == NULL; i++)
-			if (strncmp(kv[i], key, klen) == 0 && kv[i][klen] == '=')
-				name = g_strdup(kv[i] + klen + 1);
+			if (strncmp(kv[i], key, n) == 0 && kv[i][n] == '=')
+				name = g_strdup(kv[i] + n + 1);
 		g_strfreev(kv);
 	}
 	return name;

@@ -4,6 +4,19 @@
 
 #include "base/mp.h"
 
+/*
+ * QUERY_STRING is read as at most this many fields (split at "&"), the
+ * last holding whatever follows: mp_cgi_name finds KEY= in the first
+ * MP_HTTP_QUERY_FIELDS_MAX - 1 of them, and in the last only when no
+ * field follows it.
+ */
+#define MP_HTTP_QUERY_FIELDS_MAX 16
+/* the most decimals of a qvalue ("0.125"; RFC 9110) */
+#define MP_HTTP_QVALUE_DECIMALS 3
+/* the most characters of one part of a language range ("ja-JP"; RFC
+ * 4647) */
+#define MP_HTTP_SUBTAG_MAX 8
+
 /* mp_http_reason - the reason phrase of a status we answer with */
 const char *mp_http_reason(int status);
 

@@ -16,8 +16,8 @@
 
 /* the networks' records (about 150 bytes each in meta.json) fit in the
  * room kept for the state */
-G_STATIC_ASSERT(MP_STORE_CLIENTS_MAX * 200 + 4096 <=
-    MP_STORE_META_STATE_RESERVE);
+G_STATIC_ASSERT(MP_STORE_CLIENTS_MAX * MP_STORE_CLIENT_META_BYTES +
+    MP_STORE_STATE_META_BYTES <= MP_STORE_META_STATE_RESERVE);
 
 /* iso_time - Unix time as "2026-11-23T09:00:00Z" */
 static char *
@@ -120,7 +120,7 @@ meta_object(const MpStoreEntry *e, gboolean secrets)
 	if (secrets) {
 		json_t *kdf = json_object();
 		char *salt = g_base64_encode(e->salt, sizeof e->salt), *check;
-		static const guchar none[CHECK_BYTES];
+		static const guchar none[MP_STORE_CHECK_BYTES];
 		gsize len = sizeof none;
 		const guchar *c = e->check != NULL ?
 		    g_bytes_get_data(e->check, &len) : none;
@@ -205,7 +205,7 @@ mp_store_entry_fits(const MpStoreEntry *e, GError **err)
 	text = meta_text(e);
 	/* a size may still be 0 when the files are written as they are
 	 * read: count each at its longest */
-	len = strlen(text) + (gsize)e->files->len * 20;
+	len = strlen(text) + (gsize)e->files->len * MP_STORE_SIZE_DIGITS_MAX;
 	g_free(text);
 	if (len > MP_STORE_META_BYTES_MAX - MP_STORE_META_STATE_RESERVE)
 		return mp_fail(err, EX_DATAERR, "the store's metadata of this "
@@ -225,7 +225,7 @@ int
 store_write_meta(const char *dir, const MpStoreEntry *e, GError **err)
 {
 	char *line = meta_text(e);
-	char *path = g_build_filename(dir, META, NULL);
+	char *path = g_build_filename(dir, MP_STORE_META_NAME, NULL);
 	gsize len = strlen(line);
 	int status;
 
@@ -279,7 +279,7 @@ is_sha256(const char *s)
 	for (i = 0; s[i] != '\0'; i++)
 		if (!g_ascii_isxdigit(s[i]) || g_ascii_isupper(s[i]))
 			return FALSE;
-	return i == 64;
+	return i == MP_STORE_SHA256_CHARS;
 }
 
 /* parse_files - the "files" member; FALSE on anything malformed */
@@ -432,7 +432,7 @@ int
 store_read_meta(const char *dir, const char *id, MpStoreEntry **out,
     GError **err)
 {
-	char *path = g_build_filename(dir, META, NULL);
+	char *path = g_build_filename(dir, MP_STORE_META_NAME, NULL);
 	char *buf = g_malloc(MP_STORE_META_BYTES_MAX + 1);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), status = MP_OK;
 	MpStoreEntry *e;

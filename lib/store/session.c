@@ -9,7 +9,7 @@
 
 struct MpStoreDownload {
 	int fd;			/* the encrypted file, at its start */
-	guchar key[KEY_BYTES];
+	guchar key[MP_STORE_KEY_BYTES];
 	char *ad;		/* what each chunk is bound to: "ID/N" */
 	MpStoreFile file;
 };
@@ -127,7 +127,7 @@ mp_store_open(const char *store, const char *id, const char *password,
 	MpStoreEntry *e = NULL;
 	char *dir, *blob = NULL;
 	GChecksum *sum = NULL;
-	guchar key[KEY_BYTES];
+	guchar key[MP_STORE_KEY_BYTES];
 	int fd = -1, status;
 	guint64 total;
 

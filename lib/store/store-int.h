@@ -6,13 +6,34 @@
 
 #include "store/store.h"
 
-#define META "meta.json"
-/* what the sealed check block holds */
-#define CHECK_TEXT "mp-detach store check"
-#define KEY_BYTES crypto_secretstream_xchacha20poly1305_KEYBYTES
-#define HEADER_BYTES crypto_secretstream_xchacha20poly1305_HEADERBYTES
-#define A_BYTES crypto_secretstream_xchacha20poly1305_ABYTES
-#define CHECK_BYTES (HEADER_BYTES + sizeof CHECK_TEXT - 1 + A_BYTES)
+/* an entry's metadata, in its directory */
+#define MP_STORE_META_NAME "meta.json"
+
+/* the key of an entry's files, from its password */
+#define MP_STORE_KEY_BYTES crypto_secretstream_xchacha20poly1305_KEYBYTES
+/* what starts each encrypted file */
+#define MP_STORE_HEADER_BYTES \
+	crypto_secretstream_xchacha20poly1305_HEADERBYTES
+/* what the encryption adds to each chunk (its tag and MAC) */
+#define MP_STORE_CHUNK_EXTRA_BYTES \
+	crypto_secretstream_xchacha20poly1305_ABYTES
+/* one chunk of MP_STORE_CHUNK_BYTES as it is on disk */
+#define MP_STORE_SEALED_CHUNK_BYTES \
+	(MP_STORE_CHUNK_BYTES + MP_STORE_CHUNK_EXTRA_BYTES)
+/* what the sealed check block holds, and its size sealed */
+#define MP_STORE_CHECK_TEXT "mp-detach store check"
+#define MP_STORE_CHECK_BYTES (MP_STORE_HEADER_BYTES + \
+	sizeof MP_STORE_CHECK_TEXT - 1 + MP_STORE_CHUNK_EXTRA_BYTES)
+
+/* the random part of a .new- or .del- name: 24 hex digits */
+#define MP_STORE_TEMP_TOKEN_BYTES 12
+/* the most digits a file size takes in meta.json (2^64 - 1) */
+#define MP_STORE_SIZE_DIGITS_MAX 20
+/* the most one network's record takes in meta.json, and the most the
+ * rest of the state (counts, times, revocation) does: together within
+ * MP_STORE_META_STATE_RESERVE */
+#define MP_STORE_CLIENT_META_BYTES 200
+#define MP_STORE_STATE_META_BYTES 4096
 
 /* store.c: the directory and its files */
 
@@ -48,28 +69,28 @@ MpStoreClient *store_find_client(const MpStoreEntry *e,
 
 /* store_derive_key - the entry's key from the password */
 int store_derive_key(const MpStoreEntry *e, const char *password,
-    guchar key[KEY_BYTES], GError **err);
+    guchar key[MP_STORE_KEY_BYTES], GError **err);
 
 /* store_seal_check - the block that only the right key opens, bound to
  * the id */
-GBytes *store_seal_check(const guchar key[KEY_BYTES], const char *id);
+GBytes *store_seal_check(const guchar key[MP_STORE_KEY_BYTES], const char *id);
 
 /* store_check_opens - whether key opens the entry's check block */
 gboolean store_check_opens(const MpStoreEntry *e,
-    const guchar key[KEY_BYTES]);
+    const guchar key[MP_STORE_KEY_BYTES]);
 
 /* store_file_ad - what the chunks of file n (1-based) are bound to */
 char *store_file_ad(const char *id, guint n);
 
 /* store_write_blob - a file encrypted in chunks to a new file, synced */
-int store_write_blob(const char *path, const guchar key[KEY_BYTES],
+int store_write_blob(const char *path, const guchar key[MP_STORE_KEY_BYTES],
     const char *ad, const MpSpool *file, GError **err);
 
 /* store_decrypt_blob - the encrypted file at fd, every chunk checked,
  * to out (if not -1) and into sum (if not NULL) */
-int store_decrypt_blob(int fd, const guchar key[KEY_BYTES], const char *ad,
-    const char *what, int out, GChecksum *sum, guint64 *total,
-    GError **err);
+int store_decrypt_blob(int fd, const guchar key[MP_STORE_KEY_BYTES],
+    const char *ad, const char *what, int out, GChecksum *sum,
+    guint64 *total, GError **err);
 
 /* meta.c: meta.json */
 

@@ -93,7 +93,7 @@ store_dir_ready(const char *store, gboolean create, GError **err)
 static char *
 temp_name(const char *store, const char *prefix)
 {
-	guchar raw[12];
+	guchar raw[MP_STORE_TEMP_TOKEN_BYTES];
 	char hex[sizeof raw * 2 + 1], *path;
 
 	randombytes_buf(raw, sizeof raw);
@@ -114,7 +114,7 @@ int
 mp_store_create(const char *store, MpStoreEntry *e, MpSpool *const *files,
     const char *password, GError **err)
 {
-	guchar key[KEY_BYTES];
+	guchar key[MP_STORE_KEY_BYTES];
 	char *tmp = NULL, *dst = NULL;
 	int status;
 	guint i;
@@ -403,7 +403,7 @@ mp_store_revoke(const char *store, const char *id, GError **err)
 static gboolean
 broken_long_ago(const char *dir, gint64 now)
 {
-	char *path = g_build_filename(dir, META, NULL);
+	char *path = g_build_filename(dir, MP_STORE_META_NAME, NULL);
 	struct stat st;
 	gboolean old = (lstat(path, &st) == 0 || lstat(dir, &st) == 0) &&
 	    (gint64)st.st_mtime + MP_STORE_LIFETIME_MAX <= now;

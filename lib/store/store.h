@@ -64,6 +64,10 @@
 #define MP_STORE_CLIENT_PREFIX_V6 64
 #define MP_STORE_CLIENTS_MAX 256
 
+/* a file's SHA-256, and in lower-case hex in meta.json */
+#define MP_STORE_SHA256_BYTES 32
+#define MP_STORE_SHA256_CHARS (2 * MP_STORE_SHA256_BYTES)
+
 /* plaintext bytes per secretstream chunk */
 #define MP_STORE_CHUNK_BYTES (64 * 1024)
 /*
@@ -86,7 +90,7 @@ typedef struct {
 	char *name;		/* UTF-8 file name, no directory */
 	char *type;		/* "type/subtype" */
 	guint64 size;		/* plaintext bytes */
-	char sha256[65];	/* of the plaintext, lower-case hex */
+	char sha256[MP_STORE_SHA256_CHARS + 1];	/* of the plaintext, hex */
 } MpStoreFile;
 
 /* Wrong passwords from one network, and its own lock. */
