@@ -33,6 +33,7 @@ mp_store_id_valid(const char *s)
 	return i == MP_STORE_ID_CHARS;
 }
 
+/* file_free - release an MpStoreFile */
 static void
 file_free(gpointer p)
 {
@@ -43,6 +44,7 @@ file_free(gpointer p)
 	g_free(f);
 }
 
+/* client_free - release an MpStoreClient */
 static void
 client_free(gpointer p)
 {
@@ -77,6 +79,7 @@ mp_store_entry_new(void)
 	return e;
 }
 
+/* mp_store_entry_free - release an entry (NULL: nothing) */
 void
 mp_store_entry_free(MpStoreEntry *e)
 {

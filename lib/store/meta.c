@@ -49,6 +49,7 @@ parse_time(json_t *j, gint64 *out)
 	return TRUE;
 }
 
+/* time_or_null - a time as parse_time reads it: 0 is null */
 static json_t *
 time_or_null(gint64 t)
 {

@@ -242,6 +242,7 @@ mp_store_stream(MpStoreDownload *d, int fd, GError **err)
 	return status;
 }
 
+/* mp_store_download_free - close the file, wipe the key (NULL: nothing) */
 void
 mp_store_download_free(MpStoreDownload *d)
 {

@@ -261,6 +261,7 @@ mp_store_load(const char *store, const char *id, MpStoreEntry **out,
 	return status;
 }
 
+/* entry_cmp - oldest first, by id within a second */
 static gint
 entry_cmp(gconstpointer a, gconstpointer b)
 {
@@ -272,6 +273,7 @@ entry_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(x->id, y->id);
 }
 
+/* name_cmp - strcmp for a GPtrArray of strings */
 static gint
 name_cmp(gconstpointer a, gconstpointer b)
 {
