@@ -579,3 +579,62 @@ open(sys.argv[1], "wb").write(d[:n])' "$snap"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$D")" = 750 ]
 }
+
+@test "[org] levels: eight org-code columns are read; nine, or none, are refused (78)" {
+	printf '[org]\nlevels = l1;l2;l3;l4;l5;l6;l7;l8\n[pattern all]\nunits = *\nhead.l1 = 10\nmembers = 50\n' \
+	    >"$TMP/org8.conf"
+	{
+		echo 'employee_id,email,name,l1,l2,l3,l4,l5,l6,l7,l8,title,concurrent'
+		echo 'E1,boss@example.co.jp,Boss,1,,,,,,,,10,0'
+		echo 'E2,deep@example.co.jp,Deep,1,2,3,4,5,6,7,8,50,0'
+	} >"$TMP/hr8.csv"
+	run mp-orgsync --org "$TMP/org8.conf" "$TMP/hr8.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync --explain deep@example.co.jp
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"post 1/2/3/4/5/6/7/8, title 50, primary"* ]]
+	[[ "$output" == *"boss@example.co.jp (Boss): head of l1 1"* ]]
+	sed 's/^levels = .*/&;l9/' "$TMP/org8.conf" >"$TMP/org9.conf"
+	run mp-orgsync --org "$TMP/org9.conf" "$TMP/hr8.csv"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"[org] levels must name 1 to 8 org-code columns ($TMP/org9.conf:2)"* ]]
+	sed 's/^levels = .*/levels =/' "$TMP/org8.conf" >"$TMP/org0.conf"
+	run mp-orgsync --org "$TMP/org0.conf" "$TMP/hr8.csv"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"[org] levels must name 1 to 8 org-code columns ($TMP/org0.conf:2)"* ]]
+}
+
+@test "keep = 1 keeps the generation in force alone" {
+	printf 'keep = 1\n' >>"$TMP/mp.conf"
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	sleep 1
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	[ "$(ls "$D" | grep -c '^org-.*\.cdb$')" -eq 1 ]
+	[ "$(ls "$D" | grep -c '^org-.*\.changes$')" -eq 1 ]
+	[ -f "$D/$(readlink "$D/current")" ]
+	run mp-orgsync --rollback
+	[ "$status" -eq 66 ]
+}
+
+@test "max-drop at its edges: exactly max-drop per cent fewer publishes, one more is refused" {
+	printf 'max-drop = 25\n' >>"$TMP/mp.conf"
+	mp-orgsync "$ORG/hr.csv" >/dev/null
+	export_without E020 E021 E022 E023 E025 E005 >"$TMP/18.csv"
+	export_without E020 E021 E022 E023 E025 E005 E006 >"$TMP/17.csv"
+	run --separate-stderr mp-orgsync "$TMP/17.csv"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"refusing to publish: 17 people, 30% fewer than the 24 of generation"*"(more than max-drop 25%)"* ]]
+	run mp-orgsync "$TMP/18.csv"
+	[ "$status" -eq 0 ]
+	# 0: not one person fewer
+	sed -i 's/^max-drop = .*/max-drop = 0/' "$TMP/mp.conf"
+	run mp-orgsync "$TMP/18.csv"
+	[ "$status" -eq 0 ]
+	run mp-orgsync "$TMP/17.csv"
+	[ "$status" -eq 65 ]
+	# 100: the check is off
+	sed -i 's/^max-drop = .*/max-drop = 100/' "$TMP/mp.conf"
+	head -2 "$ORG/hr.csv" >"$TMP/1.csv"
+	run mp-orgsync "$TMP/1.csv"
+	[ "$status" -eq 0 ]
+}

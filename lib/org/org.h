@@ -5,7 +5,10 @@
 #include "base/arena.h"
 #include "base/csvread.h"
 
+/* [org] levels: how many org-code columns, and which by default */
+#define MP_ORG_MIN_LEVELS 1
 #define MP_ORG_MAX_LEVELS 8
+#define MP_ORG_LEVELS_DEFAULT "division;department;section;unit"
 
 /* One [pattern NAME] of org.conf, in file order. */
 typedef struct {

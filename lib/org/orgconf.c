@@ -70,6 +70,14 @@ choice(const Src *src, const char *key, const char *yes, const char *no,
 	return status;
 }
 
+/* after - what follows prefix in s, or NULL if s does not start so */
+static const char *
+after(const char *s, const char *prefix)
+{
+	return g_str_has_prefix(s, prefix) ? s + strlen(prefix) : NULL;
+}
+
+/* level_index - the position of a level name in [org] levels, or -1 */
 static int
 level_index(const MpOrgConf *oc, const char *name)
 {
@@ -138,11 +146,16 @@ load_org(const Src *src, MpOrgConf *oc, GError **err)
 	if (g_key_file_has_key(src->kf, "org", "levels", NULL))
 		oc->levels = list(src, "org", "levels");
 	else
-		oc->levels = mp_split_list("division;department;section;unit");
+		oc->levels = mp_split_list(MP_ORG_LEVELS_DEFAULT);
 	oc->nlevels = g_strv_length(oc->levels);
-	if (oc->nlevels == 0 || oc->nlevels > MP_ORG_MAX_LEVELS)
-		return bad(src, err, "org", "levels",
-		    "[org] levels must name 1 to 8 org-code columns%s", "");
+	if (oc->nlevels < MP_ORG_MIN_LEVELS || oc->nlevels > MP_ORG_MAX_LEVELS) {
+		char *what = g_strdup_printf("[org] levels must name %d to %d "
+		    "org-code columns", MP_ORG_MIN_LEVELS, MP_ORG_MAX_LEVELS);
+
+		status = bad(src, err, "org", "levels", "%s", what);
+		g_free(what);
+		return status;
+	}
 	for (i = 0; i < oc->nlevels; i++)
 		if (level_index(oc, oc->levels[i]) != (int)i)
 			return bad(src, err, "org", "levels",
@@ -218,7 +231,7 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 		status = bad(src, err, group, mp_keys_repeated(k),
 		    "%s is given twice", mp_keys_repeated(k));
 	for (i = 0; k != NULL && k[i] != NULL && status == MP_OK; i++) {
-		const char *key = k[i];
+		const char *key = k[i], *name;
 		int lv;
 
 		if (strcmp(key, "units") == 0) {
@@ -262,8 +275,8 @@ load_pattern(const Src *src, MpOrgConf *oc, const char *group,
 					status = bad(src, err, group, key,
 					    "peers names %s, which is not in "
 					    "[org] levels", p->peers[j]);
-		} else if (g_str_has_prefix(key, "head.") &&
-		    (lv = level_index(oc, key + 5)) >= 0) {
+		} else if ((name = after(key, "head.")) != NULL &&
+		    (lv = level_index(oc, name)) >= 0) {
 			p->heads[lv] = list(src, group, key);
 			status = one_role(src, oc, group, key, p->heads[lv],
 			    headed, err);
@@ -296,19 +309,20 @@ load_fallback(const Src *src, MpOrgConf *oc, GError **err)
 		    "[fallback] %s is given twice", mp_keys_repeated(k));
 	for (i = 0; k != NULL && k[i] != NULL && status == MP_OK; i++) {
 		char **addrs = list(src, "fallback", k[i]);
+		const char *path, *code;
 
 		for (j = 0; addrs[j] != NULL && status == MP_OK; j++)
 			if (strchr(addrs[j], '@') == NULL)
 				status = bad(src, err, "fallback", k[i],
 				    "not an address: %s", addrs[j]);
-		if (status == MP_OK && g_str_has_prefix(k[i], "unit.")) {
+		if (status == MP_OK && (path = after(k[i], "unit.")) != NULL) {
 			const char *rest, *why;
 			int lv;
 
-			if (unit_ref(oc, k[i] + 5, &lv, &rest, &why)) {
+			if (unit_ref(oc, path, &lv, &rest, &why)) {
 				g_ptr_array_add(oc->fb_units, g_strdup(rest));
 				g_ptr_array_add(oc->fb_unit_names,
-				    g_strdup(k[i] + 5));
+				    g_strdup(path));
 				g_array_append_val(oc->fb_unit_levels, lv);
 				g_ptr_array_add(oc->fb_unit_addrs, addrs);
 				continue;
@@ -321,9 +335,9 @@ load_fallback(const Src *src, MpOrgConf *oc, GError **err)
 				g_free(what);
 			}
 		}
-		if (status == MP_OK && g_str_has_prefix(k[i], "title.") &&
-		    k[i][6] != '\0') {
-			g_hash_table_replace(oc->fb_titles, g_strdup(k[i] + 6),
+		if (status == MP_OK && (code = after(k[i], "title.")) != NULL &&
+		    *code != '\0') {
+			g_hash_table_replace(oc->fb_titles, g_strdup(code),
 			    addrs);
 			continue;
 		}

@@ -47,6 +47,7 @@ person_text(GString *s, const MpOrgPerson *p, GHashTable *reasons)
 	for (i = 0; i < p->nposts; i++) {
 		const MpOrgPost *op = &p->posts[i];
 
+		/* the ORGSNAP_POST_FIELDS parts, in their order */
 		g_string_append_printf(s, "post=%s\t%s\t%s\t%s\t%s\n", op->unit,
 		    op->title, op->primary ? "primary" : "concurrent",
 		    op->pattern, op->role);

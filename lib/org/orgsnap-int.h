@@ -25,7 +25,11 @@
 #define ORGSNAP_KEY_GROUP "g:"
 #define ORGSNAP_KEY_REASON "r:"
 #define ORGSNAP_KEY_KIND_LEN 2	/* "p:": the kind and its colon */
-#define ORGSNAP_POST_FIELDS 5	/* post=unit, title, primary, pattern, role */
+/* The tab-separated parts of a "post=" line, in order. */
+enum {
+	ORGSNAP_POST_UNIT, ORGSNAP_POST_TITLE, ORGSNAP_POST_KIND,
+	ORGSNAP_POST_PATTERN, ORGSNAP_POST_ROLE, ORGSNAP_POST_FIELDS
+};
 
 /*
  * tinycdb's layout: a header of ORGSNAP_CDB_BUCKETS pairs (position,

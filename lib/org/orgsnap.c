@@ -82,11 +82,12 @@ person_parse(MpArena *a, const char *key, const char *text, gsize len)
 					*eq++ = '\0';
 			}
 			if (n == ORGSNAP_POST_FIELDS) {
-				op.unit = f[0];
-				op.title = f[1];
-				op.primary = strcmp(f[2], "primary") == 0;
-				op.pattern = f[3];
-				op.role = f[4];
+				op.unit = f[ORGSNAP_POST_UNIT];
+				op.title = f[ORGSNAP_POST_TITLE];
+				op.primary = strcmp(f[ORGSNAP_POST_KIND],
+				    "primary") == 0;
+				op.pattern = f[ORGSNAP_POST_PATTERN];
+				op.role = f[ORGSNAP_POST_ROLE];
 				g_array_append_val(posts, op);
 			}
 		} else if (strcmp(line, "sup") == 0) {
@@ -226,7 +227,7 @@ verify(MpOrgSnap *snap, guint64 off, guint64 len)
 
 		if (snap->checked[b])
 			continue;
-		if (crc(mem + start, n) != le32(snap->sums + b * 4)) {
+		if (crc(mem + start, n) != le32(snap->sums + b * ORGSNAP_U32)) {
 			snap->corrupt = TRUE;
 			return FALSE;
 		}
