@@ -7,8 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "org/orgsnap-int.h"
 #include "base/output.h"
+#include "base/schema.h"
+#include "org/orgsnap-int.h"
 
 /*
  * kv - one "k=v" line of a record.  Every value written comes from the
@@ -332,12 +333,12 @@ too_few(const MpOrg *org, const MpPublishOpts *o, const MpPublishResult *res,
 	guint64 now = org->people->len, was = res->prev_people;
 
 	if (o->force || was == 0 ||
-	    now * MP_ORGSNAP_PERCENT >= was * (MP_ORGSNAP_PERCENT - o->max_drop))
+	    now * MP_PERCENT_MAX >= was * (MP_PERCENT_MAX - o->max_drop))
 		return MP_OK;
 	return mp_fail(err, EX_DATAERR, "refusing to publish: %u people, %u%% "
 	    "fewer than the %u of generation %s (more than max-drop %u%%); "
 	    "check the export, or use --force", org->people->len,
-	    (guint)(MP_ORGSNAP_PERCENT - now * MP_ORGSNAP_PERCENT / was),
+	    (guint)(MP_PERCENT_MAX - now * MP_PERCENT_MAX / was),
 	    res->prev_people, res->previous, o->max_drop);
 }
 

@@ -25,8 +25,6 @@
 #define MP_ORGSNAP_KEEP_DEFAULT 7		/* generations kept */
 #define MP_ORGSNAP_KEEP_MIN 1		/* at the least: the one in force */
 #define MP_ORGSNAP_MAX_DROP_DEFAULT 10	/* percent of people */
-#define MP_ORGSNAP_PERCENT 100		/* max-drop's scale; at 100 the
-					 * check is off */
 
 /* The link in the snapshot directory to the generation in force. */
 #define MP_ORGSNAP_CURRENT "current"
