@@ -4,15 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "mail/addr.h"
 #include "base/config.h"
 #include "base/diag.h"
-#include "base/json.h"
-#include "org/org.h"
-#include "org/orgsnap.h"
+#include "base/opts.h"
 #include "base/output.h"
+#include "base/statedir.h"
+#include "org/orgsync.h"
 
 #define USAGE \
 	"usage: mp-orgsync [-v] [-c file] [--org file] [--dir dir] " \
@@ -23,123 +21,115 @@
 	"       mp-orgsync [-c file] [--dir dir] --rollback [generation]\n" \
 	"       mp-orgsync [-c file] [--dir dir] --list\n"
 
-#ifndef MP_STATEDIR
-#define MP_STATEDIR "/var/lib/mp"
-#endif
-
 enum {
-	OPT_ORG = 0x200, OPT_DIR, OPT_ENCODING, OPT_FORCE, OPT_DRY_RUN,
-	OPT_CHANGES, OPT_SYSLOG, OPT_EXPLAIN, OPT_ROLLBACK, OPT_LIST,
-	OPT_VERSION,
+	OPT_ORG = MP_OPT_FIRST_OWN, OPT_DIR, OPT_ENCODING, OPT_FORCE,
+	OPT_DRY_RUN, OPT_CHANGES, OPT_SYSLOG, OPT_EXPLAIN, OPT_ROLLBACK,
+	OPT_LIST,
 };
 
-typedef struct {
-	const char *config, *org, *dir, *encoding, *changes, *explain;
-	gboolean force, dry_run, syslog, rollback, list, verbose;
-} Options;
+/*
+ * The options that are not settings.  getopt_long lists the options an
+ * abbreviation could mean in the order of its table: these come first
+ * so that "--ver" names --verbose before --version, as it always has.
+ */
+static const struct option shared[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, MP_OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* the settings, over [orgsync] where a key can set them too */
+static const MpOptSpec table[] = {
+	{ .id = OPT_ORG, .name = "org", .has_arg = required_argument,
+	  .key = "org-conf", .def = MP_ORG_CONF_DEFAULT },
+	{ .id = OPT_DIR, .name = "dir", .has_arg = required_argument,
+	  .key = "dir", .def = MP_ORG_DIR_DEFAULT },
+	{ .id = OPT_ENCODING, .name = "encoding", .has_arg = required_argument,
+	  .key = "encoding", .def = MP_ORG_ENCODING_DEFAULT },
+	MP_OPT_SWITCH(OPT_FORCE, "force"),
+	MP_OPT_SWITCH(OPT_DRY_RUN, "dry-run"),
+	{ .id = OPT_CHANGES, .name = "changes", .has_arg = required_argument },
+	MP_OPT_SWITCH(OPT_SYSLOG, "syslog"),
+	{ .id = OPT_EXPLAIN, .name = "explain", .has_arg = required_argument },
+	MP_OPT_SWITCH(OPT_ROLLBACK, "rollback"),
+	MP_OPT_SWITCH(OPT_LIST, "list"),
+	MP_OPT_END,
+};
 
 static void usage(void) G_GNUC_NORETURN;
-static int sync_export(const Options *o, const MpConfig *cfg,
-    const char *dir, const char *csvpath);
+static int sync_export(const MpOpts *o, const MpConfig *cfg,
+    gboolean syslog, gboolean verbose, const char *csvpath);
+static int rollback(const char *dir, const char *gen, gboolean syslog);
 static int explain(const char *dir, const char *address);
 static int list_generations(const char *dir);
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "org", required_argument, NULL, OPT_ORG },
-		{ "dir", required_argument, NULL, OPT_DIR },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "changes", required_argument, NULL, OPT_CHANGES },
-		{ "syslog", no_argument, NULL, OPT_SYSLOG },
-		{ "explain", required_argument, NULL, OPT_EXPLAIN },
-		{ "rollback", no_argument, NULL, OPT_ROLLBACK },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
-	Options o = { 0 };
+	MpOpts o, *tables[1] = { &o };
+	struct option *longopts;
+	const char *config = NULL, *dir;
 	MpConfig *cfg = NULL;
 	GError *err = NULL;
-	char *dir = NULL;
+	gboolean verbose = FALSE, syslog;
 	int c, status, modes;
 
 	/* a cron job's failure must be seen: errors always go to syslog */
 	mp_diag_open("mp-orgsync", TRUE);
 	argv[0] = "mp-orgsync";
+	mp_opts_init(&o, "orgsync", table);
+	longopts = mp_opts_longopts(shared, tables, 1);
 	while ((c = getopt_long(argc, argv, "c:hv", longopts, NULL)) != -1) {
+		if (mp_opts_option(&o, c, optarg))
+			continue;
 		switch (c) {
-		case 'c': o.config = optarg; break;
-		case OPT_ORG: o.org = optarg; break;
-		case OPT_DIR: o.dir = optarg; break;
-		case OPT_ENCODING: o.encoding = optarg; break;
-		case OPT_FORCE: o.force = TRUE; break;
-		case OPT_DRY_RUN: o.dry_run = TRUE; break;
-		case OPT_CHANGES: o.changes = optarg; break;
-		case OPT_SYSLOG: o.syslog = TRUE; break;
-		case OPT_EXPLAIN: o.explain = optarg; break;
-		case OPT_ROLLBACK: o.rollback = TRUE; break;
-		case OPT_LIST: o.list = TRUE; break;
-		case 'v': o.verbose = TRUE; break;
+		case 'c': config = optarg; break;
+		case 'v': verbose = TRUE; break;
 		case 'h':
 			fputs(USAGE, stdout);
 			return 0;
-		case OPT_VERSION:
+		case MP_OPT_VERSION:
 			puts("mp-orgsync " MP_VERSION);
 			return 0;
 		default:
 			usage();
 		}
 	}
+	g_free(longopts);
 	argc -= optind;
 	argv += optind;
-	modes = (o.explain != NULL) + o.rollback + o.list;
+	modes = mp_opts_given(&o, OPT_EXPLAIN) + mp_opts_given(&o,
+	    OPT_ROLLBACK) + mp_opts_given(&o, OPT_LIST);
 	if (modes > 1 || (modes == 0 && argc != 1) ||
-	    (o.explain != NULL && argc != 0) || (o.list && argc != 0) ||
-	    (o.rollback && argc > 1))
+	    (mp_opts_given(&o, OPT_EXPLAIN) && argc != 0) ||
+	    (mp_opts_given(&o, OPT_LIST) && argc != 0) ||
+	    (mp_opts_given(&o, OPT_ROLLBACK) && argc > 1))
 		usage();
 
-	if ((status = mp_config_load(o.config, &cfg, &err)) != MP_OK) {
+	if ((status = mp_config_load(config, &cfg, &err)) != MP_OK ||
+	    (status = mp_opts_read(&o, cfg, &err)) != MP_OK) {
 		mp_diag_error(TRUE, NULL, "%s", err->message);
 		g_error_free(err);
+		mp_opts_clear(&o);
+		mp_config_free(cfg);
 		return status;
 	}
-	o.syslog = o.syslog || cfg->syslog;
-	dir = o.dir != NULL ? g_strdup(o.dir) :
-	    mp_config_string(cfg, "orgsync", "dir", MP_STATEDIR "/org");
-	if (o.explain != NULL)
-		status = explain(dir, o.explain);
-	else if (o.list)
+	syslog = mp_opts_bool(&o, OPT_SYSLOG, FALSE) || cfg->syslog;
+	dir = mp_opts_value(&o, OPT_DIR);
+	if (mp_opts_given(&o, OPT_EXPLAIN))
+		status = explain(dir, mp_opts_value(&o, OPT_EXPLAIN));
+	else if (mp_opts_given(&o, OPT_LIST))
 		status = list_generations(dir);
-	else if (o.rollback) {
-		char *now = NULL, *warning = NULL;
-
-		status = mp_orgsnap_rollback(dir, argc == 1 ? argv[0] : NULL,
-		    &now, &warning, &err);
-		if (warning != NULL)
-			mp_diag_warn(TRUE, NULL, "%s", warning);
-		g_free(warning);
-		if (status == MP_OK) {
-			printf("current: %s\n", now);
-			mp_diag_info(o.syslog, NULL, "action=rollback current=%s",
-			    now);
-		} else {
-			mp_diag_error(TRUE, NULL, "rollback: %s", err->message);
-		}
-		g_free(now);
-	} else {
-		status = sync_export(&o, cfg, dir, argv[0]);
-	}
+	else if (mp_opts_given(&o, OPT_ROLLBACK))
+		status = rollback(dir, argc == 1 ? argv[0] : NULL, syslog);
+	else
+		status = sync_export(&o, cfg, syslog, verbose, argv[0]);
 	if (status == MP_OK && (status = mp_stdout_finish(&err)) != MP_OK)
 		mp_diag_error(TRUE, NULL, "%s", err->message);
 	g_clear_error(&err);
-	g_free(dir);
+	mp_opts_clear(&o);
 	mp_config_free(cfg);
 	return status;
 }
@@ -149,54 +139,6 @@ usage(void)
 {
 	fputs(USAGE, stderr);
 	exit(EX_USAGE);
-}
-
-/* columns - column names: [orgsync] column.NAME, else NAME itself */
-static int
-columns(const MpConfig *cfg, const MpOrgConf *oc, MpOrgColumns *cols,
-    GPtrArray *keep, GError **err)
-{
-	char **keys = g_key_file_get_keys(cfg->kf, "orgsync", NULL, NULL);
-	static const char *fixed[] = { "employee_id", "email", "name", "title",
-		"concurrent", NULL };
-	const char **slot[] = { &cols->employee_id, &cols->email, &cols->name,
-		&cols->title, &cols->concurrent };
-	guint i;
-
-	for (i = 0; fixed[i] != NULL; i++) {
-		char *k = g_strconcat("column.", fixed[i], NULL);
-
-		*slot[i] = mp_config_string(cfg, "orgsync", k, fixed[i]);
-		g_ptr_array_add(keep, (gpointer)(gsize)*slot[i]);
-		g_free(k);
-	}
-	for (i = 0; i < oc->nlevels; i++) {
-		char *k = g_strconcat("column.", oc->levels[i], NULL);
-
-		cols->level[i] = mp_config_string(cfg, "orgsync", k,
-		    oc->levels[i]);
-		g_ptr_array_add(keep, (gpointer)(gsize)cols->level[i]);
-		g_free(k);
-	}
-	/* column.NAME must name a column mp-orgsync reads */
-	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
-		const char *name = keys[i] + strlen("column.");
-		char *w;
-
-		if (!g_str_has_prefix(keys[i], "column.") ||
-		    g_strv_contains(fixed, name) ||
-		    g_strv_contains((const char *const *)oc->levels, name))
-			continue;
-		w = mp_config_where(cfg, "orgsync", keys[i]);
-		mp_fail(err, EX_CONFIG, "unknown key [orgsync] column.%s: "
-		    "not a column of the export (employee_id, email, name, title, "
-		    "concurrent or an [org] level) %s", name, w);
-		g_free(w);
-		g_strfreev(keys);
-		return EX_CONFIG;
-	}
-	g_strfreev(keys);
-	return MP_OK;
 }
 
 /* write_changes - the change set, one JSON object per line */
@@ -214,88 +156,79 @@ write_changes(const char *path, const GString *text, GError **err)
 	return MP_OK;
 }
 
-/* sync_export - read, check, compile, diff and publish one export */
+/* sync_export - publish one export, and say what came of it */
 static int
-sync_export(const Options *o, const MpConfig *cfg, const char *dir,
-    const char *csvpath)
+sync_export(const MpOpts *o, const MpConfig *cfg, gboolean syslog,
+    gboolean verbose, const char *csvpath)
 {
-	GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
-	MpChanges changes = { g_string_new(NULL), 0 };
-	GPtrArray *keep = g_ptr_array_new_with_free_func(g_free);
-	MpPublishOpts po = { 0 };
-	MpPublishResult res = { 0 };
-	MpOrgColumns cols = { 0 };
-	MpOrgConf *oc = NULL;
-	MpOrg *org = NULL;
-	MpCsv *csv = NULL;
+	MpOrgSyncOpts so = { 0 };
+	gboolean dry_run = mp_opts_bool(o, OPT_DRY_RUN, FALSE);
 	GError *err = NULL;
-	char *orgpath, *enc;
+	MpOrgSync s;
 	int status;
 	guint i;
 
-	orgpath = o->org != NULL ? g_strdup(o->org) : mp_config_string(cfg,
-	    "orgsync", "org-conf", MP_SYSCONFDIR "/mp/org.conf");
-	enc = o->encoding != NULL ? g_strdup(o->encoding) :
-	    mp_config_string(cfg, "orgsync", "encoding", "auto");
-	if ((status = mp_orgconf_load(orgpath, &oc, &err)) != MP_OK)
-		goto out;
-	if ((status = mp_csv_read(csvpath, enc, &csv, &err)) != MP_OK)
-		goto out;
-	if ((status = columns(cfg, oc, &cols, keep, &err)) != MP_OK)
-		goto out;
-	status = mp_org_compile(oc, csv, csvpath, &cols, &org, problems,
-	    warnings, &err);
-	for (i = 0; i < warnings->len; i++)
-		mp_diag_warn(TRUE, NULL, "%s", (char *)warnings->pdata[i]);
-	if (status != MP_OK)
-		goto out;
-	po.dir = dir;
-	po.source = csvpath;
-	po.keep = (guint)mp_config_uint(cfg, "orgsync", "keep",
-	    MP_ORGSNAP_KEEP_DEFAULT);
-	po.max_drop = (guint)mp_config_uint(cfg, "orgsync", "max-drop",
-	    MP_ORGSNAP_MAX_DROP_DEFAULT);
-	po.force = o->force;
-	po.dry_run = o->dry_run;
-	if ((status = mp_orgsnap_publish(org, &po, &changes, &res, &err)) !=
-	    MP_OK)
-		goto out;
-	if (res.warning != NULL)
-		mp_diag_warn(TRUE, NULL, "%s", res.warning);
-	status = write_changes(o->changes, changes.text, &err);
-	if (status != MP_OK && res.changes != NULL)
-		g_prefix_error(&err, "generation %s is published and its change "
-		    "set kept in %s, but: ", res.generation, res.changes);
-	if (status == MP_OK && o->verbose)
-		fprintf(stderr, "mp-orgsync: %s generation %s: %u people, %u "
-		    "posts, %u units, %u changes%s%s\n", o->dry_run ?
-		    "would publish" : "published", res.generation,
-		    org->people->len, org->nposts, org->nunits, changes.count,
-		    res.previous ? " against " : "",
-		    res.previous ? res.previous : "");
-	mp_diag_info(o->syslog, NULL, "action=%s generation=%s people=%u "
-	    "posts=%u units=%u changes=%u", o->dry_run ? "dry-run" : "publish",
-	    res.generation, org->people->len, org->nposts, org->nunits,
-	    changes.count);
-out:
-	for (i = 0; i < problems->len; i++)
-		mp_diag_error(TRUE, NULL, "%s", (char *)problems->pdata[i]);
+	so.org_conf = mp_opts_value(o, OPT_ORG);
+	so.encoding = mp_opts_value(o, OPT_ENCODING);
+	so.dir = mp_opts_value(o, OPT_DIR);
+	so.force = mp_opts_bool(o, OPT_FORCE, FALSE);
+	so.dry_run = dry_run;
+	so.cfg = cfg;
+	status = mp_orgsync(csvpath, &so, &s, &err);
+	for (i = 0; i < s.warnings->len; i++)
+		mp_diag_warn(TRUE, NULL, "%s", (char *)s.warnings->pdata[i]);
+	if (status == MP_OK) {
+		if (s.res.warning != NULL)
+			mp_diag_warn(TRUE, NULL, "%s", s.res.warning);
+		status = write_changes(mp_opts_value(o, OPT_CHANGES),
+		    s.changes.text, &err);
+		if (status != MP_OK && s.res.changes != NULL)
+			g_prefix_error(&err, "generation %s is published and its "
+			    "change set kept in %s, but: ", s.res.generation,
+			    s.res.changes);
+		if (status == MP_OK && verbose)
+			fprintf(stderr, "mp-orgsync: %s generation %s: %u people, "
+			    "%u posts, %u units, %u changes%s%s\n", dry_run ?
+			    "would publish" : "published", s.res.generation,
+			    s.org->people->len, s.org->nposts, s.org->nunits,
+			    s.changes.count, s.res.previous ? " against " : "",
+			    s.res.previous ? s.res.previous : "");
+		mp_diag_info(syslog, NULL, "action=%s generation=%s people=%u "
+		    "posts=%u units=%u changes=%u", dry_run ? "dry-run" :
+		    "publish", s.res.generation, s.org->people->len,
+		    s.org->nposts, s.org->nunits, s.changes.count);
+	}
+	for (i = 0; i < s.problems->len; i++)
+		mp_diag_error(TRUE, NULL, "%s", (char *)s.problems->pdata[i]);
 	if (status != MP_OK)
 		mp_diag_error(TRUE, NULL, "%s%s", err->message,
 		    status == EX_DATAERR || status == EX_CONFIG ?
 		    "; nothing published" : "");
 	g_clear_error(&err);
-	mp_publish_result_clear(&res);
-	mp_org_free(org);
-	mp_csv_free(csv);
-	mp_orgconf_free(oc);
-	g_ptr_array_free(problems, TRUE);
-	g_ptr_array_free(warnings, TRUE);
-	g_string_free(changes.text, TRUE);
-	g_ptr_array_free(keep, TRUE);
-	g_free(orgpath);
-	g_free(enc);
+	mp_orgsync_clear(&s);
+	return status;
+}
+
+/* rollback - put a generation back in force, and say which */
+static int
+rollback(const char *dir, const char *gen, gboolean syslog)
+{
+	char *now = NULL, *warning = NULL;
+	GError *err = NULL;
+	int status;
+
+	status = mp_orgsnap_rollback(dir, gen, &now, &warning, &err);
+	if (warning != NULL)
+		mp_diag_warn(TRUE, NULL, "%s", warning);
+	g_free(warning);
+	if (status == MP_OK) {
+		printf("current: %s\n", now);
+		mp_diag_info(syslog, NULL, "action=rollback current=%s", now);
+	} else {
+		mp_diag_error(TRUE, NULL, "rollback: %s", err->message);
+		g_error_free(err);
+	}
+	g_free(now);
 	return status;
 }
 
@@ -303,30 +236,28 @@ out:
 static int
 explain(const char *dir, const char *address)
 {
-	char *path = g_build_filename(dir, "current", NULL);
-	char *key = mp_addr_key(address);
-	MpOrgSnap *snap = NULL;
-	MpOrgPerson *p = NULL;
+	MpOrgExplain x;
+	const MpOrgPerson *p;
 	GError *err = NULL;
 	int status;
 	guint i;
 
-	if ((status = mp_orgsnap_open(path, &snap, &err)) != MP_OK ||
-	    (status = mp_orgsnap_verify_all(snap, &err)) != MP_OK) {
+	if ((status = mp_org_explain(dir, address, &x, &err)) != MP_OK) {
 		mp_diag_error(TRUE, NULL, "%s", err->message);
 		g_error_free(err);
-		goto out;
+		mp_org_explain_clear(&x);
+		return status;
 	}
-	if ((p = mp_orgsnap_person(snap, key)) == NULL) {
+	if ((p = x.person) == NULL) {
 		printf("%s: not in the org snapshot (generation %s): mail from "
-		    "this address is %s\n", address, snap->generation,
-		    snap->unknown_pass ? "passed (unknown-sender = pass)" :
+		    "this address is %s\n", address, x.snap->generation,
+		    x.snap->unknown_pass ? "passed (unknown-sender = pass)" :
 		    "refused as unknown-sender");
-		status = MP_STOP;
-		goto out;
+		mp_org_explain_clear(&x);
+		return MP_STOP;
 	}
 	printf("%s <%s>, employee %s (generation %s)\n", p->name, p->email,
-	    p->id, snap->generation);
+	    p->id, x.snap->generation);
 	for (i = 0; i < p->nposts; i++) {
 		const MpOrgPost *op = &p->posts[i];
 
@@ -334,7 +265,7 @@ explain(const char *dir, const char *address)
 		    op->title, op->primary ? "primary" : "concurrent", op->pattern,
 		    op->role);
 	}
-	printf("  superiors counted from %s\n", snap->any_post ?
+	printf("  superiors counted from %s\n", x.snap->any_post ?
 	    "every post (sender-posts = any)" :
 	    "the primary post (sender-posts = primary)");
 	if (p->exempt) {
@@ -347,20 +278,15 @@ explain(const char *dir, const char *address)
 		    "Cc:\n");
 		for (i = 0; i < p->nsups; i++) {
 			const MpOrgSup *s = &p->sups[i];
-			MpOrgPerson *sp = mp_orgsnap_person(snap, s->key);
+			const MpOrgPerson *sp = x.sups[i];
 
 			printf("    %s%s%s%s: %s\n", sp ? sp->email : s->key,
 			    sp && *sp->name ? " (" : "", sp ? sp->name : "",
 			    sp && *sp->name ? ")" : "", s->reason);
-			mp_org_person_free(sp);
 		}
 	}
-out:
-	mp_org_person_free(p);
-	mp_orgsnap_close(snap);
-	g_free(key);
-	g_free(path);
-	return status;
+	mp_org_explain_clear(&x);
+	return MP_OK;
 }
 
 /* list_generations - the kept generations, the current one marked */

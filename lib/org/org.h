@@ -3,6 +3,7 @@
 #define MP_ORG_H
 
 #include "base/arena.h"
+#include "base/config.h"
 #include "base/csvread.h"
 
 /* [org] levels: how many org-code columns, and which by default */
@@ -47,7 +48,14 @@ void mp_orgconf_free(MpOrgConf *oc);
 typedef struct {
 	const char *employee_id, *email, *name, *title, *concurrent;
 	const char *level[MP_ORG_MAX_LEVELS];
+	GPtrArray *own;		/* the names, when mp_org_columns read them */
 } MpOrgColumns;
+
+/* mp_org_columns - the names of the columns: [orgsync] column.NAME, else
+ * NAME; a column.NAME of no column read is 78 (orgcols.c) */
+int mp_org_columns(const MpConfig *cfg, const MpOrgConf *oc,
+    MpOrgColumns *cols, GError **err);
+void mp_org_columns_clear(MpOrgColumns *cols);
 
 /* One superior of a person, and why it counts. */
 typedef struct {
