@@ -24,32 +24,33 @@
 typedef enum {
 	LANG_JA,
 	LANG_EN,
+	LANG_COUNT
 } Lang;
 
 /* what the page says, each text in Japanese and in English */
 static const struct {
-	const char *lang[2];
-	const char *sep[2];		/* between two sentences */
-	const char *title[2];
-	const char *intro[2];
-	const char *sender[2];
-	const char *expires[2];
-	const char *password[2];
-	const char *file[2];
-	const char *size[2];
-	const char *button[2];
-	const char *unknown[2];
-	const char *expired[2];
-	const char *revoked[2];
-	const char *used_up[2];
-	const char *locked[2];		/* %u: minutes */
-	const char *wrong[2];
-	const char *wrong_left[2];	/* %u: tries left before the lock */
-	const char *wrong_locked[2];	/* %u: minutes */
-	const char *bad_request[2];
-	const char *too_large[2];
-	const char *method[2];
-	const char *error[2];
+	const char *lang[LANG_COUNT];
+	const char *sep[LANG_COUNT];		/* between two sentences */
+	const char *title[LANG_COUNT];
+	const char *intro[LANG_COUNT];
+	const char *sender[LANG_COUNT];
+	const char *expires[LANG_COUNT];
+	const char *password[LANG_COUNT];
+	const char *file[LANG_COUNT];
+	const char *size[LANG_COUNT];
+	const char *button[LANG_COUNT];
+	const char *unknown[LANG_COUNT];
+	const char *expired[LANG_COUNT];
+	const char *revoked[LANG_COUNT];
+	const char *used_up[LANG_COUNT];
+	const char *locked[LANG_COUNT];		/* %u: minutes */
+	const char *wrong[LANG_COUNT];
+	const char *wrong_left[LANG_COUNT];	/* %u: tries before the lock */
+	const char *wrong_locked[LANG_COUNT];	/* %u: minutes */
+	const char *bad_request[LANG_COUNT];
+	const char *too_large[LANG_COUNT];
+	const char *method[LANG_COUNT];
+	const char *error[LANG_COUNT];
 } texts = {
 	.lang = { "ja", "en" },
 	.sep = { "", " " },
