@@ -129,6 +129,27 @@ const MpNoticeTexts mp_detach_texts = {
 	notice_required, note_fields, note_required,
 };
 
+/*
+ * mp_detach_base_url_ok - an http or https URL, more than the scheme,
+ * of at most MP_DETACH_BASE_URL_MAX characters, with nothing that needs
+ * quoting in a mail: no space, control, non-ASCII, '"', '<', '>' or
+ * backslash
+ */
+gboolean
+mp_detach_base_url_ok(const char *s)
+{
+	const char *p;
+
+	if (!g_str_has_prefix(s, "https://") && !g_str_has_prefix(s, "http://"))
+		return FALSE;
+	for (p = s; *p != '\0'; p++)
+		if ((guchar)*p <= 0x20 || (guchar)*p >= 0x7f || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '\\')
+			return FALSE;
+	return strlen(s) > strlen("https://") &&
+	    strlen(s) <= MP_DETACH_BASE_URL_MAX;
+}
+
 /* mp_detach_url - base-url and id joined: a base that ends in / or =
  * takes the id as it is, any other gets a / between */
 char *
@@ -358,4 +379,13 @@ mp_detach_result_clear(MpDetachResult *res)
 	g_free(res->url);
 	mp_notice_discard(&res->out, &res->notice);
 	memset(res, 0, sizeof *res);
+}
+
+/* mp_detach_undo - take entry id out of the store again: its message
+ * did not go out, so neither may its link lead anywhere */
+void
+mp_detach_undo(const MpDetachOpts *o, const char *id)
+{
+	if (id != NULL)
+		mp_store_remove(o->store, id, NULL);
 }

@@ -6,12 +6,25 @@
 #include "notice/pwnotice.h"
 #include "store/store.h"
 
-/* Defaults and bounds of the [detach] keys, documented in mp.conf(5);
- * delay's default is MP_NOTICE_DELAY_DEFAULT. */
-#define MP_DETACH_EXPIRES_DEFAULT ((guint64)7 * 24 * 60 * 60)
+/*
+ * Defaults of the [detach] keys, documented in mp.conf(5) and
+ * mp-detach(1), written as a table row's default is (text); store's is
+ * MP_STORE_DIR_DEFAULT (store.h), the notice's are in noticeopt.h.  The
+ * bounds of the keys are the schema's (schema.c); expires' are these.
+ */
+#define MP_DETACH_MIN_SIZE_DEFAULT 0	/* every attachment */
+#define MP_DETACH_EXPIRES_DEFAULT 604800	/* 7d */
 #define MP_DETACH_EXPIRES_MIN ((guint64)60)
 #define MP_DETACH_EXPIRES_MAX ((guint64)366 * 24 * 60 * 60)
 #define MP_DETACH_MAX_DOWNLOADS_DEFAULT 0	/* no limit */
+
+/*
+ * The longest base-url, in characters: the link (with the id, 24
+ * characters) stands on a line of the note after a label, and a line of
+ * a message may hold at most 998 (RFC 5322 2.1.1).  Documented in
+ * mp-detach(1).
+ */
+#define MP_DETACH_BASE_URL_MAX 900
 
 /* the notices' and the note's texts (pwnotice.h) */
 extern const MpNoticeTexts mp_detach_texts;
@@ -44,6 +57,10 @@ typedef struct {
 	GString *notice;	/* the password notice, with out */
 } MpDetachResult;
 
+/* mp_detach_base_url_ok - an http(s) URL of at most
+ * MP_DETACH_BASE_URL_MAX characters, nothing in it to quote in a mail */
+gboolean mp_detach_base_url_ok(const char *s);
+
 /* mp_detach_url - base-url and id joined */
 char *mp_detach_url(const char *base_url, const char *id);
 
@@ -55,5 +72,9 @@ int mp_detach(const MpMessage *msg, const MpLimits *limits,
 
 /* mp_detach_result_clear - release a result, wiping the notice */
 void mp_detach_result_clear(MpDetachResult *res);
+
+/* mp_detach_undo - take entry id out of the store again: its message
+ * did not go out */
+void mp_detach_undo(const MpDetachOpts *opts, const char *id);
 
 #endif

@@ -138,6 +138,21 @@ message_date(const MpMessage *msg)
 	return t != NULL ? t : g_date_time_new_now_local();
 }
 
+/* mp_zipenc_zip_name_ok - whether a pattern makes a file name today:
+ * checked when the tool starts, so that a pattern g_date_time_format
+ * cannot read stops it before a message is read */
+gboolean
+mp_zipenc_zip_name_ok(const char *pattern)
+{
+	GDateTime *now = g_date_time_new_now_local();
+	char *t = g_date_time_format(now, pattern);
+	gboolean ok = t != NULL && *t != '\0';
+
+	g_date_time_unref(now);
+	g_free(t);
+	return ok;
+}
+
 /* zip_file_name - the pattern on the date, made a plain file name */
 static char *
 zip_file_name(const char *pattern, GDateTime *date)
@@ -218,16 +233,22 @@ fill_values(MpNoticeBuild *b, const MpZipencOpts *o, const char *zip_name,
 
 /* RFC 2045 6.8: 76 characters a line, 57 bytes of data */
 #define BASE64_LINE_BYTES 57
+#define BASE64_LINE_CHARS 76
+/* lines encoded at a time: 57 KiB of the file read per block */
+#define BASE64_BLOCK_LINES 1024
 
 /* put_base64 - the file in base64 lines of 76 joined by eol (no final
  * one), as mp_part_new_file writes them, a block at a time */
 static int
 put_base64(const MpSpool *file, const char *eol, MpSpool *out, GError **err)
 {
-	gsize size = mp_spool_size(file), block = BASE64_LINE_BYTES * 1024;
+	gsize size = mp_spool_size(file);
+	gsize block = BASE64_LINE_BYTES * BASE64_BLOCK_LINES;
 	gsize eollen = strlen(eol), off, i;
 	guchar *in = g_malloc(block);
-	char *text = g_malloc(block / BASE64_LINE_BYTES * (80 + eollen));
+	/* each line, and the 4 characters g_base64_encode_close may add */
+	char *text = g_malloc(BASE64_BLOCK_LINES *
+	    (BASE64_LINE_CHARS + 4 + eollen));
 	int status = MP_OK;
 
 	for (off = 0; status == MP_OK && off < size; off += block) {

@@ -6,11 +6,18 @@
 #include "notice/pwnotice.h"
 #include "attach/zip.h"
 
-/* Defaults of the [zipenc] keys, documented in mp.conf(5); delay's is
- * MP_NOTICE_DELAY_DEFAULT. */
+/*
+ * Defaults of the [zipenc] keys, documented in mp.conf(5): as text, the
+ * way mp.conf writes them (a table row's default); compression-level's
+ * is MP_ZIP_LEVEL_DEFAULT (zip.h), the notice's are in noticeopt.h.
+ * Their bounds are the schema's (schema.c).
+ */
+#define MP_ZIPENC_CIPHER_DEFAULT "aes256"
+#define MP_ZIPENC_NAMES_DEFAULT "utf-8"
 #define MP_ZIPENC_ZIP_NAME_DEFAULT "attachments-%Y%m%d.zip"
-#define MP_ZIPENC_MAX_BYTES_DEFAULT ((guint64)100 * 1024 * 1024)
+#define MP_ZIPENC_MAX_BYTES_DEFAULT 104857600	/* 100M */
 #define MP_ZIPENC_MAX_ENTRIES_DEFAULT 100
+#define MP_ZIPENC_ON_LIMIT_DEFAULT "reject"
 
 /* the notices' and the note's texts (pwnotice.h) */
 extern const MpNoticeTexts mp_zipenc_texts;
@@ -44,6 +51,10 @@ typedef struct {
 	MpSpool *out;		/* the rewritten message; NULL: unchanged */
 	GString *notice;	/* the password notice, with out */
 } MpZipencResult;
+
+/* mp_zipenc_zip_name_ok - whether a zip-name pattern makes a file name
+ * today */
+gboolean mp_zipenc_zip_name_ok(const char *pattern);
 
 /* mp_zipenc - decide, and build the rewritten message and its notice */
 int mp_zipenc(const MpMessage *msg, const MpLimits *limits,
