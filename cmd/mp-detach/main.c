@@ -1,16 +1,12 @@
 /* mp-detach - attachments into an encrypted store, a download link instead */
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "mail/classify.h"
-#include "cli/cli.h"
+#include "cli/rewrite.h"
 #include "attach/detach.h"
 #include "base/diag.h"
 #include "notice/noticeopt.h"
 #include "base/output.h"
-#include "base/secret.h"
 
 #define USAGE \
 	"usage: mp-detach [--min-size size] [--expires time] " \
@@ -40,250 +36,178 @@ enum {
 	OPT_REVOKE,
 	OPT_PURGE,
 };
-#define N_OWN (OPT_BASE_URL - OPT_MIN_SIZE + 1)
-G_STATIC_ASSERT(N_OWN <= MP_CONF_OPTS_MAX);
 
-/* each own option, from OPT_MIN_SIZE: its name is its [detach] key too;
- * the notice's are in lib/noticeopt.c */
-static const char *const opt_name[N_OWN] = {
-	"min-size", "expires", "max-downloads", "store", "base-url",
+/* the options over [detach], each named as its key; the notice's are
+ * in lib/notice/noticeopt.c */
+static const MpOptSpec own_opts[] = {
+	{ .id = OPT_MIN_SIZE, .name = "min-size", .has_arg = required_argument,
+	  .key = "min-size", .def = G_STRINGIFY(MP_DETACH_MIN_SIZE_DEFAULT) },
+	{ .id = OPT_EXPIRES, .name = "expires", .has_arg = required_argument,
+	  .key = "expires", .def = G_STRINGIFY(MP_DETACH_EXPIRES_DEFAULT) },
+	{ .id = OPT_MAX_DOWNLOADS, .name = "max-downloads",
+	  .has_arg = required_argument, .key = "max-downloads",
+	  .def = G_STRINGIFY(MP_DETACH_MAX_DOWNLOADS_DEFAULT) },
+	{ .id = OPT_STORE, .name = "store", .has_arg = required_argument,
+	  .key = "store", .def = MP_STORE_DIR_DEFAULT },
+	{ .id = OPT_BASE_URL, .name = "base-url", .has_arg = required_argument,
+	  .key = "base-url" },
+	MP_OPT_END,
+};
+
+/* the administrator's modes: one at a time, and they read no mail */
+static const MpOptSpec mode_opts[] = {
+	{ .id = OPT_LIST, .name = "list", .has_arg = no_argument,
+	  .set = "yes" },
+	{ .id = OPT_SHOW, .name = "show", .has_arg = required_argument },
+	{ .id = OPT_REVOKE, .name = "revoke", .has_arg = required_argument },
+	{ .id = OPT_PURGE, .name = "purge", .has_arg = no_argument,
+	  .set = "yes" },
+	MP_OPT_END,
 };
 
 typedef struct {
-	MpRun run;		/* the shared bookkeeping */
-	MpCliOpts cli;
-	MpConfOpts own;		/* the options above over [detach] */
+	MpOpts own;		/* own_opts over [detach] */
 	MpNoticeOpts notice;
+	MpOpts modes;		/* mode_opts */
 	int mode;		/* 0: filter; else OPT_LIST ... OPT_PURGE */
 	const char *mode_id;	/* --show, --revoke */
-	MpConfig *cfg;
-	MpAddrParser *ap;
 	MpDetachOpts d;
+	MpDetachResult res;	/* the message at hand */
 	char *made;		/* the entry whose link is being printed */
-	sigset_t stop;		/* SIGTERM, SIGINT, SIGHUP */
-	int caught;		/* the one of them that stopped us, or 0 */
-} Run;
+} Detach;
 
-static void usage(void) G_GNUC_NORETURN;
-static int set_policy(Run *run, GError **err);
-static int admin(Run *run, GError **err);
-static int one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data);
-static int stopped(Run *run, GError **err);
+static gboolean took(MpRewrite *rw, int id, const char *arg);
+static gboolean usable(MpRewrite *rw, int nfiles);
+static int set_policy(MpRewrite *rw, GError **err);
+static int admin(MpRewrite *rw, GError **err);
+static int rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out,
+    GError **err);
+static int notice(MpRewrite *rw, const GString *text, int *caught,
+    GError **err);
+static void clear(MpRewrite *rw);
+static void undo(MpRewrite *rw);
+
+static const MpRewriter detach = {
+	.tool = "mp-detach",
+	.usage = USAGE,
+	.took = took,
+	.usable = usable,
+	.set_policy = set_policy,
+	.admin = admin,
+	.rewrite = rewrite,
+	.notice = notice,
+	.clear = clear,
+	/* killed between the entry and the message, we would leave an
+	 * active entry and a notice for mail that never left */
+	.undo = undo,
+	.undone = "its entry is removed",
+	.hold = mp_stop_signals,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		MP_CLI_LONG_OPTIONS_NO_DOMAINS,
-		{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
-		{ "expires", required_argument, NULL, OPT_EXPIRES },
-		{ "max-downloads", required_argument, NULL, OPT_MAX_DOWNLOADS },
-		{ "store", required_argument, NULL, OPT_STORE },
-		{ "base-url", required_argument, NULL, OPT_BASE_URL },
-		MP_NOTICE_LONG_OPTIONS,
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "show", required_argument, NULL, OPT_SHOW },
-		{ "revoke", required_argument, NULL, OPT_REVOKE },
-		{ "purge", no_argument, NULL, OPT_PURGE },
-		{ NULL, 0, NULL, 0 },
-	};
-	Run run = { 0 };
-	GError *err = NULL;
-	int c, status;
+	Detach d;
+	MpOpts *tables[3];
+	int status;
 
-	mp_diag_open("mp-detach", FALSE);
-	argv[0] = "mp-detach";	/* getopt's messages name the tool */
-	mp_cli_init(&run.cli);
-	mp_conf_opts_init(&run.own, "detach", OPT_MIN_SIZE, N_OWN, opt_name,
-	    opt_name);
-	mp_notice_opts_init(&run.notice, "detach");
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		if (mp_cli_option(&run.cli, c, optarg) ||
-		    mp_notice_option(&run.notice, c, optarg) ||
-		    mp_conf_option(&run.own, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_LIST:
-		case OPT_SHOW:
-		case OPT_REVOKE:
-		case OPT_PURGE:
-			if (run.mode != 0)
-				usage();
-			run.mode = c;
-			run.mode_id = optarg;
-			break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return 0;
-		case MP_OPT_VERSION:
-			puts("mp-detach " MP_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	run.run.batch = mp_cli_is_batch(&run.cli, argc);
-	if ((run.cli.mbox != NULL) + (run.cli.maildir != NULL) +
-	    (argc > 0) > 1 || mp_notice_opts_conflict(&run.notice))
-		usage();
-	/* an administrator's mode reads no mail and takes only --store */
-	if (run.mode != 0 && (mp_conf_opts_given(&run.own, OPT_STORE) ||
-	    mp_notice_opts_given(&run.notice) || argc > 0 ||
-	    run.cli.mbox != NULL || run.cli.maildir != NULL))
-		usage();
-
-	if ((status = mp_config_load(run.cli.config, &run.cfg, &err)) !=
-	    MP_OK || (status = set_policy(&run, &err)) != MP_OK) {
-		mp_diag_error(run.cli.syslog, NULL, "%s", err->message);
-		goto done;
-	}
-	if (run.cli.syslog)
-		run.cfg->syslog = TRUE;
-	run.run.syslog = run.cfg->syslog;
-	mp_diag_open("mp-detach", run.cfg->syslog);
-	if (run.mode != 0) {
-		status = admin(&run, &err);
-		status = mp_run_finish(&run.run, status, err);
-		err = NULL;
-		goto done;
-	}
-	/* a notice command that exits early must fail a write, not kill us */
-	signal(SIGPIPE, SIG_IGN);
-
-	sigemptyset(&run.stop);
-	mp_stop_signals(&run.stop);
-	status = mp_cli_run(&run.cli, argv, argc, &run.cfg->limits, one_message,
-	    &run, &err);
-	if (status == MP_OK && run.made != NULL)
-		status = stopped(&run, &err);
-	if (status == MP_OK)
-		status = mp_stdout_finish(&err);
-	if (status != MP_OK && run.made != NULL) {
-		/* the message did not go out: neither may its entry stay */
-		mp_store_remove(run.d.store, run.made, NULL);
-		status = EX_TEMPFAIL;
-	}
-	if (run.caught != 0)
-		status = EX_TEMPFAIL;
-	status = mp_run_end(&run.run, status, err);
-	err = NULL;
-	/* a signal held back while no entry was made: we end now anyway */
-	while (stopped(&run, NULL) != MP_OK)
-		;
-	sigprocmask(SIG_UNBLOCK, &run.stop, NULL);
-done:
-	g_clear_error(&err);
-	g_clear_error(&run.run.err);
-	g_free(run.made);
-	mp_notice_opts_clear(&run.notice);
-	mp_conf_opts_clear(&run.own);
-	mp_addr_parser_free(run.ap);
-	mp_config_free(run.cfg);
-	mp_cli_clear(&run.cli);
+	memset(&d, 0, sizeof d);
+	mp_opts_init(&d.own, "detach", own_opts);
+	mp_notice_opts_init(&d.notice, "detach");
+	mp_opts_init(&d.modes, "detach", mode_opts);
+	tables[0] = &d.own;
+	tables[1] = &d.notice.opts;
+	tables[2] = &d.modes;
+	status = mp_rewrite_main(&detach, &d, tables, 3, argc, argv);
+	g_free(d.made);
+	mp_opts_clear(&d.modes);
+	mp_notice_opts_clear(&d.notice);
+	mp_opts_clear(&d.own);
 	return status;
 }
 
-/* usage - the usage text on standard error, exit 64 */
-static void
-usage(void)
+/* took - one administrator's mode at most */
+static gboolean
+took(MpRewrite *rw, int id, const char *arg)
 {
-	fputs(USAGE, stderr);
-	exit(EX_USAGE);
+	Detach *d = rw->data;
+
+	if (id < OPT_LIST || id > OPT_PURGE)
+		return TRUE;
+	if (d->mode != 0)
+		return FALSE;
+	d->mode = id;
+	d->mode_id = arg;
+	return TRUE;
 }
 
-/* url_ok - an http(s) URL with nothing that needs quoting in a mail */
+/* usable - --password-length and --password-file exclude each other;
+ * an administrator's mode reads no mail and takes only --store */
 static gboolean
-url_ok(const char *s)
+usable(MpRewrite *rw, int nfiles)
 {
-	const char *p;
+	Detach *d = rw->data;
 
-	if (!g_str_has_prefix(s, "https://") && !g_str_has_prefix(s, "http://"))
+	if (mp_notice_opts_conflict(&d->notice))
 		return FALSE;
-	for (p = s; *p != '\0'; p++)
-		if ((guchar)*p <= 0x20 || (guchar)*p >= 0x7f || *p == '"' ||
-		    *p == '<' || *p == '>' || *p == '\\')
-			return FALSE;
-	return strlen(s) > strlen("https://") && strlen(s) <= 900;
+	return d->mode == 0 || !(mp_opts_given_except(&d->own, OPT_STORE) ||
+	    mp_notice_opts_given(&d->notice) || nfiles > 0 ||
+	    rw->cli.mbox != NULL || rw->cli.maildir != NULL);
 }
 
 /*
- * set_policy - flags over [detach] in mp.conf over built-in defaults;
+ * set_policy - the settings of [detach] (flag over key over default);
  * then the templates and the password file, so that a mistake in any
- * of them stops us before a message is read.
+ * of them stops us before a message is read
  */
 static int
-set_policy(Run *run, GError **err)
+set_policy(MpRewrite *rw, GError **err)
 {
-	MpConfOpts *own = &run->own;
-	MpDetachOpts *d = &run->d;
-	guint64 n;
+	Detach *t = rw->data;
+	const MpOpts *own = &t->own;
+	MpDetachOpts *d = &t->d;
 	int status;
-	const char *v;
 
-	mp_conf_opts_read(own, run->cfg);
-	v = mp_conf_opts_value(own, OPT_STORE);
-	d->store = v != NULL ? v : MP_STORE_DIR_DEFAULT;
-	if (run->mode != 0)
-		return mp_secret_init(err);
-	d->expires = MP_DETACH_EXPIRES_DEFAULT;
-	d->max_downloads = MP_DETACH_MAX_DOWNLOADS_DEFAULT;
-	if ((status = mp_notice_opts_choose(&run->notice, run->cfg, &d->notice,
-	    err)) != MP_OK ||
-	    (status = mp_conf_opts_number(own, OPT_MIN_SIZE, MP_NUMBER_SIZE, 0,
-	    (guint64)4 << 30, &d->min_size, err)) != MP_OK ||
-	    (status = mp_conf_opts_number(own, OPT_EXPIRES, MP_NUMBER_DURATION,
-	    MP_DETACH_EXPIRES_MIN, MP_DETACH_EXPIRES_MAX, &d->expires,
-	    err)) != MP_OK ||
-	    (status = mp_notice_opts_delay(&run->notice, &d->notice, err)) !=
-	    MP_OK)
-		return status;
-	n = d->max_downloads;
-	if ((status = mp_conf_opts_number(own, OPT_MAX_DOWNLOADS,
-	    MP_NUMBER_COUNT, 0, 1000000, &n, err)) != MP_OK ||
-	    (status = mp_notice_opts_password_length(&run->notice, &d->notice,
-	    err)) != MP_OK)
-		return status;
-	d->max_downloads = (guint)n;
-	if ((v = mp_conf_opts_value(own, OPT_BASE_URL)) != NULL && !url_ok(v))
-		return mp_conf_opts_arg(own, OPT_BASE_URL) != NULL ?
-		    mp_conf_opts_bad_arg(own, OPT_BASE_URL,
-		    "not an http or https URL", err) :
-		    mp_conf_opts_bad_key(own, OPT_BASE_URL,
-		    "an http or https URL", err);
-	d->base_url = v;
-	run->ap = mp_addr_parser_new();
-	mp_addr_parser_want_names(run->ap, TRUE);
-	if ((status = mp_notice_opts_load(&run->notice, run->ap,
+	d->store = mp_opts_value(own, OPT_STORE);
+	if (t->mode != 0)
+		return MP_OK;
+	mp_notice_opts_policy(&t->notice, rw->cfg, &d->notice);
+	d->min_size = mp_opts_uint(own, OPT_MIN_SIZE,
+	    MP_DETACH_MIN_SIZE_DEFAULT);
+	d->expires = mp_opts_uint(own, OPT_EXPIRES, MP_DETACH_EXPIRES_DEFAULT);
+	d->max_downloads = (guint)mp_opts_uint(own, OPT_MAX_DOWNLOADS,
+	    MP_DETACH_MAX_DOWNLOADS_DEFAULT);
+	d->base_url = mp_opts_value(own, OPT_BASE_URL);
+	if (d->base_url != NULL && !mp_detach_base_url_ok(d->base_url))
+		return mp_opts_bad(own, OPT_BASE_URL, "an http or https URL",
+		    err);
+	if ((status = mp_notice_opts_load(&t->notice, rw->ap,
 	    &mp_detach_texts, &d->notice, err)) != MP_OK)
 		return status;
-	d->dry_run = run->run.batch;
+	d->dry_run = rw->run.batch;
 	/* a link and a password must go somewhere: refuse before reading */
-	if (!run->run.batch && d->base_url == NULL)
+	if (!rw->run.batch && d->base_url == NULL)
 		return mp_fail(err, EX_CONFIG, "no download address: give "
 		    "--base-url or set base-url in [detach]");
-	if (!run->run.batch &&
-	    (status = mp_notice_opts_need_dest(&run->notice, err)) != MP_OK)
-		return status;
-	return mp_secret_init(err);
+	if (!rw->run.batch)
+		return mp_notice_opts_need_dest(&t->notice, err);
+	return MP_OK;
 }
 
 /* skipped - a warning for each entry that could not be read; the
  * first one's status becomes the exit status */
 static void
-skipped(Run *run, const char *mode, GPtrArray *failed)
+skipped(MpRewrite *rw, const char *mode, GPtrArray *failed)
 {
 	guint i;
 
 	for (i = 0; i < failed->len; i++) {
 		const GError *e = failed->pdata[i];
 
-		mp_diag_warn(run->run.syslog, NULL, "%s: skipped: %s", mode,
+		mp_diag_warn(rw->run.syslog, NULL, "%s: skipped: %s", mode,
 		    e->message);
-		if (run->run.first_failure == 0)
-			run->run.first_failure = e->code;
+		if (rw->run.first_failure == 0)
+			rw->run.first_failure = e->code;
 	}
 }
 
@@ -294,18 +218,21 @@ skipped(Run *run, const char *mode, GPtrArray *failed)
  * a malformed one).
  */
 static int
-admin(Run *run, GError **err)
+admin(MpRewrite *rw, GError **err)
 {
-	const char *store = run->d.store, *id = run->mode_id;
-	gboolean log = run->cfg->syslog;
+	Detach *t = rw->data;
+	const char *store = t->d.store, *id = t->mode_id;
+	gboolean log = rw->cfg->syslog;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	GPtrArray *list, *failed;
 	MpStoreEntry *e;
 	int status;
 	guint i;
 
+	if (t->mode == 0)
+		return MP_REWRITE_MAIL;
 	failed = g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
-	switch (run->mode) {
+	switch (t->mode) {
 	case OPT_LIST:
 		if ((status = mp_store_list(store, &list, failed, err)) !=
 		    MP_OK)
@@ -317,7 +244,7 @@ admin(Run *run, GError **err)
 			g_free(line);
 		}
 		g_ptr_array_free(list, TRUE);
-		skipped(run, "--list", failed);
+		skipped(rw, "--list", failed);
 		break;
 	case OPT_SHOW:
 		if ((status = mp_store_load(store, id, &e, err)) == MP_OK) {
@@ -339,126 +266,80 @@ admin(Run *run, GError **err)
 			mp_diag_info(log, NULL, "action=purge id=%s",
 			    (const char *)list->pdata[i]);
 		g_ptr_array_free(list, TRUE);
-		skipped(run, "--purge", failed);
+		skipped(rw, "--purge", failed);
 		break;
 	}
 	g_ptr_array_free(failed, TRUE);
 	return status;
 }
 
+/* record - the log's record of a message that goes out with its link */
+static char *
+record(const MpDetachOpts *d, const MpDetachResult *res)
+{
+	return g_strdup_printf("action=detach id=%s detached=%u kept=%u "
+	    "bytes=%" G_GUINT64_FORMAT " expires=%" G_GINT64_FORMAT
+	    " notify=%s", res->id, res->detached,
+	    res->attachments - res->detached, res->bytes, res->expires,
+	    d->notice.notify == MP_NOTIFY_SENDER ? "sender" : "recipients");
+}
+
 /*
- * stopped - whether a SIGTERM, SIGINT or SIGHUP came while the entry
- * was made and the message printed (they are held from before the entry
- * is made until the message is out): then it must not go out, and its
- * entry goes.  Postfix and maildrop try again on 75.
+ * rewrite - mp_detach on one message: in a batch its line, else the
+ * notice, the message and what the log says; its entry, if one was
+ * made, is what undo takes back
  */
 static int
-stopped(Run *run, GError **err)
+rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 {
-	static const struct timespec now = { 0, 0 };
-	int sig = sigtimedwait(&run->stop, NULL, &now);
+	Detach *t = rw->data;
+	MpDetachResult *res = &t->res;
+	int status;
 
-	if (sig <= 0)
-		return MP_OK;
-	run->caught = sig;
-	return mp_fail(err, EX_TEMPFAIL, "stopped by signal %d before the "
-	    "message was out; its entry is removed", sig);
-}
-
-/* report - one batch line: what would happen to this message */
-static int
-report(const char *label, const MpDetachResult *res, int status,
-    const GError *e, GError **err)
-{
+	status = mp_detach(msg, &rw->cfg->limits, rw->ap, &t->d, res, err);
 	if (status != MP_OK)
-		return mp_stdio_printf(stdout, err, "%s: error: %s\n", label,
-		    e->message);
-	if (res->action == MP_DETACH_DETACHED)
-		return mp_stdio_printf(stdout, err, "%s: detached=%u "
-		    "bytes=%" G_GUINT64_FORMAT " kept=%u\n", label, res->detached,
-		    res->bytes, res->attachments - res->detached);
-	return mp_stdio_printf(stdout, err, "%s: unchanged kept=%u\n", label,
-	    res->attachments);
-}
-
-/* deliver - the notice, then the message; the entry goes again if
- * either fails */
-static int
-deliver(Run *run, const MpMessage *msg, const MpDetachResult *res,
-    const char *label, const char *msgid, GError **err)
-{
-	int r;
-
-	if (res->out == NULL)
-		return mp_stdio_put(stdout, msg->data, msg->len, err);
-	g_free(run->made);
-	run->made = g_strdup(res->id);
-	if ((r = mp_notice_deliver(&run->notice.dest, res->notice,
-	    &run->caught, err)) == MP_OK)
-		r = mp_stdio_put(stdout, res->out->str, res->out->len, err);
-	if (r != MP_OK) {
-		mp_store_remove(run->d.store, res->id, NULL);
-		g_clear_pointer(&run->made, g_free);
-		return EX_TEMPFAIL;
+		return status;
+	if (rw->run.batch) {
+		out->line = res->action == MP_DETACH_DETACHED ?
+		    g_strdup_printf("detached=%u bytes=%" G_GUINT64_FORMAT
+		    " kept=%u", res->detached, res->bytes,
+		    res->attachments - res->detached) :
+		    g_strdup_printf("unchanged kept=%u", res->attachments);
+		return MP_OK;
 	}
-	if (res->dkim_signed)
-		mp_diag_warn(run->run.syslog, msgid, "%s: a DKIM-Signature "
-		    "signs the body; this rewrite breaks it (run mp before "
-		    "signing)", label);
-	mp_diag_info(run->run.syslog, msgid, "action=detach id=%s "
-	    "detached=%u kept=%u bytes=%" G_GUINT64_FORMAT " expires=%"
-	    G_GINT64_FORMAT " notify=%s", res->id, res->detached,
-	    res->attachments - res->detached, res->bytes, res->expires,
-	    run->d.notice.notify == MP_NOTIFY_SENDER ? "sender" :
-	    "recipients");
+	out->changed = res->out != NULL;
+	out->notice = res->notice;
+	out->text = res->out;
+	out->dkim_signed = res->dkim_signed;
+	if (res->id != NULL) {
+		out->record = record(&t->d, res);
+		g_free(t->made);
+		t->made = g_strdup(res->id);
+	}
 	return MP_OK;
 }
 
-/*
- * one_message - rewrite one message: the entry is in the store, the
- * notice is delivered, and only then is the message printed; when the
- * notice or the message fails, the entry goes again (main removes it
- * when the final flush of standard output fails).  In a batch, report
- * what would happen: nothing is stored or delivered.
- */
+/* notice - the password notice to every place given */
 static int
-one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data)
+notice(MpRewrite *rw, const GString *text, int *caught, GError **err)
 {
-	Run *run = data;
-	MpDetachResult res;
-	GError *e = NULL, *err = NULL;
-	char *label, *msgid;
-	int r;
+	return mp_notice_deliver(&((Detach *)rw->data)->notice.dest, text,
+	    caught, err);
+}
 
-	if (msg == NULL)
-		return mp_run_failed(&run->run, src, status, why);
-	label = mp_source_label(src);
-	msgid = mp_message_id(msg);
-	/*
-	 * From the entry's making until the message is out, a SIGTERM,
-	 * SIGINT or SIGHUP waits (main acts on it, and a notice command
-	 * is stopped at once): killed in between, we would leave an
-	 * active entry and a notice for mail that never left.
-	 */
-	if (!run->run.batch)
-		sigprocmask(SIG_BLOCK, &run->stop, NULL);
-	status = mp_detach(msg, &run->cfg->limits, run->ap, &run->d, &res, &e);
-	if (run->run.batch) {
-		if (status != MP_OK)
-			mp_run_batch_failure(&run->run, msgid, label, status,
-			    e);
-		r = report(label, &res, status, e, &err);
-		r = mp_run_output(&run->run, r, err);
-	} else if (status != MP_OK) {
-		r = mp_run_failed(&run->run, src, status, e);
-	} else {
-		r = deliver(run, msg, &res, label, msgid, &err);
-		r = mp_run_output(&run->run, r, err);
-	}
-	g_clear_error(&e);
-	mp_detach_result_clear(&res);
-	g_free(msgid);
-	g_free(label);
-	return r;
+/* clear - release the message's result, wiping the notice */
+static void
+clear(MpRewrite *rw)
+{
+	mp_detach_result_clear(&((Detach *)rw->data)->res);
+}
+
+/* undo - the entry of a message that did not go out is removed */
+static void
+undo(MpRewrite *rw)
+{
+	Detach *t = rw->data;
+
+	mp_detach_undo(&t->d, t->made);
+	g_clear_pointer(&t->made, g_free);
 }

@@ -1,15 +1,8 @@
 /* mp-zipenc - attachments into one encrypted ZIP, the password apart */
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "mail/classify.h"
-#include "cli/cli.h"
-#include "base/diag.h"
+#include "cli/rewrite.h"
 #include "notice/noticeopt.h"
-#include "base/output.h"
-#include "base/secret.h"
 #include "attach/zipenc.h"
 
 #define USAGE \
@@ -36,294 +29,189 @@ enum {
 	OPT_MAX_ENTRIES,
 	OPT_ON_LIMIT,
 };
-#define N_OWN (OPT_ON_LIMIT - OPT_CIPHER + 1)
-G_STATIC_ASSERT(N_OWN <= MP_CONF_OPTS_MAX);
 
-/* option name and [zipenc] key of each own option, from OPT_CIPHER; the
- * notice's are in lib/noticeopt.c */
-static const char *const opt_name[N_OWN] = {
-	"cipher", "names", "level", "zip-name", "max-bytes", "max-entries",
-	"on-limit",
-};
-static const char *const conf_key[N_OWN] = {
-	"cipher", "names", "compression-level", "zip-name", "max-bytes",
-	"max-entries", "on-limit",
+/* the options over [zipenc]; the notice's are in lib/notice/noticeopt.c */
+static const MpOptSpec own_opts[] = {
+	{ .id = OPT_CIPHER, .name = "cipher", .has_arg = required_argument,
+	  .key = "cipher", .def = MP_ZIPENC_CIPHER_DEFAULT },
+	{ .id = OPT_NAMES, .name = "names", .has_arg = required_argument,
+	  .key = "names", .def = MP_ZIPENC_NAMES_DEFAULT },
+	{ .id = OPT_LEVEL, .name = "level", .has_arg = required_argument,
+	  .key = "compression-level",
+	  .def = G_STRINGIFY(MP_ZIP_LEVEL_DEFAULT) },
+	{ .id = OPT_ZIP_NAME, .name = "zip-name", .has_arg = required_argument,
+	  .key = "zip-name", .def = MP_ZIPENC_ZIP_NAME_DEFAULT },
+	{ .id = OPT_MAX_BYTES, .name = "max-bytes",
+	  .has_arg = required_argument, .key = "max-bytes",
+	  .def = G_STRINGIFY(MP_ZIPENC_MAX_BYTES_DEFAULT) },
+	{ .id = OPT_MAX_ENTRIES, .name = "max-entries",
+	  .has_arg = required_argument, .key = "max-entries",
+	  .def = G_STRINGIFY(MP_ZIPENC_MAX_ENTRIES_DEFAULT) },
+	{ .id = OPT_ON_LIMIT, .name = "on-limit", .has_arg = required_argument,
+	  .key = "on-limit", .def = MP_ZIPENC_ON_LIMIT_DEFAULT },
+	MP_OPT_END,
 };
 
 typedef struct {
-	MpRun run;		/* the shared bookkeeping */
-	MpCliOpts cli;
-	MpConfOpts own;		/* the options above over [zipenc] */
+	MpOpts own;		/* the table above over [zipenc] */
 	MpNoticeOpts notice;
-	MpConfig *cfg;
-	MpAddrParser *ap;
 	MpZipencOpts z;
-} Run;
+	MpZipencResult res;	/* the message at hand */
+} Zipenc;
 
-static void usage(void) G_GNUC_NORETURN;
-static int set_policy(Run *run, GError **err);
-static int one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data);
+static gboolean usable(MpRewrite *rw, int nfiles);
+static int set_policy(MpRewrite *rw, GError **err);
+static int rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out,
+    GError **err);
+static int notice(MpRewrite *rw, const GString *text, int *caught,
+    GError **err);
+static void clear(MpRewrite *rw);
+
+static const MpRewriter zipenc = {
+	.tool = "mp-zipenc",
+	.usage = USAGE,
+	.usable = usable,
+	.set_policy = set_policy,
+	.rewrite = rewrite,
+	.notice = notice,
+	.clear = clear,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		MP_CLI_LONG_OPTIONS_NO_DOMAINS,
-		{ "cipher", required_argument, NULL, OPT_CIPHER },
-		{ "names", required_argument, NULL, OPT_NAMES },
-		{ "level", required_argument, NULL, OPT_LEVEL },
-		MP_NOTICE_LONG_OPTIONS,
-		{ "zip-name", required_argument, NULL, OPT_ZIP_NAME },
-		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-		{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
-		{ "on-limit", required_argument, NULL, OPT_ON_LIMIT },
-		{ NULL, 0, NULL, 0 },
-	};
-	Run run = { 0 };
-	GError *err = NULL;
-	int c, status;
+	Zipenc z;
+	MpOpts *tables[2];
+	int status;
 
-	mp_diag_open("mp-zipenc", FALSE);
-	argv[0] = "mp-zipenc";	/* getopt's messages name the tool */
-	mp_cli_init(&run.cli);
-	mp_conf_opts_init(&run.own, "zipenc", OPT_CIPHER, N_OWN, opt_name,
-	    conf_key);
-	mp_notice_opts_init(&run.notice, "zipenc");
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		if (mp_cli_option(&run.cli, c, optarg) ||
-		    mp_notice_option(&run.notice, c, optarg) ||
-		    mp_conf_option(&run.own, c, optarg))
-			continue;
-		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return 0;
-		case MP_OPT_VERSION:
-			puts("mp-zipenc " MP_VERSION);
-			return 0;
-		default:
-			usage();
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	run.run.batch = mp_cli_is_batch(&run.cli, argc);
-	if ((run.cli.mbox != NULL) + (run.cli.maildir != NULL) +
-	    (argc > 0) > 1 || mp_notice_opts_conflict(&run.notice))
-		usage();
-
-	if ((status = mp_config_load(run.cli.config, &run.cfg, &err)) !=
-	    MP_OK || (status = set_policy(&run, &err)) != MP_OK) {
-		mp_diag_error(run.cli.syslog, NULL, "%s", err->message);
-		goto done;
-	}
-	if (run.cli.syslog)
-		run.cfg->syslog = TRUE;
-	run.run.syslog = run.cfg->syslog;
-	mp_diag_open("mp-zipenc", run.cfg->syslog);
-	/* a notice command that exits early must fail a write, not kill us */
-	signal(SIGPIPE, SIG_IGN);
-
-	status = mp_cli_run(&run.cli, argv, argc, &run.cfg->limits, one_message,
-	    &run, &err);
-	status = mp_run_finish(&run.run, status, err);
-	err = NULL;
-done:
-	g_clear_error(&err);
-	g_clear_error(&run.run.err);
-	mp_notice_opts_clear(&run.notice);
-	mp_conf_opts_clear(&run.own);
-	mp_addr_parser_free(run.ap);
-	mp_config_free(run.cfg);
-	mp_cli_clear(&run.cli);
+	memset(&z, 0, sizeof z);
+	mp_opts_init(&z.own, "zipenc", own_opts);
+	mp_notice_opts_init(&z.notice, "zipenc");
+	tables[0] = &z.own;
+	tables[1] = &z.notice.opts;
+	status = mp_rewrite_main(&zipenc, &z, tables, 2, argc, argv);
+	mp_notice_opts_clear(&z.notice);
+	mp_opts_clear(&z.own);
 	return status;
 }
 
-/* usage - the usage text on standard error, exit 64 */
-static void
-usage(void)
-{
-	fputs(USAGE, stderr);
-	exit(EX_USAGE);
-}
-
-/* zip_name_ok - whether a pattern makes a file name today */
+/* usable - --password-length and --password-file exclude each other */
 static gboolean
-zip_name_ok(const char *pattern)
+usable(MpRewrite *rw, int nfiles)
 {
-	GDateTime *now = g_date_time_new_now_local();
-	char *t = g_date_time_format(now, pattern);
-	gboolean ok = t != NULL && *t != '\0';
+	Zipenc *z = rw->data;
 
-	g_date_time_unref(now);
-	g_free(t);
-	return ok;
+	(void)nfiles;
+	return !mp_notice_opts_conflict(&z->notice);
 }
 
 /*
- * set_policy - flags over [zipenc] in mp.conf over built-in defaults;
+ * set_policy - the settings of [zipenc] (flag over key over default);
  * then the templates and the password file, so that a mistake in any
- * of them stops us before a message is read.
+ * of them stops us before a message is read.  The values were checked
+ * against the schema: the fallbacks are the defaults all the same.
  */
 static int
-set_policy(Run *run, GError **err)
+set_policy(MpRewrite *rw, GError **err)
 {
-	MpConfOpts *own = &run->own;
-	MpZipencOpts *z = &run->z;
-	guint64 n;
+	Zipenc *t = rw->data;
+	const MpOpts *own = &t->own;
+	MpZipencOpts *z = &t->z;
 	int status;
-	const char *v;
 
-	mp_conf_opts_read(own, run->cfg);
-	z->zip.cipher = MP_ZIP_AES256;
-	z->zip.names = MP_ZIP_NAMES_UTF8;
-	z->zip.level = MP_ZIP_LEVEL_DEFAULT;
-	z->zip_name = MP_ZIPENC_ZIP_NAME_DEFAULT;
-	z->max_bytes = MP_ZIPENC_MAX_BYTES_DEFAULT;
-	z->max_entries = MP_ZIPENC_MAX_ENTRIES_DEFAULT;
-	if ((v = mp_conf_opts_value(own, OPT_CIPHER)) != NULL &&
-	    !mp_zip_cipher_parse(v, &z->zip.cipher))
-		return mp_conf_opts_bad_arg(own, OPT_CIPHER,
-		    "not aes256 or zipcrypto", err);
-	if ((v = mp_conf_opts_value(own, OPT_NAMES)) != NULL &&
-	    !mp_zip_names_parse(v, &z->zip.names))
-		return mp_conf_opts_bad_arg(own, OPT_NAMES,
-		    "not utf-8 or cp932", err);
-	if ((status = mp_notice_opts_choose(&run->notice, run->cfg, &z->notice,
-	    err)) != MP_OK)
-		return status;
-	if ((v = mp_conf_opts_value(own, OPT_ON_LIMIT)) != NULL) {
-		if (strcmp(v, "pass") != 0 && strcmp(v, "reject") != 0)
-			return mp_conf_opts_bad_arg(own, OPT_ON_LIMIT,
-			    "not reject or pass", err);
-		z->on_limit_pass = strcmp(v, "pass") == 0;
-	}
-	n = (guint64)z->zip.level;
-	if ((status = mp_conf_opts_number(own, OPT_LEVEL, MP_NUMBER_COUNT, 0,
-	    9, &n, err)) != MP_OK)
-		return status;
-	z->zip.level = (int)n;
-	if ((status = mp_notice_opts_password_length(&run->notice, &z->notice,
-	    err)) != MP_OK ||
-	    (status = mp_notice_opts_delay(&run->notice, &z->notice, err)) !=
-	    MP_OK ||
-	    (status = mp_conf_opts_number(own, OPT_MAX_BYTES, MP_NUMBER_SIZE,
-	    1024, (guint64)4 << 30, &z->max_bytes, err)) != MP_OK)
-		return status;
-	n = z->max_entries;
-	if ((status = mp_conf_opts_number(own, OPT_MAX_ENTRIES,
-	    MP_NUMBER_COUNT, 1, 1000000, &n, err)) != MP_OK)
-		return status;
-	z->max_entries = (guint)n;
-	if ((v = mp_conf_opts_value(own, OPT_ZIP_NAME)) != NULL) {
-		if (!zip_name_ok(v))
-			return mp_conf_opts_arg(own, OPT_ZIP_NAME) != NULL ?
-			    mp_conf_opts_bad_arg(own, OPT_ZIP_NAME, "not a "
-			    "pattern (strftime: %Y %m %d %H %M %S)", err) :
-			    mp_conf_opts_bad_key(own, OPT_ZIP_NAME, "a pattern",
-			    err);
-		z->zip_name = v;
-	}
-	run->ap = mp_addr_parser_new();
-	mp_addr_parser_want_names(run->ap, TRUE);
-	if ((status = mp_notice_opts_load(&run->notice, run->ap,
+	mp_notice_opts_policy(&t->notice, rw->cfg, &z->notice);
+	if (!mp_zip_cipher_parse(mp_opts_value(own, OPT_CIPHER),
+	    &z->zip.cipher))
+		z->zip.cipher = MP_ZIP_AES256;
+	if (!mp_zip_names_parse(mp_opts_value(own, OPT_NAMES), &z->zip.names))
+		z->zip.names = MP_ZIP_NAMES_UTF8;
+	z->zip.level = (int)mp_opts_uint(own, OPT_LEVEL, MP_ZIP_LEVEL_DEFAULT);
+	z->max_bytes = mp_opts_uint(own, OPT_MAX_BYTES,
+	    MP_ZIPENC_MAX_BYTES_DEFAULT);
+	z->max_entries = (guint)mp_opts_uint(own, OPT_MAX_ENTRIES,
+	    MP_ZIPENC_MAX_ENTRIES_DEFAULT);
+	z->on_limit_pass = g_strcmp0(mp_opts_value(own, OPT_ON_LIMIT),
+	    "pass") == 0;
+	z->zip_name = mp_opts_value(own, OPT_ZIP_NAME);
+	if (!mp_zipenc_zip_name_ok(z->zip_name))
+		return mp_opts_arg(own, OPT_ZIP_NAME) != NULL ?
+		    mp_opts_bad_arg(own, OPT_ZIP_NAME, "not a pattern "
+		    "(strftime: %Y %m %d %H %M %S)", err) :
+		    mp_opts_bad_key(own, OPT_ZIP_NAME, "a pattern", err);
+	if ((status = mp_notice_opts_load(&t->notice, rw->ap,
 	    &mp_zipenc_texts, &z->notice, err)) != MP_OK)
 		return status;
-	z->dry_run = run->run.batch;
-	if (!run->run.batch &&
-	    (status = mp_notice_opts_need_dest(&run->notice, err)) != MP_OK)
-		return status;
-	return mp_secret_init(err);
+	z->dry_run = rw->run.batch;
+	if (!rw->run.batch)
+		return mp_notice_opts_need_dest(&t->notice, err);
+	return MP_OK;
 }
 
-/* report - one batch line: what would happen to this message */
-static int
-report(const char *label, const MpZipencResult *res, int status,
-    const GError *e, GError **err)
+/* line - what a batch says of the message */
+static char *
+line(const MpZipencResult *res)
 {
-	if (status != MP_OK && res->action != MP_ZIPENC_OVER_LIMIT)
-		return mp_stdio_printf(stdout, err, "%s: error: %s\n", label,
-		    e->message);
 	switch (res->action) {
 	case MP_ZIPENC_ZIPPED:
-		return mp_stdio_printf(stdout, err, "%s: zipped=%u "
-		    "bytes=%" G_GUINT64_FORMAT " kept=%u\n", label, res->zipped,
-		    res->bytes, res->kept);
+		return g_strdup_printf("zipped=%u bytes=%" G_GUINT64_FORMAT
+		    " kept=%u", res->zipped, res->bytes, res->kept);
 	case MP_ZIPENC_OVER_LIMIT:
-		return mp_stdio_printf(stdout, err, "%s: over-limit: %s\n",
-		    label, res->why);
+		return g_strdup_printf("over-limit: %s", res->why);
 	default:
-		return mp_stdio_printf(stdout, err, "%s: unchanged kept=%u\n",
-		    label, res->kept);
+		return g_strdup_printf("unchanged kept=%u", res->kept);
 	}
 }
 
-/* deliver - the notice, and only when it is safe the message */
-static int
-deliver(Run *run, const MpMessage *msg, const MpZipencResult *res,
-    const char *label, const char *msgid, GError **err)
+/* record - the log's record of a message that goes out zipped */
+static char *
+record(const MpZipencOpts *z, const MpZipencResult *res)
 {
-	int r, caught;
+	return g_strdup_printf("action=zipenc zipped=%u kept=%u bytes=%"
+	    G_GUINT64_FORMAT " zip=%" G_GSIZE_FORMAT " cipher=%s notify=%s",
+	    res->zipped, res->kept, res->bytes, res->zip_size,
+	    mp_zip_cipher_name(z->zip.cipher),
+	    z->notice.notify == MP_NOTIFY_SENDER ? "sender" : "recipients");
+}
 
+/* rewrite - mp_zipenc on one message: in a batch its line, else the
+ * notice, the message and what the log says */
+static int
+rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
+{
+	Zipenc *t = rw->data;
+	MpZipencResult *res = &t->res;
+	int status;
+
+	status = mp_zipenc(msg, &rw->cfg->limits, rw->ap, &t->z, res, err);
+	if (rw->run.batch) {
+		/* over a limit is a line of its own, not an error */
+		if (status == MP_OK || res->action == MP_ZIPENC_OVER_LIMIT)
+			out->line = line(res);
+		return status;
+	}
 	if (res->action == MP_ZIPENC_OVER_LIMIT)
-		mp_diag_warn(run->run.syslog, msgid, "%s: %s; passed through "
-		    "unencrypted (on-limit = pass)", label, res->why);
-	if (res->out == NULL)
-		return mp_stdio_put(stdout, msg->data, msg->len, err);
-	/* a signal that stopped the notice command: nothing was printed,
-	 * and 75 ends us (one message: not a batch) */
-	if ((r = mp_notice_deliver(&run->notice.dest, res->notice, &caught,
-	    err)) != MP_OK)
-		return r;
-	if (res->dkim_signed)
-		mp_diag_warn(run->run.syslog, msgid, "%s: a DKIM-Signature "
-		    "signs the body; this rewrite breaks it (run mp before "
-		    "signing)", label);
-	mp_diag_info(run->run.syslog, msgid, "action=zipenc zipped=%u "
-	    "kept=%u bytes=%" G_GUINT64_FORMAT " zip=%" G_GSIZE_FORMAT
-	    " cipher=%s notify=%s", res->zipped, res->kept, res->bytes,
-	    res->zip_size, mp_zip_cipher_name(run->z.zip.cipher),
-	    run->z.notice.notify == MP_NOTIFY_SENDER ? "sender" :
-	    "recipients");
-	return mp_spool_put(res->out, stdout, err);
+		out->warning = g_strdup_printf("%s; passed through "
+		    "unencrypted (on-limit = pass)", res->why);
+	out->changed = res->out != NULL;
+	out->notice = res->notice;
+	out->spool = res->out;
+	out->dkim_signed = res->dkim_signed;
+	if (res->out != NULL)
+		out->record = record(&t->z, res);
+	return status;
 }
 
-/*
- * one_message - rewrite one message: the notice is delivered first, and
- * only when it is safe is the message printed; in a batch, report what
- * would happen (nothing is delivered, the archive is never changed).
- */
+/* notice - the password notice to every place given */
 static int
-one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data)
+notice(MpRewrite *rw, const GString *text, int *caught, GError **err)
 {
-	Run *run = data;
-	MpZipencResult res;
-	GError *e = NULL, *err = NULL;
-	char *label, *msgid;
-	int r;
+	return mp_notice_deliver(&((Zipenc *)rw->data)->notice.dest, text,
+	    caught, err);
+}
 
-	if (msg == NULL)
-		return mp_run_failed(&run->run, src, status, why);
-	label = mp_source_label(src);
-	msgid = mp_message_id(msg);
-	status = mp_zipenc(msg, &run->cfg->limits, run->ap, &run->z, &res, &e);
-	if (run->run.batch) {
-		if (status != MP_OK)
-			mp_run_batch_failure(&run->run, msgid, label, status,
-			    e);
-		r = report(label, &res, status, e, &err);
-		r = mp_run_output(&run->run, r, err);
-	} else if (status != MP_OK) {
-		r = mp_run_failed(&run->run, src, status, e);
-	} else {
-		r = deliver(run, msg, &res, label, msgid, &err);
-		r = mp_run_output(&run->run, r, err);
-	}
-	g_clear_error(&e);
-	mp_zipenc_result_clear(&res);
-	g_free(msgid);
-	g_free(label);
-	return r;
+/* clear - release the message's result, wiping the notice */
+static void
+clear(MpRewrite *rw)
+{
+	mp_zipenc_result_clear(&((Zipenc *)rw->data)->res);
 }

@@ -6,27 +6,42 @@
 #include "notice/noticeopt.h"
 #include "base/secret.h"
 
-#define N_NOTICE (MP_OPT_SENDER - MP_OPT_PASSWORD_LENGTH + 1)
-G_STATIC_ASSERT(N_NOTICE <= MP_CONF_OPTS_MAX);
-#define VALUE(o, opt) ((o)->conf.value[(opt) - MP_OPT_PASSWORD_LENGTH])
-
-static const char *const names[N_NOTICE] = {
-	"password-length", "password-file", "lang", "notify", "delay",
-	"notice", "notice-maildir", "notice-cmd", "template-dir", "note-place",
-	"sender",
-};
-static const char *const keys[N_NOTICE] = {
-	"password-length", "password-file", "lang", "notify", "delay",
-	"notice", "notice-maildir", "notice-cmd", "template-dir", "note-place",
-	NULL,
+/* the notice's options over the tool's section: each key has its
+ * flag, and --sender has no key */
+static const MpOptSpec notice_opts[] = {
+	{ .id = MP_OPT_PASSWORD_LENGTH, .name = "password-length",
+	  .has_arg = required_argument, .key = "password-length",
+	  .def = G_STRINGIFY(MP_SECRET_LENGTH_DEFAULT) },
+	{ .id = MP_OPT_PASSWORD_FILE, .name = "password-file",
+	  .has_arg = required_argument, .key = "password-file" },
+	{ .id = MP_OPT_LANG, .name = "lang", .has_arg = required_argument,
+	  .key = "lang", .def = MP_NOTICE_LANG_DEFAULT },
+	{ .id = MP_OPT_NOTIFY, .name = "notify", .has_arg = required_argument,
+	  .key = "notify", .def = MP_NOTICE_NOTIFY_DEFAULT },
+	{ .id = MP_OPT_DELAY, .name = "delay", .has_arg = required_argument,
+	  .key = "delay", .def = G_STRINGIFY(MP_NOTICE_DELAY_DEFAULT) },
+	{ .id = MP_OPT_NOTICE, .name = "notice", .has_arg = required_argument,
+	  .key = "notice" },
+	{ .id = MP_OPT_NOTICE_MAILDIR, .name = "notice-maildir",
+	  .has_arg = required_argument, .key = "notice-maildir" },
+	{ .id = MP_OPT_NOTICE_CMD, .name = "notice-cmd",
+	  .has_arg = required_argument, .key = "notice-cmd" },
+	{ .id = MP_OPT_TEMPLATE_DIR, .name = "template-dir",
+	  .has_arg = required_argument, .key = "template-dir" },
+	{ .id = MP_OPT_NOTE_PLACE, .name = "note-place",
+	  .has_arg = required_argument, .key = "note-place",
+	  .def = MP_NOTICE_NOTE_PLACE_DEFAULT },
+	{ .id = MP_OPT_SENDER, .name = "sender",
+	  .has_arg = required_argument },
+	MP_OPT_END,
 };
 
 /* mp_notice_opts_init - none given yet; section is the tool's group */
 void
 mp_notice_opts_init(MpNoticeOpts *o, const char *section)
 {
-	mp_conf_opts_init(&o->conf, section, MP_OPT_PASSWORD_LENGTH, N_NOTICE,
-	    names, keys);
+	mp_opts_init(&o->opts, section, notice_opts);
+	o->sender = NULL;
 	o->password = NULL;
 	o->templates = NULL;
 	o->tz = NULL;
@@ -37,92 +52,58 @@ mp_notice_opts_init(MpNoticeOpts *o, const char *section)
 void
 mp_notice_opts_clear(MpNoticeOpts *o)
 {
-	mp_conf_opts_clear(&o->conf);
+	mp_opts_clear(&o->opts);
 	mp_secret_free(o->password);
 	mp_notice_templates_free(o->templates);
 	if (o->tz != NULL)
 		g_time_zone_unref(o->tz);
+	g_free(o->sender);
+	o->sender = NULL;
 	o->password = NULL;
 	o->templates = NULL;
 	o->tz = NULL;
-}
-
-/* mp_notice_option - take a notice option; FALSE if opt is not one */
-gboolean
-mp_notice_option(MpNoticeOpts *o, int opt, const char *arg)
-{
-	return mp_conf_option(&o->conf, opt, arg);
 }
 
 /* mp_notice_opts_given - whether any notice option was given */
 gboolean
 mp_notice_opts_given(const MpNoticeOpts *o)
 {
-	return mp_conf_opts_given(&o->conf, -1);
+	return mp_opts_given_except(&o->opts, 0);
 }
 
 /* mp_notice_opts_conflict - --password-length with --password-file */
 gboolean
 mp_notice_opts_conflict(const MpNoticeOpts *o)
 {
-	return mp_conf_opts_arg(&o->conf, MP_OPT_PASSWORD_LENGTH) != NULL &&
-	    mp_conf_opts_arg(&o->conf, MP_OPT_PASSWORD_FILE) != NULL;
+	return mp_opts_given(&o->opts, MP_OPT_PASSWORD_LENGTH) &&
+	    mp_opts_given(&o->opts, MP_OPT_PASSWORD_FILE);
 }
 
-/* mp_notice_opts_choose - the defaults, then lang, notify and
- * note-place */
-int
-mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
-    MpNoticePolicy *p, GError **err)
+/*
+ * mp_notice_opts_policy - lang, notify, note-place, password-length,
+ * delay and the time zone into p.  The values were checked against the
+ * schema (flags by mp_opts_read, keys when mp.conf was read), so each
+ * parses; the fallbacks are the defaults all the same.
+ */
+void
+mp_notice_opts_policy(MpNoticeOpts *o, const MpConfig *cfg,
+    MpNoticePolicy *p)
 {
-	const char *v;
+	const MpOpts *t = &o->opts;
 
-	mp_conf_opts_read(&o->conf, cfg);
-	p->password_length = MP_SECRET_LENGTH_DEFAULT;
-	p->lang = MP_LANG_JA;
-	p->notify = MP_NOTIFY_SENDER;
-	p->delay = MP_NOTICE_DELAY_DEFAULT;
+	if (!mp_lang_parse(mp_opts_value(t, MP_OPT_LANG), &p->lang))
+		p->lang = MP_LANG_JA;
+	if (!mp_notify_parse(mp_opts_value(t, MP_OPT_NOTIFY), &p->notify))
+		p->notify = MP_NOTIFY_SENDER;
+	if (!mp_note_place_parse(mp_opts_value(t, MP_OPT_NOTE_PLACE),
+	    &p->note_place))
+		p->note_place = MP_NOTE_BODY;
+	p->password_length = (guint)mp_opts_uint(t, MP_OPT_PASSWORD_LENGTH,
+	    MP_SECRET_LENGTH_DEFAULT);
+	p->delay = mp_opts_uint(t, MP_OPT_DELAY, MP_NOTICE_DELAY_DEFAULT);
 	if (o->tz == NULL)
 		o->tz = mp_config_time_zone(cfg);
 	p->tz = o->tz;
-	if ((v = VALUE(o, MP_OPT_LANG)) != NULL && !mp_lang_parse(v, &p->lang))
-		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_LANG,
-		    "not ja or en", err);
-	if ((v = VALUE(o, MP_OPT_NOTIFY)) != NULL &&
-	    !mp_notify_parse(v, &p->notify))
-		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_NOTIFY,
-		    "not sender or recipients", err);
-	p->note_place = MP_NOTE_BODY;
-	if ((v = VALUE(o, MP_OPT_NOTE_PLACE)) != NULL &&
-	    !mp_note_place_parse(v, &p->note_place))
-		return mp_conf_opts_bad_arg(&o->conf, MP_OPT_NOTE_PLACE,
-		    "not body or part", err);
-	return MP_OK;
-}
-
-/* mp_notice_opts_password_length - password-length, 8 to 128 */
-int
-mp_notice_opts_password_length(const MpNoticeOpts *o, MpNoticePolicy *p,
-    GError **err)
-{
-	guint64 n = p->password_length;
-	int status;
-
-	if ((status = mp_conf_opts_number(&o->conf, MP_OPT_PASSWORD_LENGTH,
-	    MP_NUMBER_COUNT, MP_SECRET_LENGTH_MIN, MP_SECRET_LENGTH_MAX, &n,
-	    err)) != MP_OK)
-		return status;
-	p->password_length = (guint)n;
-	return MP_OK;
-}
-
-/* mp_notice_opts_delay - delay, in seconds */
-int
-mp_notice_opts_delay(const MpNoticeOpts *o, MpNoticePolicy *p,
-    GError **err)
-{
-	return mp_conf_opts_number(&o->conf, MP_OPT_DELAY, MP_NUMBER_COUNT, 0,
-	    G_MAXUINT32, &p->delay, err);
 }
 
 /*
@@ -133,7 +114,7 @@ static int
 need_kind(const MpNoticeOpts *o, int opt, const char *what, mode_t kind,
     GError **err)
 {
-	const char *path = VALUE(o, opt);
+	const char *path = mp_opts_value(&o->opts, opt);
 	struct stat st;
 
 	if (path == NULL)
@@ -161,36 +142,34 @@ mp_notice_opts_load(MpNoticeOpts *o, MpAddrParser *ap,
 	const char *v;
 	int status;
 
-	if ((v = VALUE(o, MP_OPT_SENDER)) != NULL) {
+	if ((v = mp_opts_value(&o->opts, MP_OPT_SENDER)) != NULL) {
 		MpAddr a;
 
 		if (!mp_addr_parse_one(ap, v, &a))
-			return mp_conf_opts_bad_arg(&o->conf, MP_OPT_SENDER,
+			return mp_opts_bad_arg(&o->opts, MP_OPT_SENDER,
 			    "not an address", err);
-		g_free(VALUE(o, MP_OPT_SENDER));
-		VALUE(o, MP_OPT_SENDER) = g_strdup(a.addr);
+		g_free(o->sender);
+		o->sender = g_strdup(a.addr);
 		mp_addr_clear(&a);
-		p->sender = VALUE(o, MP_OPT_SENDER);
+		p->sender = o->sender;
 	}
 	/* a template directory that is not there would silently give the
 	 * built-in texts: a typo must not change what every notice says */
 	if ((status = need_kind(o, MP_OPT_TEMPLATE_DIR, "template directory",
 	    S_IFDIR, err)) != MP_OK ||
-	    (status = mp_notice_templates_load(texts,
-	    VALUE(o, MP_OPT_TEMPLATE_DIR), p->lang, &o->templates, err)) !=
-	    MP_OK)
+	    (status = mp_notice_templates_load(texts, mp_opts_value(&o->opts,
+	    MP_OPT_TEMPLATE_DIR), p->lang, &o->templates, err)) != MP_OK)
 		return status;
 	p->templates = o->templates;
+	v = mp_opts_value(&o->opts, MP_OPT_PASSWORD_FILE);
 	if ((status = need_kind(o, MP_OPT_PASSWORD_FILE, "password file",
-	    S_IFREG, err)) != MP_OK ||
-	    (VALUE(o, MP_OPT_PASSWORD_FILE) != NULL &&
-	    (status = mp_secret_read_file(VALUE(o, MP_OPT_PASSWORD_FILE),
-	    &o->password, err)) != MP_OK))
+	    S_IFREG, err)) != MP_OK || (v != NULL &&
+	    (status = mp_secret_read_file(v, &o->password, err)) != MP_OK))
 		return status;
 	p->password = o->password;
-	o->dest.file = VALUE(o, MP_OPT_NOTICE);
-	o->dest.maildir = VALUE(o, MP_OPT_NOTICE_MAILDIR);
-	o->dest.command = VALUE(o, MP_OPT_NOTICE_CMD);
+	o->dest.file = mp_opts_value(&o->opts, MP_OPT_NOTICE);
+	o->dest.maildir = mp_opts_value(&o->opts, MP_OPT_NOTICE_MAILDIR);
+	o->dest.command = mp_opts_value(&o->opts, MP_OPT_NOTICE_CMD);
 	return MP_OK;
 }
 
@@ -206,7 +185,7 @@ mp_notice_opts_need_dest(const MpNoticeOpts *o, GError **err)
 	    o->dest.command == NULL)
 		return mp_fail(err, EX_CONFIG, "no place for the password "
 		    "notice: give --notice, --notice-maildir or --notice-cmd, "
-		    "or set one in [%s]", o->conf.section);
+		    "or set one in [%s]", o->opts.section);
 	/* a Maildir that is not there fails every message; say so once */
 	for (i = 0; o->dest.maildir != NULL && i < G_N_ELEMENTS(sub); i++) {
 		char *d = g_build_filename(o->dest.maildir, sub[i], NULL);

@@ -4,6 +4,7 @@
 #define MP_NOTICEOPT_H
 
 #include "base/opts.h"
+#include "notice/deliver.h"
 #include "notice/pwnotice.h"
 
 /* getopt_long values of the notice options */
@@ -21,22 +22,19 @@ enum {
 	MP_OPT_SENDER,		/* the last: it has no key */
 };
 
-#define MP_NOTICE_LONG_OPTIONS \
-	{ "password-length", required_argument, NULL, \
-	    MP_OPT_PASSWORD_LENGTH }, \
-	{ "password-file", required_argument, NULL, MP_OPT_PASSWORD_FILE }, \
-	{ "lang", required_argument, NULL, MP_OPT_LANG }, \
-	{ "notify", required_argument, NULL, MP_OPT_NOTIFY }, \
-	{ "delay", required_argument, NULL, MP_OPT_DELAY }, \
-	{ "notice", required_argument, NULL, MP_OPT_NOTICE }, \
-	{ "notice-maildir", required_argument, NULL, MP_OPT_NOTICE_MAILDIR }, \
-	{ "notice-cmd", required_argument, NULL, MP_OPT_NOTICE_CMD }, \
-	{ "template-dir", required_argument, NULL, MP_OPT_TEMPLATE_DIR }, \
-	{ "note-place", required_argument, NULL, MP_OPT_NOTE_PLACE }, \
-	{ "sender", required_argument, NULL, MP_OPT_SENDER }
+/*
+ * Defaults of the notice's keys in [zipenc] and [detach], documented in
+ * mp.conf(5); password-length's is MP_SECRET_LENGTH_DEFAULT (secret.h),
+ * delay's MP_NOTICE_DELAY_DEFAULT (pwnotice.h).  Their bounds are the
+ * schema's (schema.c).
+ */
+#define MP_NOTICE_LANG_DEFAULT "ja"
+#define MP_NOTICE_NOTIFY_DEFAULT "sender"
+#define MP_NOTICE_NOTE_PLACE_DEFAULT "body"
 
 typedef struct {
-	MpConfOpts conf;	/* the options over the [section] keys */
+	MpOpts opts;		/* the notice's table over the [section] keys */
+	char *sender;		/* --sender, as one address */
 	char *password;		/* from password-file; wiped at clear */
 	MpNoticeTemplates *templates;
 	MpNoticeDest dest;	/* notice, notice-maildir, notice-cmd */
@@ -49,9 +47,6 @@ void mp_notice_opts_init(MpNoticeOpts *o, const char *section);
 /* mp_notice_opts_clear - release the values, templates and password */
 void mp_notice_opts_clear(MpNoticeOpts *o);
 
-/* mp_notice_option - take a notice option; FALSE if opt is not one */
-gboolean mp_notice_option(MpNoticeOpts *o, int opt, const char *arg);
-
 /* mp_notice_opts_given - whether any notice option was given */
 gboolean mp_notice_opts_given(const MpNoticeOpts *o);
 
@@ -59,23 +54,15 @@ gboolean mp_notice_opts_given(const MpNoticeOpts *o);
 gboolean mp_notice_opts_conflict(const MpNoticeOpts *o);
 
 /*
- * Then, against mp.conf and in the order the tool checks its options:
- * mp_notice_opts_choose first, the two numbers, mp_notice_opts_load,
- * and (unless in a batch) mp_notice_opts_need_dest.
+ * Then, once mp_opts_read has resolved o->opts against mp.conf:
+ * mp_notice_opts_policy, mp_notice_opts_load, and (unless in a batch)
+ * mp_notice_opts_need_dest.
  */
 
-/* mp_notice_opts_choose - the defaults, then lang, notify and
- * note-place */
-int mp_notice_opts_choose(MpNoticeOpts *o, const MpConfig *cfg,
-    MpNoticePolicy *p, GError **err);
-
-/* mp_notice_opts_password_length - password-length, 8 to 128 */
-int mp_notice_opts_password_length(const MpNoticeOpts *o, MpNoticePolicy *p,
-    GError **err);
-
-/* mp_notice_opts_delay - delay, in seconds */
-int mp_notice_opts_delay(const MpNoticeOpts *o, MpNoticePolicy *p,
-    GError **err);
+/* mp_notice_opts_policy - lang, notify, note-place, password-length,
+ * delay and the time zone into p */
+void mp_notice_opts_policy(MpNoticeOpts *o, const MpConfig *cfg,
+    MpNoticePolicy *p);
 
 /* mp_notice_opts_load - --sender checked, the templates and the
  * password file read, the destinations set */
