@@ -694,3 +694,43 @@ cgi() {
 	done
 	[ "$(entries | wc -l)" -eq 4 ]
 }
+
+@test "limits at the edge: each bound is taken, one past it is refused" {
+	# OPTION AT-THE-BOUND PAST-IT WHY
+	while read -r opt ok bad why; do
+		run mp-detach $S "$opt" "$ok" "$D/report.eml" </dev/null
+		[ "$status" -eq 0 ] || { echo "$opt $ok: $status $output"; false; }
+		run mp-detach $S "$opt" "$bad" "$D/report.eml" </dev/null
+		[ "$status" -eq 64 ] || { echo "$opt $bad: $status $output"; false; }
+		[ "$output" = "mp-detach: $opt: $why: $bad" ]
+	done <<-'EOF'
+	--min-size 4294967296 4294967297 not a size from 0 to 4294967296
+	--max-downloads 1000000 1000001 not a number from 0 to 1000000
+	--expires 60 59 not a duration from 60s to 366d (like 12h, 7d)
+	--expires 366d 367d not a duration from 60s to 366d (like 12h, 7d)
+	--delay 4294967295 4294967296 not a number from 0 to 4294967295
+	--password-length 8 7 not a number from 8 to 128
+	--password-length 128 129 not a number from 8 to 128
+	EOF
+}
+
+@test "base-url: 900 characters are taken, 901 refused, flag and key" {
+	u=https://dl.example.co.jp/d/
+	u900=$u$(printf '%*s' $((900 - ${#u})) '' | tr ' ' a)
+	[ ${#u900} -eq 900 ]
+	mp-detach --store "$ST" --notice "$TMP/notice.eml" --base-url "$u900" \
+	    <"$D/report.eml" >"$TMP/out"
+	id=$(entries)
+	# the link on a line of its own, whole
+	$DC note "$TMP/out" | grep -qx -- "$u900/$id"
+	run mp-detach --store "$ST" --notice "$TMP/notice.eml" \
+	    --base-url "${u900}a" "$D/report.eml"
+	[ "$status" -eq 64 ]
+	[ "$output" = "mp-detach: --base-url: not an http or https URL: ${u900}a" ]
+	printf '[detach]\nbase-url = %s\n' "${u900}a" >"$TMP/c.conf"
+	run mp-detach -c "$TMP/c.conf" --store "$ST" --notice "$TMP/n" \
+	    "$D/report.eml"
+	[ "$status" -eq 78 ]
+	[[ $output == *"[detach] base-url"*"is not an http or https URL ($TMP/c.conf:2)" ]]
+	[ "$(entries | wc -l)" -eq 1 ]
+}

@@ -908,3 +908,47 @@ print(",".join("%s:%d" % (i.filename, i.file_size)
                for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$TMP/a.zip"
 	[ "$output" = "empty.dat:0,data.bin:100" ]
 }
+
+@test "limits at the edge: each bound is taken, one past it is refused" {
+	# OPTION AT-THE-BOUND PAST-IT WHY: over a limit the message passes
+	while read -r opt ok bad why; do
+		run mp-zipenc $N --on-limit pass "$opt" "$ok" "$D/mixed.eml" </dev/null
+		[ "$status" -eq 0 ] || { echo "$opt $ok: $status $output"; false; }
+		run mp-zipenc $N "$opt" "$bad" "$D/mixed.eml" </dev/null
+		[ "$status" -eq 64 ] || { echo "$opt $bad: $status $output"; false; }
+		[ "$output" = "mp-zipenc: $opt: $why: $bad" ]
+	done <<-'EOF'
+	--level 0 -1 not a number from 0 to 9
+	--level 9 10 not a number from 0 to 9
+	--max-entries 1 0 not a number from 1 to 1000000
+	--max-entries 1000000 1000001 not a number from 1 to 1000000
+	--max-bytes 1024 1023 not a size from 1024 to 4294967296
+	--max-bytes 4G 4294967297 not a size from 1024 to 4294967296
+	--delay 4294967295 4294967296 not a number from 0 to 4294967295
+	EOF
+	# the password's length, without --password-file
+	for n in 8 128; do
+		run mp-zipenc --notice "$TMP/n" --password-length $n "$D/mixed.eml"
+		[ "$status" -eq 0 ]
+		# (a long one stands on a line of its own)
+		$ZC notice "$TMP/n" | tr -d '\n' |
+		    grep -qE "パスワード: ?[A-Za-z0-9]{$n}$"
+	done
+	for n in 7 129; do
+		run mp-zipenc --notice "$TMP/n" --password-length $n "$D/mixed.eml"
+		[ "$status" -eq 64 ]
+		[ "$output" = "mp-zipenc: --password-length: not a number from 8 to 128: $n" ]
+	done
+	# the keys of mp.conf have the same bounds
+	printf '[zipenc]\nmax-entries = 1000000\nmax-bytes = 4G\n' >"$TMP/c"
+	run mp-zipenc -c "$TMP/c" $N "$D/mixed.eml"
+	[ "$status" -eq 0 ]
+	printf '[zipenc]\nmax-entries = 1000001\n' >"$TMP/c"
+	run mp-zipenc -c "$TMP/c" $N "$D/mixed.eml"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"[zipenc] max-entries"*"($TMP/c:2)" ]]
+	printf '[zipenc]\nmax-bytes = 4294967297\n' >"$TMP/c"
+	run mp-zipenc -c "$TMP/c" $N "$D/mixed.eml"
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"[zipenc] max-bytes"*"($TMP/c:2)" ]]
+}

@@ -19,10 +19,10 @@
 #define MP_DETACH_MAX_DOWNLOADS_DEFAULT 0	/* no limit */
 
 /*
- * The longest base-url, in characters: the link (with the id, 24
- * characters) stands on a line of the note after a label, and a line of
- * a message may hold at most 998 (RFC 5322 2.1.1).  Documented in
- * mp-detach(1).
+ * The longest base-url, in characters: the link (it and a 24-character
+ * id) must fit on one line of the note, with room for the label it
+ * follows when short, and a line of a message holds at most 998
+ * (RFC 5322 2.1.1).  Documented in mp-detach(1).
  */
 #define MP_DETACH_BASE_URL_MAX 900
 
