@@ -5,11 +5,12 @@
 #include "mail/classify.h"
 #include "attach/detach.h"
 #include "base/human.h"
+#include "base/schema.h"
 #include "mail/partspool.h"
 #include "base/secret.h"
 
 /* --purge takes a broken entry for expired after the longest life */
-G_STATIC_ASSERT(MP_DETACH_EXPIRES_MAX <= (guint64)MP_STORE_LIFETIME_MAX);
+G_STATIC_ASSERT(MP_EXPIRES_MAX <= (guint64)MP_STORE_LIFETIME_MAX);
 
 /*
  * What a template may say.  The note goes into the message with the

@@ -10,7 +10,7 @@
  * Defaults of the [zipenc] keys, documented in mp.conf(5): as text, the
  * way mp.conf writes them (a table row's default); compression-level's
  * is MP_ZIP_LEVEL_DEFAULT (zip.h), the notice's are in noticeopt.h.
- * Their bounds are the schema's (schema.c).
+ * Their bounds are the schema's (schema.h).
  */
 #define MP_ZIPENC_CIPHER_DEFAULT "aes256"
 #define MP_ZIPENC_NAMES_DEFAULT "utf-8"

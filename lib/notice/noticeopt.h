@@ -26,7 +26,7 @@ enum {
  * Defaults of the notice's keys in [zipenc] and [detach], documented in
  * mp.conf(5); password-length's is MP_SECRET_LENGTH_DEFAULT (secret.h),
  * delay's MP_NOTICE_DELAY_DEFAULT (pwnotice.h).  Their bounds are the
- * schema's (schema.c).
+ * schema's (schema.h: MP_SECRET_LENGTH_MIN and _MAX, MP_DELAY_MAX).
  */
 #define MP_NOTICE_LANG_DEFAULT "ja"
 #define MP_NOTICE_NOTIFY_DEFAULT "sender"
