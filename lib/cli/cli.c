@@ -6,6 +6,19 @@
 #include "base/diag.h"
 #include "base/output.h"
 
+/* what each_message hands on */
+typedef struct {
+	const MpCliCommand *cmd;
+	MpCli *cli;
+	gpointer data;
+} Each;
+
+static int parse(const MpCliCommand *cmd, MpCli *cli, gpointer data,
+    int *argc, char ***argv);
+static int each_message(const MpSource *src, MpMessage *msg, int status,
+    const GError *why, gpointer data);
+static int usage(const MpCliCommand *cmd);
+
 /* mp_cli_init - empty shared options */
 void
 mp_cli_init(MpCliOpts *o)
@@ -52,53 +65,6 @@ mp_cli_option(MpCliOpts *o, int opt, const char *arg)
 	default:
 		return FALSE;
 	}
-}
-
-/* mp_cli_parse - the shared options and the command's own */
-int
-mp_cli_parse(const MpCliCommand *cmd, MpCliOpts *o, int *argc, char ***argv)
-{
-	struct option *longopts;
-	MpOpts *tables[1];
-	int c, status = MP_CLI_GO_ON;
-
-	mp_diag_open(cmd->name, FALSE);
-	(*argv)[0] = (char *)(gsize)cmd->name;	/* getopt's messages */
-	tables[0] = cmd->own;
-	longopts = mp_opts_longopts(cmd->shared, tables, 1);
-	while (status == MP_CLI_GO_ON && (c = getopt_long(*argc, *argv,
-	    cmd->shortopts, longopts, NULL)) != -1) {
-		if (mp_cli_option(o, c, optarg) || (cmd->take != NULL &&
-		    cmd->take(c, optarg, cmd->data)) ||
-		    mp_opts_option(cmd->own, c, optarg))
-			continue;
-		if (c == 'h') {
-			fputs(cmd->usage, stdout);
-			status = 0;
-		} else if (c == MP_OPT_VERSION) {
-			printf("%s %s\n", cmd->name, MP_VERSION);
-			status = 0;
-		} else {
-			status = mp_cli_usage(cmd);
-		}
-	}
-	g_free(longopts);
-	if (status != MP_CLI_GO_ON)
-		return status;
-	*argc -= optind;
-	*argv += optind;
-	if (mp_opts_conflict(cmd->own) || (o->mbox != NULL) +
-	    (o->maildir != NULL) + (*argc > 0) > 1)
-		return mp_cli_usage(cmd);
-	return MP_CLI_GO_ON;
-}
-
-/* mp_cli_usage - the usage text on standard error: 64 */
-int
-mp_cli_usage(const MpCliCommand *cmd)
-{
-	fputs(cmd->usage, stderr);
-	return EX_USAGE;
 }
 
 /* mp_cli_config - load mp.conf and add --internal/--semi-internal */
@@ -251,4 +217,126 @@ mp_run_end(MpRun *run, int status, GError *err)
 		return status;
 	}
 	return run->first_failure;
+}
+
+/* mp_cli_main - the whole command; returns the exit status */
+int
+mp_cli_main(const MpCliCommand *cmd, MpCli *cli, gpointer data, int argc,
+    char **argv)
+{
+	Each each = { cmd, cli, data };
+	GError *err = NULL;
+	int status;
+
+	mp_cli_init(&cli->opts);
+	mp_opts_init(&cli->own, cmd->section, cmd->table);
+	if ((status = parse(cmd, cli, data, &argc, &argv)) != -1)
+		goto done;
+	cli->run.batch = mp_cli_is_batch(&cli->opts, argc);
+	if (cmd->usable != NULL && !cmd->usable(data)) {
+		status = usage(cmd);
+		goto done;
+	}
+
+	if ((status = mp_cli_config(&cli->opts, &cli->cfg, &err)) != MP_OK ||
+	    (status = mp_opts_read(&cli->own, cli->cfg, &err)) != MP_OK) {
+		mp_diag_error(cli->opts.syslog, NULL, "%s", err->message);
+		goto done;
+	}
+	mp_diag_open(cmd->tool, cli->cfg->syslog);
+	cli->run.syslog = cli->cfg->syslog;
+	if ((status = cmd->set_policy(data, &err)) != MP_OK) {
+		mp_diag_error(cli->cfg->syslog, NULL, "%s", err->message);
+		goto done;
+	}
+
+	status = mp_cli_run(&cli->opts, argv, argc, &cli->cfg->limits,
+	    each_message, &each, &err);
+	status = cmd->finish != NULL ? cmd->finish(data, status, err) :
+	    mp_run_finish(&cli->run, status, err);
+	err = NULL;
+done:
+	g_clear_error(&err);
+	g_clear_error(&cli->run.err);
+	mp_config_free(cli->cfg);
+	cli->cfg = NULL;
+	mp_opts_clear(&cli->own);
+	mp_cli_clear(&cli->opts);
+	return status;
+}
+
+/* each_message - one message to the command, or why it could not be
+ * read */
+static int
+each_message(const MpSource *src, MpMessage *msg, int status,
+    const GError *why, gpointer data)
+{
+	Each *each = data;
+	GError *err = NULL;
+
+	if (msg == NULL)
+		return mp_run_failed(&each->cli->run, src, status, why);
+	status = each->cmd->one_message(each->data, src, msg, &err);
+	if (status != MP_OK && err != NULL) {
+		status = mp_run_failed(&each->cli->run, src, status, err);
+		g_error_free(err);
+	}
+	return status;
+}
+
+/*
+ * parse - the shared options and the command's table: -1 to go on with
+ * the operands (*argc, *argv), else the exit status: 0 after -h or
+ * --version, 64 after the usage on standard error (an unknown option,
+ * two options of one setting, more than one of --mbox, --maildir and
+ * files)
+ */
+static int
+parse(const MpCliCommand *cmd, MpCli *cli, gpointer data, int *argc,
+    char ***argv)
+{
+	static const struct option every[] = {
+		MP_CLI_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	MpOpts *tables[1] = { &cli->own };
+	struct option *longopts = mp_opts_longopts(cmd->shared != NULL ?
+	    cmd->shared : every, tables, 1);
+	int c, status = -1;
+
+	mp_diag_open(cmd->tool, FALSE);
+	(*argv)[0] = (char *)(gsize)cmd->tool;	/* getopt's messages */
+	while (status == -1 && (c = getopt_long(*argc, *argv,
+	    cmd->shortopts, longopts, NULL)) != -1) {
+		if (mp_cli_option(&cli->opts, c, optarg) ||
+		    (cmd->take != NULL && cmd->take(data, c, optarg)) ||
+		    mp_opts_option(&cli->own, c, optarg))
+			continue;
+		if (c == 'h') {
+			fputs(cmd->usage, stdout);
+			status = 0;
+		} else if (c == MP_OPT_VERSION) {
+			printf("%s %s\n", cmd->tool, MP_VERSION);
+			status = 0;
+		} else {
+			status = usage(cmd);
+		}
+	}
+	g_free(longopts);
+	if (status != -1)
+		return status;
+	*argc -= optind;
+	*argv += optind;
+	if (mp_opts_conflict(&cli->own) || (cli->opts.mbox != NULL) +
+	    (cli->opts.maildir != NULL) + (*argc > 0) > 1)
+		return usage(cmd);
+	return -1;
+}
+
+/* usage - the usage text on standard error: 64 */
+static int
+usage(const MpCliCommand *cmd)
+{
+	fputs(cmd->usage, stderr);
+	return EX_USAGE;
 }

@@ -37,45 +37,12 @@ typedef struct {
 	gboolean head_only;	/* files: the header block is all we need */
 } MpCliOpts;
 
-/*
- * A command's command line: what getopt_long reads (the shared long
- * options and the command's table) and what -h and --version print.
- */
-typedef struct {
-	const char *name;		/* "mp-bccify" */
-	const char *usage;		/* for -h, and after a usage error */
-	const char *shortopts;		/* getopt's */
-	const struct option *shared;	/* MP_CLI_LONG_OPTIONS, a zero row */
-	MpOpts *own;			/* the command's table */
-	/* an own option its table cannot keep (one given again and again
-	 * adds a value): TRUE if taken; or NULL */
-	gboolean (*take)(int id, const char *arg, gpointer data);
-	gpointer data;
-} MpCliCommand;
-
-/* mp_cli_parse's "no exit status yet": go on with the operands */
-#define MP_CLI_GO_ON (-1)
-
 /* mp_cli_init - empty shared options */
 void mp_cli_init(MpCliOpts *o);
 void mp_cli_clear(MpCliOpts *o);
 
 /* mp_cli_option - take a shared option; FALSE if opt is not one */
 gboolean mp_cli_option(MpCliOpts *o, int opt, const char *arg);
-
-/*
- * mp_cli_parse - the command line: the shared options into o, the
- * command's into its table (or cmd->take); *argc and *argv are then the
- * operands.  MP_CLI_GO_ON, or the status to exit with: 0 after -h or
- * --version, 64 after the usage on standard error (an unknown option,
- * two options of one setting, more than one of --mbox, --maildir and
- * files).
- */
-int mp_cli_parse(const MpCliCommand *cmd, MpCliOpts *o, int *argc,
-    char ***argv);
-
-/* mp_cli_usage - the usage text on standard error: 64 */
-int mp_cli_usage(const MpCliCommand *cmd);
 
 /* mp_cli_config - load mp.conf and add --internal/--semi-internal */
 int mp_cli_config(const MpCliOpts *o, MpConfig **cfg, GError **err);
@@ -130,5 +97,59 @@ int mp_run_finish(MpRun *run, int status, GError *err);
 /* mp_run_end - mp_run_finish for a caller that finished standard
  * output itself (status, err): say what went wrong, pick the status */
 int mp_run_end(MpRun *run, int status, GError *err);
+
+/*
+ * A command that reads each message and prints what it makes of it
+ * (mp-classify, mp-ccguard, mp-bccify): its command line and what it
+ * does at each step of mp_cli_main.  Each step gets the command's data.
+ * Those marked "or NULL" may be left out.
+ */
+typedef struct {
+	const char *tool;		/* "mp-bccify": messages, --version */
+	const char *usage;		/* for -h, and after a usage error */
+	const char *shortopts;		/* getopt's */
+	const struct option *shared;	/* a zero row last; NULL:
+					 * MP_CLI_LONG_OPTIONS */
+	const char *section;		/* the table's in mp.conf */
+	const MpOptSpec *table;		/* the command's options */
+
+	/* take - an option of the table it cannot keep (one given again
+	 * and again adds a value): TRUE if taken; or NULL */
+	gboolean (*take)(gpointer data, int id, const char *arg);
+	/* usable - whether the options given go together (run.batch is
+	 * known), and whether the header of a file is all it reads
+	 * (opts.head_only); or NULL */
+	gboolean (*usable)(gpointer data);
+	/* set_policy - the table resolved against mp.conf: the command's
+	 * settings made and checked before any mail is read */
+	int (*set_policy)(gpointer data, GError **err);
+	/* one_message - what the command makes of one message: MP_OK; a
+	 * status and *err when it could not judge the message (a batch
+	 * goes on); a status alone when its output failed (kept with
+	 * mp_run_output: the run stops) */
+	int (*one_message)(gpointer data, const MpSource *src, MpMessage *msg,
+	    GError **err);
+	/* finish - after the last message: the exit status; or NULL:
+	 * mp_run_finish's */
+	int (*finish)(gpointer data, int status, GError *err);
+} MpCliCommand;
+
+/* What mp_cli_main keeps of a command's run. */
+typedef struct {
+	MpCliOpts opts;		/* the shared options */
+	MpOpts own;		/* the command's table over its section */
+	MpConfig *cfg;		/* mp.conf and the shared options */
+	MpRun run;		/* the shared bookkeeping */
+} MpCli;
+
+/*
+ * mp_cli_main - the whole command: the shared options and the table
+ * (-h, --version, a usage error: 64), mp.conf, the policy, then each
+ * message handed to one_message (one that cannot be read stops a single
+ * message's run and is an error record of a batch).  What cli holds is
+ * released before the return.  Returns the exit status.
+ */
+int mp_cli_main(const MpCliCommand *cmd, MpCli *cli, gpointer data,
+    int argc, char **argv);
 
 #endif
