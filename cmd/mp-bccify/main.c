@@ -46,77 +46,60 @@ static const MpOptSpec own_opts[] = {
 };
 
 typedef struct {
-	MpRun run;		/* the shared bookkeeping */
-	MpCliOpts cli;
-	MpOpts own;		/* the table above over [bccify] */
-	MpConfig *cfg;
+	MpCli cli;		/* the options, mp.conf and the run */
 	MpAddrParser *ap;
 	MpBccifyOpts bopts;
 } Run;
 
-static int set_policy(Run *run, GError **err);
-static int one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data);
+static gboolean usable(gpointer data);
+static int set_policy(gpointer data, GError **err);
+static int one_message(gpointer data, const MpSource *src, MpMessage *msg,
+    GError **why);
+
+/* the command line and the steps of mp_cli_main */
+static const MpCliCommand command = {
+	.tool = "mp-bccify", .usage = USAGE, .shortopts = "c:hn:",
+	.section = "bccify", .table = own_opts,
+	.usable = usable, .set_policy = set_policy,
+	.one_message = one_message,
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option shared[] = {
-		MP_CLI_LONG_OPTIONS,
-		{ NULL, 0, NULL, 0 },
-	};
 	Run run = { 0 };
-	MpCliCommand cmd = { "mp-bccify", USAGE, "c:hn:", shared, &run.own,
-	    NULL, NULL };
-	GError *err = NULL;
 	int status;
 
-	mp_cli_init(&run.cli);
-	mp_opts_init(&run.own, "bccify", own_opts);
-	if ((status = mp_cli_parse(&cmd, &run.cli, &argc, &argv)) !=
-	    MP_CLI_GO_ON)
-		goto done;
-	run.run.batch = mp_cli_is_batch(&run.cli, argc);
-	run.cli.head_only = run.run.batch;	/* a report needs no bodies */
-
-	if ((status = mp_cli_config(&run.cli, &run.cfg, &err)) != MP_OK ||
-	    (status = set_policy(&run, &err)) != MP_OK) {
-		mp_diag_error(run.cli.syslog, NULL, "%s", err->message);
-		goto done;
-	}
-	mp_diag_open("mp-bccify", run.cfg->syslog);
-	run.run.syslog = run.cfg->syslog;
-
-	status = mp_cli_run(&run.cli, argv, argc, &run.cfg->limits, one_message,
-	    &run, &err);
-	status = mp_run_finish(&run.run, status, err);
-	err = NULL;
-done:
-	g_clear_error(&err);
-	g_clear_error(&run.run.err);
+	status = mp_cli_main(&command, &run.cli, &run, argc, argv);
 	mp_addr_parser_free(run.ap);
-	mp_config_free(run.cfg);
-	mp_opts_clear(&run.own);
-	mp_cli_clear(&run.cli);
 	return status;
+}
+
+/* usable - a batch is a report, which needs no bodies */
+static gboolean
+usable(gpointer data)
+{
+	Run *run = data;
+
+	run->cli.opts.head_only = run->cli.run.batch;
+	return TRUE;
 }
 
 /* set_policy - flags over [bccify] in mp.conf over built-in defaults */
 static int
-set_policy(Run *run, GError **err)
+set_policy(gpointer data, GError **err)
 {
+	Run *run = data;
+	const MpOpts *own = &run->cli.own;
 	MpBccifyOpts *b = &run->bopts;
-	int status;
 
-	if ((status = mp_opts_read(&run->own, run->cfg, err)) != MP_OK)
-		return status;
-	if (!mp_bccify_mode_parse(mp_opts_value(&run->own, OPT_ALL), &b->mode))
+	if (!mp_bccify_mode_parse(mp_opts_value(own, OPT_ALL), &b->mode))
 		b->mode = MP_BCCIFY_EXTERNAL;	/* checked by the schema */
-	b->threshold = (guint)mp_opts_uint(&run->own, 'n',
+	b->threshold = (guint)mp_opts_uint(own, 'n',
 	    MP_BCCIFY_THRESHOLD_DEFAULT);
-	b->bcc_header = mp_opts_bool(&run->own, OPT_BCC_HEADER, FALSE);
-	b->trace = mp_opts_bool(&run->own, OPT_TRACE, TRUE);
-	b->sender = mp_opts_value(&run->own, OPT_SENDER);
+	b->bcc_header = mp_opts_bool(own, OPT_BCC_HEADER, FALSE);
+	b->trace = mp_opts_bool(own, OPT_TRACE, TRUE);
+	b->sender = mp_opts_value(own, OPT_SENDER);
 	run->ap = mp_addr_parser_new();
 	return mp_cli_check_sender(run->ap, "--sender", b->sender, err);
 }
@@ -126,8 +109,8 @@ set_policy(Run *run, GError **err)
  * happen to it (the archive is never changed).
  */
 static int
-one_message(const MpSource *src, MpMessage *msg, int status,
-    const GError *why, gpointer data)
+one_message(gpointer data, const MpSource *src, MpMessage *msg,
+    GError **why)
 {
 	Run *run = data;
 	MpBccifyResult res;
@@ -135,21 +118,20 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	char *label, *msgid;
 	int r = MP_OK;
 
-	if (msg == NULL)
-		return mp_run_failed(&run->run, src, status, why);
+	(void)why;		/* every message that was read is judged */
 	label = mp_source_label(src);
-	mp_bccify(run->cfg, run->ap, msg, &run->bopts, &res);
+	mp_bccify(run->cli.cfg, run->ap, msg, &run->bopts, &res);
 	msgid = mp_message_id(msg);
 	if (res.out != NULL) {
 		if (res.dkim_signed)
-			mp_diag_warn(run->cfg->syslog, msgid, "%s: a "
+			mp_diag_warn(run->cli.cfg->syslog, msgid, "%s: a "
 			    "DKIM-Signature signs To or Cc; this rewrite breaks "
 			    "it (run mp before signing)", label);
-		mp_diag_info(run->cfg->syslog, msgid,
+		mp_diag_info(run->cli.cfg->syslog, msgid,
 		    "action=bccify moved=%u external=%u", res.moved,
 		    res.external);
 	}
-	if (run->run.batch) {
+	if (run->cli.run.batch) {
 		if (res.out != NULL)
 			r = mp_stdio_printf(stdout, &err,
 			    "%s: moved=%u external=%u\n", label, res.moved,
@@ -165,5 +147,5 @@ one_message(const MpSource *src, MpMessage *msg, int status,
 	mp_bccify_result_clear(&res);
 	g_free(msgid);
 	g_free(label);
-	return mp_run_output(&run->run, r, err);
+	return mp_run_output(&run->cli.run, r, err);
 }
