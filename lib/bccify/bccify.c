@@ -241,22 +241,17 @@ count_external(const MpConfig *cfg, GPtrArray *fields)
 {
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
-	guint i, k, n;
+	GPtrArray *rcpts = mp_seen_recipients(fields);
+	guint i, n;
 
-	for (i = 0; i < fields->len; i++) {
-		const MpAddrField *af = fields->pdata[i];
+	for (i = 0; i < rcpts->len; i++) {
+		const MpAddr *a = rcpts->pdata[i];
 
-		if (af->kind != MP_RCPT_TO && af->kind != MP_RCPT_CC)
-			continue;
-		for (k = 0; k < af->addrs->len; k++) {
-			const MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
-
-			if ((a->addr != NULL || a->unreadable) &&
-			    mp_addr_class(cfg, a) == MP_CLASS_EXTERNAL)
-				g_hash_table_add(seen, mp_addr_item_key(a));
-		}
+		if (mp_addr_class(cfg, a) == MP_CLASS_EXTERNAL)
+			g_hash_table_add(seen, mp_addr_item_key(a));
 	}
 	n = g_hash_table_size(seen);
+	g_ptr_array_free(rcpts, TRUE);
 	g_hash_table_destroy(seen);
 	return n;
 }

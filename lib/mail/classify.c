@@ -19,6 +19,29 @@ mp_addr_class(const MpConfig *cfg, const MpAddr *a)
 	return mp_config_classify(cfg, a->domain);
 }
 
+/* mp_seen_recipients - the To and Cc items that are recipients */
+GPtrArray *
+mp_seen_recipients(GPtrArray *fields)
+{
+	GPtrArray *out = g_ptr_array_new();
+	guint i, k;
+
+	for (i = 0; i < fields->len; i++) {
+		const MpAddrField *af = fields->pdata[i];
+
+		if (af->kind != MP_RCPT_TO && af->kind != MP_RCPT_CC)
+			continue;
+		for (k = 0; k < af->addrs->len; k++) {
+			MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
+
+			/* a comment alone or "<>" names nobody */
+			if (a->addr != NULL || a->unreadable)
+				g_ptr_array_add(out, a);
+		}
+	}
+	return out;
+}
+
 static void
 add_rcpt(MpClassification *out, GHashTable *seen, const MpConfig *cfg,
     const MpAddr *a, MpRcptField field, gboolean details)

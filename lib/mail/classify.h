@@ -29,6 +29,11 @@ int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
     MpClassification *out, GError **err);
 void mp_classification_clear(MpClassification *c);
 
+/* mp_seen_recipients - the recipients every recipient sees: each item
+ * of To and Cc that names one (an unreadable item too), as const
+ * MpAddr * into fields (of mp_addr_fields), in header order */
+GPtrArray *mp_seen_recipients(GPtrArray *fields);
+
 /* mp_addr_class - the class of one address (no domain: external) */
 MpClass mp_addr_class(const MpConfig *cfg, const MpAddr *a);
 

@@ -84,48 +84,40 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 	    g_free, NULL);
 	GHashTable *internal = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *external = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *fields;
+	GPtrArray *fields, *rcpts;
 	MpOrgPerson *me = NULL;
 	MpAddr sender;
 	char *key = NULL, **g;
 	gboolean unreadable = FALSE;
-	guint i, k;
+	guint i;
 
 	memset(res, 0, sizeof *res);
 	res->superiors = g_ptr_array_new_with_free_func(superior_free);
 	res->present = g_ptr_array_new_with_free_func(superior_free);
 	res->message_id = mp_message_id(msg);
 	fields = mp_addr_fields(ap, msg, FALSE);
-	for (i = 0; i < fields->len; i++) {
-		const MpAddrField *af = fields->pdata[i];
+	rcpts = mp_seen_recipients(fields);
+	for (i = 0; i < rcpts->len; i++) {
+		const MpAddr *a = rcpts->pdata[i];
+		char *ak = mp_addr_item_key(a);
+		MpClass c = mp_addr_class(cfg, a);
 
-		if (af->kind != MP_RCPT_TO && af->kind != MP_RCPT_CC)
-			continue;
-		for (k = 0; k < af->addrs->len; k++) {
-			const MpAddr *a = &g_array_index(af->addrs, MpAddr, k);
-			char *ak;
-			MpClass c;
+		/* an unreadable item is external, never a superior */
+		unreadable = unreadable || a->unreadable;
+		if (g_hash_table_contains(visible, ak)) {
+			char *stored = g_hash_table_lookup(visible, ak);
 
-			/* an unreadable item is external, never a superior */
-			if (a->addr == NULL && !a->unreadable)
-				continue;
-			unreadable = unreadable || a->unreadable;
-			ak = mp_addr_item_key(a);
-			c = mp_addr_class(cfg, a);
-			if (g_hash_table_contains(visible, ak)) {
-				char *stored = g_hash_table_lookup(visible, ak);
-
-				g_free(ak);
-				ak = stored;
-			} else {
-				g_hash_table_add(visible, ak);
-			}
-			if (c == MP_CLASS_EXTERNAL)
-				g_hash_table_add(external, ak);
-			else if (c == MP_CLASS_INTERNAL)
-				g_hash_table_add(internal, ak);
+			g_free(ak);
+			ak = stored;
+		} else {
+			g_hash_table_add(visible, ak);
 		}
+		if (c == MP_CLASS_EXTERNAL)
+			g_hash_table_add(external, ak);
+		else if (c == MP_CLASS_INTERNAL)
+			g_hash_table_add(internal, ak);
 	}
+	g_ptr_array_free(rcpts, TRUE);
 	g_ptr_array_free(fields, TRUE);
 	res->external = g_hash_table_size(external);
 	if (res->external == 0) {
