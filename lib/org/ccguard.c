@@ -33,11 +33,12 @@ superior_new(MpOrgSnap *snap, const MpOrgSup *sup, gboolean details)
 	return s;
 }
 
+/* shares_division - whether the lists have a division in common */
 static gboolean
 shares_division(const char *const *a, const char *const *b)
 {
 	for (; a != NULL && *a != NULL; a++)
-		if (mp_strv_has(b, *a))
+		if (b != NULL && g_strv_contains(b, *a))
 			return TRUE;
 	return FALSE;
 }
@@ -75,6 +76,46 @@ why_refused(MpOrgSnap *snap, const MpOrgPerson *me, GHashTable *internal)
 	return related ? "no-superior" : "no-related-recipient";
 }
 
+/*
+ * mp_ccguard_opts_init - no sender given, no details, and the
+ * exempt-senders of [ccguard], lower-cased as the addresses they are
+ * matched against
+ */
+void
+mp_ccguard_opts_init(MpCcguardOpts *o, const MpConfig *cfg)
+{
+	char **g;
+
+	memset(o, 0, sizeof *o);
+	o->exempt_senders = mp_config_list(cfg, "ccguard", "exempt-senders");
+	for (g = o->exempt_senders; g != NULL && *g != NULL; g++) {
+		char *l = g_utf8_strdown(*g, -1);
+
+		g_free(*g);
+		*g = l;
+	}
+}
+
+/* mp_ccguard_opts_clear - release the globs */
+void
+mp_ccguard_opts_clear(MpCcguardOpts *o)
+{
+	g_strfreev(o->exempt_senders);
+	o->exempt_senders = NULL;
+}
+
+/* exempt_sender - whether an exempt-senders glob matches the address */
+static gboolean
+exempt_sender(const MpCcguardOpts *o, const char *key)
+{
+	char **g;
+
+	for (g = o->exempt_senders; g != NULL && *g != NULL; g++)
+		if (g_pattern_match_simple(*g, key))
+			return TRUE;
+	return FALSE;
+}
+
 /* mp_ccguard - the verdict on one message */
 void
 mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
@@ -87,7 +128,7 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 	GPtrArray *fields, *rcpts;
 	MpOrgPerson *me = NULL;
 	MpAddr sender;
-	char *key = NULL, **g;
+	char *key = NULL;
 	gboolean unreadable = FALSE;
 	guint i;
 
@@ -137,11 +178,10 @@ mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
 		res->reason = "unreadable-sender";
 		goto out;
 	}
-	for (g = o->exempt_senders; key != NULL && g != NULL && *g != NULL; g++)
-		if (g_pattern_match_simple(*g, key)) {
-			res->reason = "exempt";
-			goto out;
-		}
+	if (key != NULL && exempt_sender(o, key)) {
+		res->reason = "exempt";
+		goto out;
+	}
 	if (key == NULL || (me = o->details ? mp_orgsnap_person(snap, key) :
 	    mp_orgsnap_person_brief(snap, key)) == NULL) {
 		res->refuse = !snap->unknown_pass;

@@ -5,6 +5,11 @@
 #include "mail/addr.h"
 #include "base/config.h"
 #include "org/orgsnap.h"
+#include "base/statedir.h"
+
+/* [ccguard] snapshot: the link mp-orgsync points at the one in force */
+#define MP_CCGUARD_SNAPSHOT_DEFAULT \
+	MP_ORG_DIR_DEFAULT "/" MP_ORGSNAP_CURRENT
 
 /* A superior the sender has (or could add), with why they count. */
 typedef struct {
@@ -26,9 +31,15 @@ typedef struct {
 
 typedef struct {
 	const char *sender;	/* override of From (e.g. the SMTP-AUTH user) */
-	char **exempt_senders;	/* globs over the sender's address */
+	char **exempt_senders;	/* [ccguard] exempt-senders: globs over
+				 * the sender's address, lower-cased */
 	gboolean details;	/* superiors' names and reasons (lookups) */
 } MpCcguardOpts;
+
+/* mp_ccguard_opts_init - no sender given, no details, and the
+ * exempt-senders of [ccguard] */
+void mp_ccguard_opts_init(MpCcguardOpts *o, const MpConfig *cfg);
+void mp_ccguard_opts_clear(MpCcguardOpts *o);
 
 /* mp_ccguard - the verdict on one message */
 void mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
