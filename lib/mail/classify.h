@@ -23,6 +23,9 @@ typedef struct {
 	gsize size;
 } MpClassification;
 
+/* [classify] resent: Resent-To, -Cc and -Bcc count only when asked */
+#define MP_CLASSIFY_RESENT_DEFAULT "no"
+
 /* mp_classify - classify header recipients plus envelope-only ones */
 int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
     char *const *envelope, gboolean resent, gboolean details,
