@@ -5,7 +5,7 @@
 
 struct MpHeaderEdit {
 	const MpMessage *msg;
-	char **replace;		/* per field: NULL keep, "" drop, else text */
+	GPtrArray *replace;	/* per field: NULL keep, "" drop, else text */
 	GString *append;
 };
 
@@ -16,21 +16,19 @@ mp_header_edit_new(const MpMessage *msg)
 	MpHeaderEdit *ed = g_new0(MpHeaderEdit, 1);
 
 	ed->msg = msg;
-	ed->replace = g_new0(char *, msg->fields->len + 1);
+	ed->replace = g_ptr_array_new_full(msg->fields->len, g_free);
+	g_ptr_array_set_size(ed->replace, (gint)msg->fields->len);
 	ed->append = g_string_new(NULL);
 	return ed;
 }
 
+/* mp_header_edit_free - release the edits (not the message) */
 void
 mp_header_edit_free(MpHeaderEdit *ed)
 {
-	guint i;
-
 	if (ed == NULL)
 		return;
-	for (i = 0; i < ed->msg->fields->len; i++)
-		g_free(ed->replace[i]);
-	g_free(ed->replace);
+	g_ptr_array_free(ed->replace, TRUE);
 	g_string_free(ed->append, TRUE);
 	g_free(ed);
 }
@@ -46,8 +44,8 @@ mp_header_edit_drop(MpHeaderEdit *ed, guint field)
 void
 mp_header_edit_replace(MpHeaderEdit *ed, guint field, const char *text)
 {
-	g_free(ed->replace[field]);
-	ed->replace[field] = g_strdup(text);
+	g_free(ed->replace->pdata[field]);
+	ed->replace->pdata[field] = g_strdup(text);
 }
 
 /* mp_header_edit_append - add text (whole lines) at the header's end */
@@ -102,7 +100,7 @@ mp_header_edit_changed(const MpHeaderEdit *ed)
 	if (ed->append->len > 0)
 		return TRUE;
 	for (i = 0; i < ed->msg->fields->len; i++)
-		if (ed->replace[i] != NULL)
+		if (ed->replace->pdata[i] != NULL)
 			return TRUE;
 	return FALSE;
 }
@@ -141,15 +139,16 @@ mp_header_edit_apply_header(const MpHeaderEdit *ed)
 	g_string_append_len(out, msg->data, (gssize)msg->prefix_len);
 	for (i = 0; i < msg->fields->len; i++) {
 		const MpField *f = &g_array_index(msg->fields, MpField, i);
+		const char *text = ed->replace->pdata[i];
 
-		if (ed->replace[i] == NULL) {
+		if (text == NULL) {
 			g_string_append_len(out, msg->data + f->start,
 			    (gssize)(f->end - f->start));
 			open_line = !f->has_eol;
-		} else if (*ed->replace[i] != '\0') {
+		} else if (*text != '\0') {
 			if (open_line)
 				g_string_append(out, mp_message_eol(msg));
-			g_string_append(out, ed->replace[i]);
+			g_string_append(out, text);
 			open_line = FALSE;
 		}
 	}
