@@ -34,7 +34,8 @@ tables() {
 
 @test "options: the converted commands are the ones expected" {
 	run tables
-	for t in mp-bccify mp-classify mp-ccguard mp-zipenc mp-detach; do
+	for t in mp-bccify mp-classify mp-ccguard mp-zipenc mp-detach \
+	    mp-orgsync; do
 		grep -qx "$t" <<<"$output" || { echo "$t has no table"; false; }
 	done
 }
@@ -51,7 +52,7 @@ tables() {
 				grep -qE -- "--$name([] ]|\$)" <<<"$usage" ||
 				    { echo "$t: --$name not in --help"; false; }
 			fi
-			grep -qE -- "^\.It Fl (. Ar [a-z]* , Fl )?-$name( |\$)" \
+			grep -qE -- "^\.It Fl (.( Ar [a-z]*)? , Fl )?-$name( |\$)" \
 			    "$ROOT/man/$t.1" ||
 			    { echo "$t: --$name not in $t.1"; false; }
 		done < <(rows "$t")
