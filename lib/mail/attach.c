@@ -7,10 +7,6 @@
 #include "mail/encode.h"
 #include "base/secret.h"
 
-/* longest file name kept whole (bytes of UTF-8); most file systems
- * and unzip tools stop at 255 */
-#define NAME_MAX_BYTES 200
-
 typedef struct {
 	MpPart *part;
 	GPtrArray *parts;	/* replacement texts; NULL: remove */
@@ -74,16 +70,18 @@ default_extension(const char *type)
 	return ".bin";
 }
 
-/* name_truncate - cut a name to NAME_MAX_BYTES, keeping its extension */
+/* name_truncate - cut a name to MP_ATTACH_NAME_MAX_BYTES, keeping its
+ * extension */
 static char *
 name_truncate(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	gsize ext = dot != NULL && strlen(dot) <= 16 ? strlen(dot) : 0;
-	gsize keep = NAME_MAX_BYTES - ext;
+	gsize ext = dot != NULL && strlen(dot) <= MP_ATTACH_EXT_MAX_BYTES ?
+	    strlen(dot) : 0;
+	gsize keep = MP_ATTACH_NAME_MAX_BYTES - ext;
 	const char *cut;
 
-	if (strlen(name) <= NAME_MAX_BYTES)
+	if (strlen(name) <= MP_ATTACH_NAME_MAX_BYTES)
 		return g_strdup(name);
 	/* back to the start of the character that crosses the limit */
 	cut = name + keep;
@@ -472,6 +470,7 @@ lf_to_eol(const char *s, const char *eol)
 }
 
 /* RFC 2045 6.8: 76 characters a line, 57 bytes of data */
+#define BASE64_LINE_CHARS 76
 #define BASE64_LINE_BYTES 57
 
 /*
@@ -500,13 +499,14 @@ mp_part_new_file(const char *type, const char *filename, GBytes *data,
 	g_mime_format_options_set_newline_format(fmt, GMIME_NEWLINE_FORMAT_UNIX);
 	h = g_mime_object_get_headers(GMIME_OBJECT(part), fmt);
 	head = lf_to_eol(h, eol);
-	out = g_string_sized_new(strlen(head) + len / 57 * (76 + eollen) + 160);
+	out = g_string_sized_new(strlen(head) + len / BASE64_LINE_BYTES *
+	    (BASE64_LINE_CHARS + eollen) + 160);
 	g_string_append(out, head);
 	g_string_append(out, eol);
 	for (i = 0; i < len; i += BASE64_LINE_BYTES) {
 		gsize n = MIN(BASE64_LINE_BYTES, len - i), w;
 		gint state = 0, save = 0;
-		char line[80];
+		char line[BASE64_LINE_CHARS + 4];
 
 		if (i > 0)
 			g_string_append_len(out, eol, (gssize)eollen);
@@ -539,7 +539,7 @@ char *
 mp_boundary_new(const MpMessage *msg)
 {
 	for (;;) {
-		char *token = mp_secret_token(12);
+		char *token = mp_secret_token(MP_BOUNDARY_RANDOM_BYTES);
 		char *b = g_strconcat("=_mp_", token, NULL);
 
 		g_free(token);

@@ -20,6 +20,18 @@ typedef struct {
 	gsize size;		/* its length, either way */
 } MpAttachment;
 
+/*
+ * The longest file name an attachment keeps whole, in bytes of UTF-8
+ * (most file systems and unzip tools stop at 255); a longer one is cut
+ * at a character before the limit and keeps its extension, when that
+ * is at most MP_ATTACH_EXT_MAX_BYTES with its dot.
+ */
+#define MP_ATTACH_NAME_MAX_BYTES 200
+#define MP_ATTACH_EXT_MAX_BYTES 16
+
+/* random bytes of a new multipart boundary (hex in the boundary) */
+#define MP_BOUNDARY_RANDOM_BYTES 12
+
 /* mp_attachments_decode - every attachment of the message, decoded */
 GPtrArray *mp_attachments_decode(const MpMessage *msg, MpPart *root);
 

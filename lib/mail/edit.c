@@ -172,7 +172,7 @@ mp_header_line(const MpMessage *msg, const char *name, const char *value)
  * mp_header_list_line - an address field folded between items
  *
  * Items are kept as their exact text; lines are folded before an item
- * that would take the line past 78 characters (RFC 5322 2.1.1).
+ * that would take the line past MP_HEADER_LINE_CHARS.
  */
 char *
 mp_header_list_line(const MpMessage *msg, const char *name, GPtrArray *items)
@@ -190,7 +190,7 @@ mp_header_list_line(const MpMessage *msg, const char *name, GPtrArray *items)
 			g_string_append_c(s, ',');
 			line++;
 		}
-		if (i > 0 && line + 1 + n > 78) {
+		if (i > 0 && line + 1 + n > MP_HEADER_LINE_CHARS) {
 			g_string_append(s, mp_message_eol(msg));
 			line = 0;
 		}

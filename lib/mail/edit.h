@@ -45,6 +45,11 @@ GString *mp_header_edit_apply_header(const MpHeaderEdit *ed);
 char *mp_header_line(const MpMessage *msg, const char *name,
     const char *value);
 
+/* RFC 5322 2.1.1: a header line should not be longer than this
+ * (without its line ending); mp_header_list_line folds before an item
+ * that would take a line past it */
+#define MP_HEADER_LINE_CHARS 78
+
 /* mp_header_list_line - an address field folded between items */
 char *mp_header_list_line(const MpMessage *msg, const char *name,
     GPtrArray *items);
