@@ -20,33 +20,58 @@ static gboolean line_is_field(const char *s, gsize n, gsize *name_len,
 static gsize line_next(const char *d, gsize len, MpEol eol, gsize pos,
     gsize *content_end);
 
+/*
+ * read_chunk - append up to chunk bytes of fd to buf: the count read (0
+ * at the end), or -1 with errno set; an interrupted read is retried
+ */
+static ssize_t
+read_chunk(int fd, GByteArray *buf, gsize chunk)
+{
+	gsize have = buf->len;
+	ssize_t n;
+
+	g_byte_array_set_size(buf, have + chunk);
+	do
+		n = read(fd, buf->data + have, chunk);
+	while (n < 0 && errno == EINTR);
+	g_byte_array_set_size(buf, have + (n > 0 ? (gsize)n : 0));
+	return n;
+}
+
+/* message_own - the message of buf's bytes, which it keeps; buf is
+ * freed when the bytes are no message */
+static int
+message_own(GByteArray *buf, const MpLimits *limits, MpMessage **out,
+    GError **err)
+{
+	int status = mp_message_new_borrowed((const char *)buf->data,
+	    buf->len, limits, out, err);
+
+	if (status != MP_OK) {
+		g_byte_array_free(buf, TRUE);
+		return status;
+	}
+	(*out)->owned = buf;
+	return MP_OK;
+}
+
 /* mp_message_read_fd - read one message from fd, up to the size limit */
 int
 mp_message_read_fd(int fd, const MpLimits *limits,
     MpMessage **out, GError **err)
 {
 	GByteArray *buf;
-	gsize cap;
 	ssize_t n;
-	int status;
 
 	*out = NULL;
 	buf = g_byte_array_sized_new(READ_CHUNK);
 	for (;;) {
-		cap = buf->len;
-		g_byte_array_set_size(buf, cap + READ_CHUNK);
-		n = read(fd, buf->data + cap, READ_CHUNK);
-		if (n < 0 && errno == EINTR) {
-			g_byte_array_set_size(buf, cap);
-			continue;
-		}
-		if (n < 0) {
+		if ((n = read_chunk(fd, buf, READ_CHUNK)) < 0) {
 			int e = errno;
 
 			g_byte_array_free(buf, TRUE);
 			return mp_fail(err, EX_IOERR, "read: %s", g_strerror(e));
 		}
-		g_byte_array_set_size(buf, cap + (gsize)n);
 		if (n == 0)
 			break;
 		if (buf->len > limits->message_bytes) {
@@ -56,14 +81,7 @@ mp_message_read_fd(int fd, const MpLimits *limits,
 			    "(%" G_GSIZE_FORMAT " bytes)", limits->message_bytes);
 		}
 	}
-	status = mp_message_new_borrowed((const char *)buf->data, buf->len,
-	    limits, out, err);
-	if (status != MP_OK) {
-		g_byte_array_free(buf, TRUE);
-		return status;
-	}
-	(*out)->owned = buf;
-	return MP_OK;
+	return message_own(buf, limits, out, err);
 }
 
 /* mp_message_read_path - read one message from a file */
@@ -119,15 +137,8 @@ mp_message_read_head(const char *path, const MpLimits *limits,
 	}
 	buf = g_byte_array_sized_new(HEAD_CHUNK);
 	for (;;) {
-		gsize have = buf->len;
-		ssize_t n;
+		ssize_t n = read_chunk(fd, buf, HEAD_CHUNK);
 
-		g_byte_array_set_size(buf, have + HEAD_CHUNK);
-		n = read(fd, buf->data + have, HEAD_CHUNK);
-		if (n < 0 && errno == EINTR) {
-			g_byte_array_set_size(buf, have);
-			continue;
-		}
 		if (n < 0) {
 			int e = errno;
 
@@ -135,20 +146,14 @@ mp_message_read_head(const char *path, const MpLimits *limits,
 			g_byte_array_free(buf, TRUE);
 			return mp_fail(err, EX_IOERR, "read: %s", g_strerror(e));
 		}
-		g_byte_array_set_size(buf, have + (gsize)n);
 		/* a header over the limit fails in the split below */
 		if (n == 0 || header_ended(buf->data, buf->len) ||
 		    buf->len > limits->header_bytes + HEAD_CHUNK)
 			break;
 	}
 	close(fd);
-	status = mp_message_new_borrowed((const char *)buf->data, buf->len,
-	    limits, out, err);
-	if (status != MP_OK) {
-		g_byte_array_free(buf, TRUE);
+	if ((status = message_own(buf, limits, out, err)) != MP_OK)
 		return status;
-	}
-	(*out)->owned = buf;
 	if (S_ISREG(st.st_mode))
 		(*out)->size = (gsize)st.st_size;
 	return MP_OK;
