@@ -9,8 +9,8 @@
 /*
  * Defaults of the [detach] keys, documented in mp.conf(5) and
  * mp-detach(1), written as a table row's default is (text); store's is
- * MP_STORE_DIR_DEFAULT (store.h), the notice's are in noticeopt.h.  The
- * bounds of the keys are the schema's (schema.h: MP_EXPIRES_MIN, ...).
+ * MP_STORE_DIR_DEFAULT (base/statedir.h), the notice's are in
+ * noticeopt.h.  The bounds of the keys are the schema's (schema.h: MP_EXPIRES_MIN, ...).
  */
 #define MP_DETACH_MIN_SIZE_DEFAULT 0	/* every attachment */
 #define MP_DETACH_EXPIRES_DEFAULT 604800	/* 7d */

@@ -118,20 +118,12 @@ intern_take(Build *b, char *s)
 	return r;
 }
 
-/* mp_strv_has - whether a NULL-terminated list holds s */
-gboolean
-mp_strv_has(const char *const *v, const char *s)
-{
-	for (; v != NULL && *v != NULL && s != NULL; v++)
-		if (strcmp(*v, s) == 0)
-			return TRUE;
-	return FALSE;
-}
-
+/* in_list - whether list (NULL: none) holds s */
 static gboolean
 in_list(char **list, const char *s)
 {
-	return mp_strv_has((const char *const *)list, s);
+	return list != NULL && s != NULL &&
+	    g_strv_contains((const char *const *)list, s);
 }
 
 /* unit_path - the non-empty codes up to level, joined by "/" */

@@ -123,9 +123,6 @@ void mp_org_free(MpOrg *org);
 /* mp_org_person_free - release a person read on its own (own != NULL) */
 void mp_org_person_free(MpOrgPerson *p);
 
-/* mp_strv_has - whether a NULL-terminated list holds s */
-gboolean mp_strv_has(const char *const *v, const char *s);
-
 /* mp_str_ptr_cmp - strcmp of two char * that a and b point at (sorts) */
 gint mp_str_ptr_cmp(gconstpointer a, gconstpointer b);
 

@@ -4,6 +4,7 @@
 
 #include "base/mp.h"
 #include "base/spool.h"
+#include "base/statedir.h"
 
 /*
  * The store is one directory (mode 0700) with one entry per message:
@@ -43,11 +44,6 @@
 #define MP_STORE_KDF_MEMLIMIT_MAX ((gsize)512 * 1024 * 1024)
 #define MP_STORE_SALT_BYTES 16
 
-#ifndef MP_STATEDIR
-#define MP_STATEDIR "/var/lib/mp"
-#endif
-/* [detach] store */
-#define MP_STORE_DIR_DEFAULT MP_STATEDIR "/detach"
 /*
  * [detach] max-failures, entry-max-failures and lock-time: five wrong
  * passwords from one network lock the entry for that network for 15
