@@ -49,7 +49,7 @@ serve(void)
 	MpDownloadOpts o = { 0 };
 	MpConfig *cfg = NULL;
 	GError *err = NULL;
-	char *store = NULL, *lang = NULL, *extra = NULL;
+	char *extra = NULL;
 	int status = MP_OK;
 
 	/* a client that goes away must fail a write, not kill us unlogged */
@@ -65,23 +65,11 @@ serve(void)
 	mp_request_read_body(&rq, 0);
 
 	if (mp_config_load(NULL, &cfg, &err) != MP_OK ||
-	    mp_secret_init(&err) != MP_OK) {
+	    mp_secret_init(&err) != MP_OK ||
+	    mp_download_opts_load(&o, cfg, &err) != MP_OK) {
 		mp_download_error_page(&rq, TRUE, err->message, &rs);
 		g_clear_error(&err);	/* err is for the sending now */
 	} else {
-		store = mp_config_string(cfg, "detach", "store",
-		    MP_STORE_DIR_DEFAULT);
-		lang = mp_config_string(cfg, "detach", "lang", "ja");
-		o.store = store;
-		o.japanese = strcmp(lang, "en") != 0;
-		o.tz = mp_config_time_zone(cfg);
-		o.lockout.max_failures = (guint)mp_config_uint(cfg, "detach",
-		    "max-failures", MP_STORE_MAX_FAILURES_DEFAULT);
-		o.lockout.entry_max_failures = (guint)mp_config_uint(cfg,
-		    "detach", "entry-max-failures",
-		    MP_STORE_ENTRY_MAX_FAILURES_DEFAULT);
-		o.lockout.lock_seconds = mp_config_duration(cfg, "detach",
-		    "lock-time", MP_STORE_LOCK_SECONDS_DEFAULT);
 		mp_download_handle(&o, &rq, g_get_real_time() / G_USEC_PER_SEC,
 		    &rs);
 	}
@@ -99,10 +87,7 @@ serve(void)
 	}
 
 	g_free(extra);
-	g_free(store);
-	g_free(lang);
-	if (o.tz != NULL)
-		g_time_zone_unref(o.tz);
+	mp_download_opts_clear(&o);
 	g_clear_error(&err);
 	mp_response_clear(&rs);
 	mp_config_free(cfg);

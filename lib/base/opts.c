@@ -24,7 +24,7 @@ mp_opts_init(MpOpts *o, const char *section, const MpOptSpec *table)
 	memset(o, 0, sizeof *o);
 	o->section = section;
 	o->table = table;
-	while (table[o->n].name != NULL)
+	while (table[o->n].name != NULL || table[o->n].key != NULL)
 		o->n++;
 	o->schema = g_new0(const MpKeySpec *, o->n);
 	o->arg = g_new0(const char *, o->n);
@@ -70,7 +70,8 @@ mp_opts_longopts(const struct option *shared, MpOpts *const *opts, int nopts)
 			    opts[j]->table[i].has_arg, NULL,
 			    opts[j]->table[i].id };
 
-			g_array_append_val(a, lo);
+			if (lo.name != NULL)	/* a key alone: no flag */
+				g_array_append_val(a, lo);
 		}
 	return (struct option *)(void *)g_array_free(a, FALSE);
 }

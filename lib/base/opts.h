@@ -28,13 +28,14 @@ enum {
  * its own.  mp_opts_read resolves each setting: the flag, else the key,
  * else the row's default (text, from a named constant).  Rows that share
  * a key are one setting: `--all` and `--self-only` both set [bccify]
- * mode, each to its `set` value.  The table ends with a row whose name
- * is NULL.
+ * mode, each to its `set` value.  A row without a name is a key alone
+ * (a program with no command line, like a CGI, still reads its keys
+ * through a table).  The table ends with a row without name and key.
  */
 typedef struct {
 	int id;			/* getopt_long's value: a letter, or from
 				 * MP_OPT_FIRST_OWN */
-	const char *name;	/* the long option, without "--" */
+	const char *name;	/* the long option, without "--"; NULL: none */
 	int has_arg;		/* required_argument, or no_argument: a
 				 * switch, which sets `set` */
 	const char *key;	/* in the section, or NULL */

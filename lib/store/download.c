@@ -534,6 +534,57 @@ mp_response_send(MpResponse *rs, int fd, GError **err)
 	return status;
 }
 
+/* the keys of [detach] the page reads; mp-download has no flags */
+enum {
+	KEY_STORE = 1,
+	KEY_LANG,
+	KEY_MAX_FAILURES,
+	KEY_ENTRY_MAX_FAILURES,
+	KEY_LOCK_TIME,
+};
+static const MpOptSpec download_keys[] = {
+	{ .id = KEY_STORE, .key = "store", .def = MP_STORE_DIR_DEFAULT },
+	{ .id = KEY_LANG, .key = "lang", .def = MP_DOWNLOAD_LANG_DEFAULT },
+	{ .id = KEY_MAX_FAILURES, .key = "max-failures",
+	  .def = G_STRINGIFY(MP_STORE_MAX_FAILURES_DEFAULT) },
+	{ .id = KEY_ENTRY_MAX_FAILURES, .key = "entry-max-failures",
+	  .def = G_STRINGIFY(MP_STORE_ENTRY_MAX_FAILURES_DEFAULT) },
+	/* MP_STORE_LOCK_SECONDS_DEFAULT, given to mp_opts_uint */
+	{ .id = KEY_LOCK_TIME, .key = "lock-time" },
+	MP_OPT_END,
+};
+
+/* mp_download_opts_load - the [detach] keys the page reads */
+int
+mp_download_opts_load(MpDownloadOpts *o, const MpConfig *cfg, GError **err)
+{
+	int status;
+
+	mp_opts_init(&o->keys, "detach", download_keys);
+	if ((status = mp_opts_read(&o->keys, cfg, err)) != MP_OK)
+		return status;
+	o->store = mp_opts_value(&o->keys, KEY_STORE);
+	o->japanese = strcmp(mp_opts_value(&o->keys, KEY_LANG), "en") != 0;
+	o->tz = mp_config_time_zone(cfg);
+	o->lockout.max_failures = (guint)mp_opts_uint(&o->keys,
+	    KEY_MAX_FAILURES, MP_STORE_MAX_FAILURES_DEFAULT);
+	o->lockout.entry_max_failures = (guint)mp_opts_uint(&o->keys,
+	    KEY_ENTRY_MAX_FAILURES, MP_STORE_ENTRY_MAX_FAILURES_DEFAULT);
+	o->lockout.lock_seconds = mp_opts_uint(&o->keys, KEY_LOCK_TIME,
+	    MP_STORE_LOCK_SECONDS_DEFAULT);
+	return MP_OK;
+}
+
+/* mp_download_opts_clear - release what mp_download_opts_load read */
+void
+mp_download_opts_clear(MpDownloadOpts *o)
+{
+	if (o->tz != NULL)
+		g_time_zone_unref(o->tz);
+	mp_opts_clear(&o->keys);
+	memset(o, 0, sizeof *o);
+}
+
 /*
  * mp_download_handle - the response to one request
  *

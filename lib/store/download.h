@@ -2,10 +2,15 @@
 #ifndef MP_DOWNLOAD_H
 #define MP_DOWNLOAD_H
 
+#include "base/config.h"
+#include "base/opts.h"
 #include "store/store.h"
 
 /* a POST body is a password and a file number; anything longer is not */
 #define MP_DOWNLOAD_BODY_MAX (16 * 1024)
+
+/* [detach] lang: the page's language when the browser prefers neither */
+#define MP_DOWNLOAD_LANG_DEFAULT "ja"
 
 typedef struct {
 	const char *store;
@@ -13,7 +18,14 @@ typedef struct {
 	gboolean japanese;	/* when Accept-Language prefers neither */
 	GTimeZone *tz;		/* times on the page ([general] time-zone);
 				 * NULL: Asia/Tokyo */
+	MpOpts keys;		/* what the values were read from */
 } MpDownloadOpts;
+
+/* mp_download_opts_load - the [detach] keys the page reads, through
+ * the page's table of keys (it has no command line) */
+int mp_download_opts_load(MpDownloadOpts *o, const MpConfig *cfg,
+    GError **err);
+void mp_download_opts_clear(MpDownloadOpts *o);
 
 /* What the web server handed over: the CGI meta-variables we use. */
 typedef struct {
