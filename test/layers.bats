@@ -56,6 +56,14 @@ tree() {
 	[[ $output == *'cmd/mp-classify/main.c: include "mail/nosuch.h": not a lib/ header'* ]]
 }
 
+@test "layers: a private header (-int.h) of another directory fails" {
+	tree
+	printf '#include "store/store-int.h"\n' >>"$TMP/t/lib/attach/detach.c"
+	run sh "$ROOT/scripts/check-layers" "$TMP/t"
+	[ "$status" -eq 1 ]
+	[[ $output == *'lib/attach/detach.c:'*'include "store/store-int.h": private to lib/store/'* ]]
+}
+
 @test "layers: a directory of lib/ that the plan does not name fails" {
 	tree
 	mkdir "$TMP/t/lib/misc"
