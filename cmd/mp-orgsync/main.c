@@ -10,6 +10,7 @@
 #include "base/opts.h"
 #include "base/output.h"
 #include "base/statedir.h"
+#include "cli/cli.h"
 #include "org/orgsync.h"
 
 #define USAGE \
@@ -64,6 +65,7 @@ static const MpOptSpec table[] = {
 };
 
 static void usage(void) G_GNUC_NORETURN;
+static gboolean take_verbose(gpointer data, int id, const char *arg);
 static int sync_export(const MpOpts *o, const MpConfig *cfg,
     gboolean syslog, gboolean verbose, const char *csvpath);
 static int rollback(const char *dir, const char *gen, gboolean syslog);
@@ -73,38 +75,26 @@ static int list_generations(const char *dir);
 int
 main(int argc, char **argv)
 {
+	const MpCliSyntax syn = { "mp-orgsync", USAGE, "c:hv", shared,
+	    take_verbose, NULL };
 	MpOpts o, *tables[1] = { &o };
-	struct option *longopts;
-	const char *config = NULL, *dir;
+	MpCliOpts cli;
+	const char *dir;
 	MpConfig *cfg = NULL;
 	GError *err = NULL;
 	gboolean verbose = FALSE, syslog;
-	int c, status, modes;
+	int status, modes;
 
 	/* a cron job's failure must be seen: errors always go to syslog */
 	mp_diag_open("mp-orgsync", TRUE);
-	argv[0] = "mp-orgsync";
+	mp_cli_init(&cli);
 	mp_opts_init(&o, "orgsync", table);
-	longopts = mp_opts_longopts(shared, tables, 1);
-	while ((c = getopt_long(argc, argv, "c:hv", longopts, NULL)) != -1) {
-		if (mp_opts_option(&o, c, optarg))
-			continue;
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'v': verbose = TRUE; break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return 0;
-		case MP_OPT_VERSION:
-			puts("mp-orgsync " MP_VERSION);
-			return 0;
-		default:
-			usage();
-		}
+	if ((status = mp_cli_parse(&syn, &verbose, &cli, tables, 1, &argc,
+	    &argv)) != -1) {
+		mp_opts_clear(&o);
+		mp_cli_clear(&cli);
+		return status;
 	}
-	g_free(longopts);
-	argc -= optind;
-	argv += optind;
 	modes = mp_opts_given(&o, OPT_EXPLAIN) + mp_opts_given(&o,
 	    OPT_ROLLBACK) + mp_opts_given(&o, OPT_LIST);
 	if (modes > 1 || (modes == 0 && argc != 1) ||
@@ -113,7 +103,9 @@ main(int argc, char **argv)
 	    (mp_opts_given(&o, OPT_ROLLBACK) && argc > 1))
 		usage();
 
-	if ((status = mp_config_load(config, &cfg, &err)) != MP_OK ||
+	status = mp_config_load(cli.config, &cfg, &err);
+	mp_cli_clear(&cli);
+	if (status != MP_OK ||
 	    (status = mp_opts_read(&o, cfg, &err)) != MP_OK) {
 		mp_diag_error(TRUE, NULL, "%s", err->message);
 		g_error_free(err);
@@ -144,6 +136,17 @@ usage(void)
 {
 	fputs(USAGE, stderr);
 	exit(EX_USAGE);
+}
+
+/* take_verbose - -v: say what was published */
+static gboolean
+take_verbose(gpointer data, int id, const char *arg)
+{
+	(void)arg;
+	if (id != 'v')
+		return FALSE;
+	*(gboolean *)data = TRUE;
+	return TRUE;
 }
 
 /* write_changes - the change set, one JSON object per line */

@@ -286,10 +286,7 @@ each_message(const MpSource *src, MpMessage *msg, int status,
 
 /*
  * parse - the shared options and the command's table: -1 to go on with
- * the operands (*argc, *argv), else the exit status: 0 after -h or
- * --version, 64 after the usage on standard error (an unknown option,
- * two options of one setting, more than one of --mbox, --maildir and
- * files)
+ * the operands (*argc, *argv), else the exit status (mp_cli_parse)
  */
 static int
 parse(const MpCliCommand *cmd, MpCli *cli, gpointer data, int *argc,
@@ -299,27 +296,43 @@ parse(const MpCliCommand *cmd, MpCli *cli, gpointer data, int *argc,
 		MP_CLI_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	MpCliSyntax syn = { cmd->tool, cmd->usage, cmd->shortopts,
+	    cmd->shared != NULL ? cmd->shared : every, cmd->take, NULL };
 	MpOpts *tables[1] = { &cli->own };
-	struct option *longopts = mp_opts_longopts(cmd->shared != NULL ?
-	    cmd->shared : every, tables, 1);
-	int c, status = -1;
 
 	mp_diag_open(cmd->tool, FALSE);
-	(*argv)[0] = (char *)(gsize)cmd->tool;	/* getopt's messages */
+	return mp_cli_parse(&syn, data, &cli->opts, tables, 1, argc, argv);
+}
+
+/* mp_cli_parse - the shared options and the tables (see cli.h) */
+int
+mp_cli_parse(const MpCliSyntax *syn, gpointer data, MpCliOpts *o,
+    MpOpts *const *tables, int ntables, int *argc, char ***argv)
+{
+	struct option *longopts = mp_opts_longopts(syn->shared, tables,
+	    ntables);
+	int c, i, status = -1;
+	gboolean taken;
+
+	(*argv)[0] = (char *)(gsize)syn->tool;	/* getopt's messages */
 	while (status == -1 && (c = getopt_long(*argc, *argv,
-	    cmd->shortopts, longopts, NULL)) != -1) {
-		if (mp_cli_option(&cli->opts, c, optarg) ||
-		    (cmd->take != NULL && cmd->take(data, c, optarg)) ||
-		    mp_opts_option(&cli->own, c, optarg))
+	    syn->shortopts, longopts, NULL)) != -1) {
+		if (mp_cli_option(o, c, optarg) ||
+		    (syn->take != NULL && syn->take(data, c, optarg)))
 			continue;
-		if (c == 'h') {
-			fputs(cmd->usage, stdout);
+		for (i = 0, taken = FALSE; i < ntables && !taken; i++)
+			taken = mp_opts_option(tables[i], c, optarg);
+		if (taken && (syn->took == NULL || syn->took(data, c, optarg)))
+			continue;
+		if (!taken && c == 'h') {
+			fputs(syn->usage, stdout);
 			status = 0;
-		} else if (c == MP_OPT_VERSION) {
-			printf("%s %s\n", cmd->tool, MP_VERSION);
+		} else if (!taken && c == MP_OPT_VERSION) {
+			printf("%s %s\n", syn->tool, MP_VERSION);
 			status = 0;
 		} else {
-			status = usage(cmd);
+			fputs(syn->usage, stderr);
+			status = EX_USAGE;
 		}
 	}
 	g_free(longopts);
@@ -327,9 +340,14 @@ parse(const MpCliCommand *cmd, MpCli *cli, gpointer data, int *argc,
 		return status;
 	*argc -= optind;
 	*argv += optind;
-	if (mp_opts_conflict(&cli->own) || (cli->opts.mbox != NULL) +
-	    (cli->opts.maildir != NULL) + (*argc > 0) > 1)
-		return usage(cmd);
+	for (i = 0; i < ntables; i++)
+		if (mp_opts_conflict(tables[i]))
+			status = EX_USAGE;
+	if (status == EX_USAGE || (o->mbox != NULL) + (o->maildir != NULL) +
+	    (*argc > 0) > 1) {
+		fputs(syn->usage, stderr);
+		return EX_USAGE;
+	}
 	return -1;
 }
 

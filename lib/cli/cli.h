@@ -99,6 +99,32 @@ int mp_run_finish(MpRun *run, int status, GError *err);
 int mp_run_end(MpRun *run, int status, GError *err);
 
 /*
+ * The command line of a command: what mp_cli_parse needs to read it.
+ * The hooks get the command's data; either may be NULL.
+ */
+typedef struct {
+	const char *tool;		/* "mp-bccify": messages, --version */
+	const char *usage;		/* for -h, and after a usage error */
+	const char *shortopts;		/* getopt's */
+	const struct option *shared;	/* a zero row last */
+	/* take - an option no table can keep (one given again and again
+	 * adds a value): TRUE if taken */
+	gboolean (*take)(gpointer data, int id, const char *arg);
+	/* took - an option a table took: FALSE makes it a usage error */
+	gboolean (*took)(gpointer data, int id, const char *arg);
+} MpCliSyntax;
+
+/*
+ * mp_cli_parse - the shared options into o and the rest into the
+ * tables: -1 to go on with the operands (*argc, *argv), else the exit
+ * status: 0 after -h or --version, 64 after the usage on standard
+ * error (an unknown option, one that took refuses, two options of one
+ * setting, more than one of --mbox, --maildir and files)
+ */
+int mp_cli_parse(const MpCliSyntax *syn, gpointer data, MpCliOpts *o,
+    MpOpts *const *tables, int ntables, int *argc, char ***argv);
+
+/*
  * A command that reads each message and prints what it makes of it
  * (mp-classify, mp-ccguard, mp-bccify): its command line and what it
  * does at each step of mp_cli_main.  Each step gets the command's data.

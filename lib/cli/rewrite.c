@@ -11,8 +11,7 @@
 #include "base/output.h"
 #include "base/secret.h"
 
-static void usage(const MpRewriter *t) G_GNUC_NORETURN;
-static int parse_options(MpRewrite *rw, int argc, char **argv);
+static gboolean took(gpointer data, int id, const char *arg);
 static int set_up(MpRewrite *rw, GError **err);
 static int one_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
@@ -23,9 +22,14 @@ int
 mp_rewrite_main(const MpRewriter *t, gpointer data, MpOpts *const *tables,
     int ntables, int argc, char **argv)
 {
+	static const struct option shared[] = {
+		MP_CLI_LONG_OPTIONS_NO_DOMAINS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const MpCliSyntax syn = { t->tool, t->usage, "c:h", shared, NULL,
+	    took };
 	MpRewrite rw;
 	GError *err = NULL;
-	char *prog = g_strdup(t->tool);
 	int i, status;
 
 	memset(&rw, 0, sizeof rw);
@@ -36,19 +40,16 @@ mp_rewrite_main(const MpRewriter *t, gpointer data, MpOpts *const *tables,
 		rw.tables[i] = tables[i];
 	rw.ntables = ntables;
 	mp_diag_open(t->tool, FALSE);
-	argv[0] = prog;		/* getopt's messages name the tool */
 	mp_cli_init(&rw.cli);
-	if ((status = parse_options(&rw, argc, argv)) >= 0)
+	if ((status = mp_cli_parse(&syn, &rw, &rw.cli, rw.tables, rw.ntables,
+	    &argc, &argv)) != -1)
 		goto done;
-	argc -= optind;
-	argv += optind;
 	rw.run.batch = mp_cli_is_batch(&rw.cli, argc);
-	for (i = 0; i < rw.ntables; i++)
-		if (mp_opts_conflict(rw.tables[i]))
-			usage(t);
-	if ((rw.cli.mbox != NULL) + (rw.cli.maildir != NULL) + (argc > 0) > 1 ||
-	    (t->usable != NULL && !t->usable(&rw, argc)))
-		usage(t);
+	if (t->usable != NULL && !t->usable(&rw, argc)) {
+		fputs(t->usage, stderr);
+		status = EX_USAGE;
+		goto done;
+	}
 
 	if ((status = mp_config_load(rw.cli.config, &rw.cfg, &err)) !=
 	    MP_OK || (status = set_up(&rw, &err)) != MP_OK) {
@@ -81,71 +82,16 @@ done:
 	mp_addr_parser_free(rw.ap);
 	mp_config_free(rw.cfg);
 	mp_cli_clear(&rw.cli);
-	g_free(prog);
 	return status;
 }
 
-/* usage - the usage text on standard error, exit 64 */
-static void
-usage(const MpRewriter *t)
-{
-	fputs(t->usage, stderr);
-	exit(EX_USAGE);
-}
-
-/* table_option - take an option of one of the tool's tables; FALSE if
- * it is none of theirs */
+/* took - an option of the tool's tables was taken: the tool's say */
 static gboolean
-table_option(MpRewrite *rw, int id, const char *arg)
+took(gpointer data, int id, const char *arg)
 {
-	int i;
+	MpRewrite *rw = data;
 
-	for (i = 0; i < rw->ntables; i++)
-		if (mp_opts_option(rw->tables[i], id, arg)) {
-			if (rw->tool->took != NULL &&
-			    !rw->tool->took(rw, id, arg))
-				usage(rw->tool);
-			return TRUE;
-		}
-	return FALSE;
-}
-
-/*
- * parse_options - the shared options and the tool's tables: -1 to go
- * on, else the exit status (-h, --version); a usage error exits 64
- */
-static int
-parse_options(MpRewrite *rw, int argc, char **argv)
-{
-	static const struct option shared[] = {
-		MP_CLI_LONG_OPTIONS_NO_DOMAINS,
-		{ NULL, 0, NULL, 0 },
-	};
-	const MpRewriter *t = rw->tool;
-	struct option *longopts = mp_opts_longopts(shared, rw->tables,
-	    rw->ntables);
-	int c, status = -1;
-
-	while (status < 0 &&
-	    (c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		if (mp_cli_option(&rw->cli, c, optarg) ||
-		    table_option(rw, c, optarg))
-			continue;
-		switch (c) {
-		case 'h':
-			fputs(t->usage, stdout);
-			status = 0;
-			break;
-		case MP_OPT_VERSION:
-			printf("%s %s\n", t->tool, MP_VERSION);
-			status = 0;
-			break;
-		default:
-			usage(t);
-		}
-	}
-	g_free(longopts);
-	return status;
+	return rw->tool->took == NULL || rw->tool->took(rw, id, arg);
 }
 
 /* set_up - the tables resolved, the tool's policy, and libsodium: a
