@@ -47,9 +47,8 @@ typedef struct {
 	const char *choices;	/* the same: "a|b" of an enumeration */
 } MpOptSpec;
 
-/* the rows of an option that only switches something on */
-#define MP_OPT_SWITCH(id, name) \
-	{ (id), (name), no_argument, NULL, "no", "yes", MP_KEY_BOOL, 0, 0, NULL }
+/* the end of a table (each row is written out, `.name = "..."`, so
+ * that test/options.bats can read it) */
 #define MP_OPT_END { 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL }
 
 typedef struct {
