@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unicodedata
 from email.message import EmailMessage
@@ -25,18 +26,10 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 OUT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(OUT))
+from fixturelib import blob  # noqa: E402
 POLICY = email.policy.SMTP.clone(linesep="\n")
 SEVENZ = shutil.which("7zz") or shutil.which("7z")
-
-
-def blob(seed, n):
-    """n pseudo-random bytes, the same every run."""
-    out = b""
-    i = 0
-    while len(out) < n:
-        out += hashlib.sha256(b"%s:%d" % (seed.encode(), i)).digest()
-        i += 1
-    return out[:n]
 
 
 def text_blob(seed, n):
