@@ -38,7 +38,7 @@ LINK ?= static
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wcast-qual -Werror
-PKGS = gmime-3.0 glib-2.0 jansson
+PKGS = gmime-3.0 glib-2.0 jansson libxml-2.0
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 MP_CPPFLAGS = -D_GNU_SOURCE -DMP_SYSCONFDIR='"$(SYSCONFDIR)"' \
               -DMP_STATEDIR='"$(STATEDIR)"' -Ilib $(PKG_CFLAGS)
@@ -56,6 +56,8 @@ SODIUM_LIBS = -lsodium
 SLIM_OBJ   = $(BUILD)/lib/mail/gmime-slim.o
 ARCHIVE_LIBS = $(ARCHIVE_SLIM) -larchive -lnettle -llzma -lbz2 -lsodium
 ARCHIVE_SLIM = $(BUILD)/lib/attach/archive-slim.o
+XML_SLIM   = $(BUILD)/lib/facts/xml-slim.o
+XML_LIBS   = $(XML_SLIM) -lxml2 -lz -llzma -lm
 else ifeq ($(LINK),mixed)
 LINK_FLAGS =
 GMIME_LIBS = -Wl,-Bstatic $(STATIC_GMIME) -Wl,-Bdynamic -lm -pthread
@@ -68,6 +70,8 @@ SLIM_OBJ   = $(BUILD)/lib/mail/gmime-slim.o
 ARCHIVE_LIBS = $(ARCHIVE_SLIM) -Wl,-Bstatic -larchive -lnettle -llzma \
                -lbz2 -lsodium -Wl,-Bdynamic
 ARCHIVE_SLIM = $(BUILD)/lib/attach/archive-slim.o
+XML_SLIM   = $(BUILD)/lib/facts/xml-slim.o
+XML_LIBS   = $(XML_SLIM) -Wl,-Bstatic -lxml2 -lz -llzma -Wl,-Bdynamic -lm
 else
 LINK_FLAGS =
 GMIME_LIBS = $(shell pkg-config --libs gmime-3.0)
@@ -79,15 +83,24 @@ SODIUM_LIBS = $(shell pkg-config --libs libsodium)
 SLIM_OBJ   =
 ARCHIVE_LIBS = $(shell pkg-config --libs libarchive libsodium zlib) -lm
 ARCHIVE_SLIM =
+XML_SLIM   =
+XML_LIBS   = $(shell pkg-config --libs libxml-2.0)
 endif
 # libarchive (ZIP writing, archive reading) and libsodium (passwords):
 # see lib/attach/archive-slim.c for the two libarchive.a members left out.
 
-TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach
+TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach \
+        mp-policy
 # CGI programs: built with the tools, installed into $(CGIDIR)
 CGIS  = mp-download
 # Each binary links only what it uses.
-mp-classify_LIBS = $(GMIME_LIBS) $(JSON_LIBS)
+# lib/facts/ reads attachments' text: libxml2 (OOXML, HTML) and
+# libarchive (ZIP); see lib/facts/xml-slim.c for the ICU left out.
+FACTS_LIBS = $(XML_LIBS) $(ARCHIVE_LIBS)
+mp-classify_LIBS = $(FACTS_LIBS) $(GMIME_LIBS) $(JSON_LIBS)
+$(BUILD)/bin/mp-classify: $(ARCHIVE_SLIM) $(XML_SLIM)
+mp-policy_LIBS   = $(FACTS_LIBS) $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS)
+$(BUILD)/bin/mp-policy: $(ARCHIVE_SLIM) $(XML_SLIM)
 mp-bccify_LIBS   = $(GMIME_LIBS)
 mp-orgsync_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(CSV_LIBS)
 mp-ccguard_LIBS  = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS)
@@ -100,7 +113,8 @@ mp-detach_LIBS   = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
 mp-download_LIBS = $(GLIB_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
 NO_GMIME = mp-download
 
-LIB_SRC = $(filter-out lib/mail/gmime-slim.c lib/attach/archive-slim.c,\
+LIB_SRC = $(filter-out lib/mail/gmime-slim.c lib/attach/archive-slim.c \
+    lib/facts/xml-slim.c,\
     $(wildcard lib/*/*.c))
 LIB_HDR = $(wildcard lib/*/*.h)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -159,11 +173,26 @@ $(BUILD)/parttree: test/lib/parttree.c $(BUILD)/libmp.a $(SLIM_OBJ)
 	      -e 'in function .g_mime_utils_generate_message_id' || true; }
 	@test -x $@
 
+# test/lib/piiprobe.c and textprobe.c run the personal-data patterns and
+# the text readers of lib/facts/ on their own, for test/pii.bats and
+# test/text.bats.
+PROBES = $(BUILD)/piiprobe $(BUILD)/textprobe
+$(BUILD)/%probe: test/lib/%probe.c $(BUILD)/libmp.a $(SLIM_OBJ) \
+    $(ARCHIVE_SLIM) $(XML_SLIM)
+	@$(CC) $(MP_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) $(LINK_FLAGS) -o $@ \
+	    $< $(SLIM_OBJ) $(BUILD)/libmp.a $(FACTS_LIBS) $(GMIME_LIBS) 2>&1 | \
+	    { grep -v -e 'statically linked applications requires' \
+	      -e 'in function .g_get_user_database_entry' \
+	      -e 'in function .g_mime_utils_generate_message_id' || true; }
+	@test -x $@
+
 check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
-    shellcheck layers
+    $(PROBES) shellcheck layers
 	MP_BIN=$(abspath $(BUILD)/bin) MP_FAULT_BIN=$(abspath $(FAULT_BIN)) \
 	    MP_FAULTSHIM=$(abspath $(BUILD)/faultshim.so) \
 	    MP_PARTTREE=$(abspath $(BUILD)/parttree) \
+	    MP_PIIPROBE=$(abspath $(BUILD)/piiprobe) \
+	    MP_TEXTPROBE=$(abspath $(BUILD)/textprobe) \
 	    bats --print-output-on-failure test/
 
 # ShellCheck over the suites (at -S warning, with test/.shellcheckrc: a

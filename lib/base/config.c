@@ -173,6 +173,18 @@ key_matches(const char *spec, const char *key)
 	return strcmp(spec, key) == 0;
 }
 
+/* group_matches - a schema group, or "family *" for [family NAME] */
+static gboolean
+group_matches(const char *spec, const char *group)
+{
+	gsize n = strlen(spec);
+
+	if (n >= 2 && strcmp(spec + n - 2, " *") == 0)
+		return strncmp(spec, group, n - 1) == 0 &&
+		    group[n - 1] != '\0' && strchr(group + n - 1, ' ') == NULL;
+	return strcmp(spec, group) == 0;
+}
+
 /* time_zone_check - [general] time-zone, when set, names a zone the
  * system's time zone database has: 78 otherwise */
 static int
@@ -231,7 +243,7 @@ config_check(MpConfig *cfg, GError **err)
 		gboolean group_known = FALSE;
 
 		for (s = 0; mp_schema[s].group != NULL; s++)
-			if (strcmp(mp_schema[s].group, groups[g]) == 0)
+			if (group_matches(mp_schema[s].group, groups[g]))
 				group_known = TRUE;
 		if (!group_known) {
 			char *w = mp_config_where(cfg, groups[g], NULL);
@@ -254,7 +266,7 @@ config_check(MpConfig *cfg, GError **err)
 			const MpKeySpec *spec = NULL;
 
 			for (s = 0; mp_schema[s].group != NULL; s++)
-				if (strcmp(mp_schema[s].group, groups[g]) == 0 &&
+				if (group_matches(mp_schema[s].group, groups[g]) &&
 				    key_matches(mp_schema[s].key, keys[k]))
 					spec = &mp_schema[s];
 			if (spec == NULL) {

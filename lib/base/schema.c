@@ -79,5 +79,34 @@ const MpKeySpec mp_schema[] = {
 	    MP_COUNT_MAX, NULL },
 	{ "detach", "lock-time", MP_KEY_DURATION, 1, MP_LOCK_TIME_MAX, NULL },
 
+	{ "policy", "holidays", MP_KEY_PATH, 0, 0, NULL },
+	{ "policy", "strip-tag", MP_KEY_BOOL, 0, 0, NULL },
+	{ "policy", "snapshot", MP_KEY_PATH, 0, 0, NULL },
+	{ "policy", "time", MP_KEY_ENUM, 0, 0, "now|date" },
+	{ "policy", "lang", MP_KEY_ENUM, 0, 0, "ja|en" },
+	{ "policy", "notice", MP_KEY_PATH, 0, 0, NULL },
+	{ "policy", "notice-maildir", MP_KEY_PATH, 0, 0, NULL },
+	{ "policy", "notice-cmd", MP_KEY_STRING, 0, 0, NULL },
+	{ "policy", "template-dir", MP_KEY_PATH, 0, 0, NULL },
+
+	/* [keywords NAME]: a list a rule counts (lib/facts/keywords.c) */
+	{ "keywords *", "words", MP_KEY_STRING, 0, 0, NULL },
+	{ "keywords *", "regex", MP_KEY_STRING, 0, 0, NULL },
+	{ "keywords *", "words-file", MP_KEY_PATH, 0, 0, NULL },
+
+	/* [rule NAME]: read and checked by lib/policy/rule.c, which names
+	 * the file, section and key of what it refuses */
+	{ "rule *", "if", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "time", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "sender", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "except-sender", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "recipient", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "except-recipient", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "header.*", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "action", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "for", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "reason", MP_KEY_STRING, 0, 0, NULL },
+	{ "rule *", "reason.en", MP_KEY_STRING, 0, 0, NULL },
+
 	{ NULL, NULL, 0, 0, 0, NULL },
 };
