@@ -328,7 +328,7 @@ json() {
 @test "usage errors exit 64 with the usage text" {
 	run mp-classify --bogus
 	[ "$status" -eq 64 ]
-	[[ "${lines[-2]}" == "usage: mp-classify "* ]]
+	[[ "${lines[1]}" == "usage: mp-classify "* ]]
 	run mp-classify -a --json
 	[ "$status" -eq 64 ]
 	run mp-classify -a --mbox x

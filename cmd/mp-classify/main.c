@@ -1,5 +1,6 @@
 /* mp-classify - every recipient of a message: internal, semi-internal, external */
 #include "mail/classify.h"
+#include "facts/facts.h"
 #include "cli/verdict.h"
 #include "cli/record.h"
 #include "base/diag.h"
@@ -7,10 +8,18 @@
 #define USAGE \
 	"usage: mp-classify [-a | --json] [-c file] [--internal domain] " \
 	"[--semi-internal domain]\n" \
-	"                   [-r address] [--resent] [--syslog] " \
+	"                   [-r address] [--resent] [--facts] [-f sender] " \
+	"[--auth-user user]\n" \
+	"                   [--now time] [--time now | date] [--syslog] " \
 	"[--mbox file | --maildir dir | file ...]\n"
 
-enum { OPT_RESENT = MP_VERDICT_FIRST_OWN };
+enum {
+	OPT_RESENT = MP_VERDICT_FIRST_OWN,
+	OPT_FACTS,
+	OPT_AUTH_USER,
+	OPT_NOW,
+	OPT_TIME,
+};
 
 /* the options over [classify]; -r may be given again and again */
 static const MpOptSpec own_opts[] = {
@@ -21,6 +30,14 @@ static const MpOptSpec own_opts[] = {
 	{ .id = 'r', .name = "recipient", .has_arg = required_argument },
 	{ .id = OPT_RESENT, .name = "resent", .has_arg = no_argument,
 	  .key = "resent", .set = "yes", .def = MP_CLASSIFY_RESENT_DEFAULT },
+	{ .id = OPT_FACTS, .name = "facts", .has_arg = no_argument,
+	  .def = "no", .set = "yes", .type = MP_KEY_BOOL },
+	{ .id = 'f', .name = "sender", .has_arg = required_argument },
+	{ .id = OPT_AUTH_USER, .name = "auth-user",
+	  .has_arg = required_argument },
+	{ .id = OPT_NOW, .name = "now", .has_arg = required_argument },
+	{ .id = OPT_TIME, .name = "time", .has_arg = required_argument,
+	  .type = MP_KEY_ENUM, .choices = "now|date" },
 	MP_OPT_END,
 };
 
@@ -29,10 +46,25 @@ typedef struct {
 	GPtrArray *envelope;	/* -r ADDR, NULL-terminated */
 	gboolean resent;
 	MpAddrParser *ap;
+	gboolean facts;		/* --facts */
+	MpFactsCtx ctx;		/* how the facts are computed */
+	MpKeywords *keywords;
 } Run;
 
+/* What --json prints of one message. */
+typedef struct {
+	const MpClassification *c;
+	json_t *facts;		/* --facts, or NULL */
+} Result;
+
 static gboolean take_recipient(gpointer data, int id, const char *arg);
+static gboolean usable(gpointer data);
 static int set_policy(gpointer data, GError **err);
+static int set_facts(Run *run, GError **err);
+static int facts_message(Run *run, const MpSource *src, MpMessage *msg,
+    GError **err);
+static int put(Run *run, const MpSource *src, const MpMessage *msg,
+    const Result *res);
 static int one_message(gpointer data, const MpSource *src, MpMessage *msg,
     GError **err);
 static json_t *record_json(const MpSource *src, gconstpointer result);
@@ -42,7 +74,7 @@ static char *counts_text(const MpClassification *c);
 static const MpCliCommand command = {
 	.tool = "mp-classify", .usage = USAGE, .shortopts = "ac:hr:",
 	.section = "classify", .table = own_opts,
-	.take = take_recipient, .usable = mp_verdict_usable,
+	.take = take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,
 	.finish = mp_verdict_finish,
 };
@@ -59,6 +91,11 @@ main(int argc, char **argv)
 	mp_verdict_clear(&run.v);
 	mp_addr_parser_free(run.ap);
 	g_ptr_array_free(run.envelope, TRUE);
+	mp_keywords_free(run.keywords);
+	if (run.ctx.holidays != NULL)
+		g_hash_table_destroy(run.ctx.holidays);
+	if (run.ctx.tz != NULL)
+		g_time_zone_unref(run.ctx.tz);
 	return status;
 }
 
@@ -72,6 +109,35 @@ take_recipient(gpointer data, int id, const char *arg)
 		return FALSE;
 	g_ptr_array_add(run->envelope, (gpointer)(gsize)arg);
 	return TRUE;
+}
+
+/*
+ * usable - the verdict options; --facts is a part of --json's record
+ * and reads whole messages; -f, --auth-user, --now and --time say how
+ * facts are computed, so they need it
+ */
+static gboolean
+usable(gpointer data)
+{
+	Run *run = data;
+	const MpOpts *own = &run->v.cli.own;
+	gboolean ok = mp_verdict_usable(&run->v);
+
+	run->facts = mp_opts_given(own, OPT_FACTS);
+	if (run->facts && !run->v.json) {
+		mp_diag_error(FALSE, NULL, "--facts needs --json");
+		return FALSE;
+	}
+	if (!run->facts && (mp_opts_given(own, 'f') ||
+	    mp_opts_given(own, OPT_AUTH_USER) || mp_opts_given(own, OPT_NOW) ||
+	    mp_opts_given(own, OPT_TIME))) {
+		mp_diag_error(FALSE, NULL,
+		    "-f, --auth-user, --now and --time need --facts");
+		return FALSE;
+	}
+	if (run->facts)
+		run->v.cli.opts.head_only = FALSE;
+	return ok;
 }
 
 /* set_policy - --resent over [classify] resent; every -r one address */
@@ -90,7 +156,55 @@ set_policy(gpointer data, GError **err)
 		if ((status = mp_cli_check_sender(run->ap, "-r",
 		    run->envelope->pdata[i], err)) != MP_OK)
 			return status;
-	return MP_OK;
+	return run->facts ? set_facts(run, err) : MP_OK;
+}
+
+/*
+ * set_facts - how --facts computes: the command line, then [policy]
+ * (strip-tag, time, holidays) and [keywords NAME], as mp-policy reads
+ * them
+ */
+static int
+set_facts(Run *run, GError **err)
+{
+	const MpOpts *own = &run->v.cli.own;
+	const MpConfig *cfg = run->v.cli.cfg;
+	MpFactsCtx *c = &run->ctx;
+	const char *now = mp_opts_arg(own, OPT_NOW);
+	const char *sender = mp_opts_arg(own, 'f');
+	char *time = mp_config_string(cfg, "policy", "time", "now"), *path;
+	int status = MP_OK;
+
+	c->cfg = cfg;
+	c->ap = run->ap;
+	c->envelope = (char *const *)run->envelope->pdata;
+	c->env_sender = sender;
+	c->auth_user = mp_opts_arg(own, OPT_AUTH_USER);
+	c->resent = run->resent;
+	c->strip_tag = mp_config_bool(cfg, "policy", "strip-tag", FALSE);
+	if (mp_opts_given(own, OPT_TIME))
+		c->time = mp_opts_choice(own, OPT_TIME, 0) == 1 ?
+		    MP_TIME_DATE : MP_TIME_NOW;
+	else
+		c->time = strcmp(time, "date") == 0 ? MP_TIME_DATE : MP_TIME_NOW;
+	g_free(time);
+	c->tz = mp_config_time_zone(cfg);
+	if (now != NULL && !mp_time_parse(now, c->tz, &c->now))
+		return mp_opts_bad_arg(own, OPT_NOW, "not a time (ISO 8601 or "
+		    "YYYY-MM-DD HH:MM)", err);
+	if (sender != NULL && *sender != '\0')
+		status = mp_cli_check_sender(run->ap, "-f", sender, err);
+	if (status == MP_OK)
+		status = mp_cli_check_sender(run->ap, "--auth-user",
+		    c->auth_user, err);
+	path = mp_config_string(cfg, "policy", "holidays", NULL);
+	if (status == MP_OK && path != NULL)
+		status = mp_holidays_load(path, &c->holidays, err);
+	g_free(path);
+	if (status == MP_OK)
+		status = mp_keywords_load(cfg, &run->keywords, err);
+	c->keywords = run->keywords;
+	return status;
 }
 
 /* one_message - classify one message and print its record */
@@ -101,18 +215,46 @@ one_message(gpointer data, const MpSource *src, MpMessage *msg,
 	Run *run = data;
 	const MpConfig *cfg = run->v.cli.cfg;
 	MpClassification c;
-	char *t;
+	Result res = { &c, NULL };
 	int status;
 
+	if (run->facts)
+		return facts_message(run, src, msg, err);
 	if ((status = mp_classify(cfg, run->ap, msg,
 	    (char *const *)run->envelope->pdata, run->resent,
 	    run->v.json || cfg->syslog, &c, err)) != MP_OK)
 		return status;
-	t = counts_text(&c);
-	mp_diag_info(cfg->syslog, c.message_id, "%s", t);
-	status = mp_verdict_put(&run->v, src, msg, &c, t, t);
-	g_free(t);
+	status = put(run, src, msg, &res);
 	mp_classification_clear(&c);
+	return status;
+}
+
+/* facts_message - the record of one message with every fact in it */
+static int
+facts_message(Run *run, const MpSource *src, MpMessage *msg, GError **err)
+{
+	MpFacts *f = mp_facts_new(&run->ctx, msg);
+	Result res = { NULL, NULL };
+	int status;
+
+	if ((status = mp_facts_json(f, MP_FACT_TEXT, &res.facts, err)) ==
+	    MP_OK && (status = mp_facts_recipients(f, &res.c, err)) == MP_OK)
+		status = put(run, src, msg, &res);
+	json_decref(res.facts);
+	mp_facts_free(f);
+	return status;
+}
+
+/* put - what is said of one message: its line, -a's field or record */
+static int
+put(Run *run, const MpSource *src, const MpMessage *msg, const Result *res)
+{
+	char *t = counts_text(res->c);
+	int status;
+
+	mp_diag_info(run->v.cli.cfg->syslog, res->c->message_id, "%s", t);
+	status = mp_verdict_put(&run->v, src, msg, res, t, t);
+	g_free(t);
 	return status;
 }
 
@@ -134,7 +276,8 @@ counts_text(const MpClassification *c)
 static json_t *
 record_json(const MpSource *src, gconstpointer result)
 {
-	const MpClassification *c = result;
+	const Result *res = result;
+	const MpClassification *c = res->c;
 	json_t *o, *rcpts, *counts;
 	guint i;
 
@@ -170,6 +313,8 @@ record_json(const MpSource *src, gconstpointer result)
 	    json_integer(c->counts[MP_CLASS_EXTERNAL]));
 	json_object_set_new(o, "counts", counts);
 	json_object_set_new(o, "unreadable", json_integer(c->unreadable));
+	if (res->facts != NULL)
+		json_object_set(o, "facts", res->facts);
 	return o;
 }
 

@@ -57,8 +57,34 @@ gboolean mp_keywords_has(const MpKeywords *kw, const char *name);
 /* mp_keywords_names - the names of the lists, in file order */
 const char *const *mp_keywords_names(const MpKeywords *kw);
 
+/* mp_keywords_index - the index of the list called name (into
+ * mp_keywords_names), or -1 */
+int mp_keywords_index(const MpKeywords *kw, const char *name);
+
+/* MpKeywordSink - one occurrence of list's words or regex: the match,
+ * len bytes at offset of the text scanned */
+typedef void (*MpKeywordSink)(guint list, const char *match, gsize len,
+    gsize offset, gpointer data);
+
+/* mp_keywords_scan - every occurrence of every list in text (UTF-8,
+ * NFKC-normalised): words non-overlapping, longest first, in the text
+ * case-folded (their offsets are into that); regex matches in the text
+ * as it is */
+void mp_keywords_scan(const MpKeywords *kw, const char *text, gsize len,
+    MpKeywordSink sink, gpointer data);
+
 /* [policy] holidays: one date (YYYY-MM-DD) a line, # comments */
 int mp_holidays_load(const char *path, GHashTable **out, GError **err);
+
+/* mp_time_parse - a time given on a command line (--now): ISO 8601, or
+ * "YYYY-MM-DD HH:MM[:SS]"; in tz unless it names an offset */
+gboolean mp_time_parse(const char *s, GTimeZone *tz, gint64 *out);
+
+/* mp_time_holiday - whether t's day is one of holidays (or NULL) */
+gboolean mp_time_holiday(GDateTime *t, GHashTable *holidays);
+
+/* mp_time_workday - Monday to Friday and not a holiday */
+gboolean mp_time_workday(GDateTime *t, GHashTable *holidays);
 
 /* What the facts of every message are computed with. */
 typedef struct {
@@ -88,6 +114,8 @@ typedef struct {
 	gboolean undecodable;	/* its transfer encoding or contents
 				 * cannot be read */
 	gboolean archive_limit;	/* an archive over the limits */
+	gboolean plain_archive;	/* an archive not all encrypted (an
+				 * Office or OpenDocument file is none) */
 } MpFactAttachment;
 
 /* One piece of personal data or one keyword, and where it was found. */
@@ -119,6 +147,19 @@ gboolean mp_fact_parse(const char *name, const MpKeywords *kw,
 /* mp_fact_names - every fact name without keyword lists, for --help
  * and the tests */
 const char *const *mp_fact_names(void);
+
+/*
+ * mp_message_time - the sending time in tz: the clock (MP_TIME_NOW:
+ * now, or the real time when now is 0), or the Date field (a zone
+ * "JST" is +0900), else the date of the mbox From_ line before the
+ * message (read in tz); 65 when there is neither
+ */
+int mp_message_time(const MpMessage *msg, MpTimeSource source, gint64 now,
+    GTimeZone *tz, GDateTime **out, GError **err);
+
+/* mp_fact_doc - what a fact of that name (without its .CLASS or .PLACE)
+ * means, in a line, or NULL */
+const char *mp_fact_doc(const char *name);
 
 typedef struct MpFacts MpFacts;
 
