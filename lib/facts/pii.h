@@ -17,7 +17,8 @@ typedef enum {
 
 /*
  * One find.  value is the canonical form two finds are compared in
- * (numbers: digits only, +81 made 0; addresses: as found; e-mail: lower
+ * (numbers: digits only, +81 made 0; addresses: without spaces, every
+ * dash written "-"; e-mail: lower
  * case), so counts are of distinct values.  [offset, offset + len) is
  * where it is in the text scanned, in bytes.
  */
