@@ -14,6 +14,15 @@
 							 * entries */
 #define MP_TEXT_ENTRIES 10000	/* entries of one OOXML file */
 #define MP_TEXT_OUT_BYTES ((gsize)16 * 1024 * 1024)	/* text kept */
+/*
+ * HTML read: libxml2's HTML parser reads ordinary HTML at about 15 MB
+ * a second but spends a microsecond on each error, and crafted HTML
+ * can hold one in every byte (or an end tag that matches nothing,
+ * looked for in every element open); these keep that to seconds.
+ */
+#define MP_TEXT_HTML_BYTES ((gsize)4 * 1024 * 1024)
+#define MP_TEXT_HTML_DEPTH 256	/* elements open at once, as libxml2
+				 * allows in XML */
 
 typedef enum {
 	MP_TEXT_OK,
