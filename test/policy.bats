@@ -531,3 +531,26 @@ mb.flush()' "$TMP/box" "$M" "$TMP/i.eml"
 	[ "${lines[0]}" = "$TMP/box:1: reject rules=ext" ]
 	[ "${lines[1]}" = "$TMP/box:2: pass" ]
 }
+
+@test "policy: --explain shows where personal data and keywords were found, masked" {
+	rules <<-EOF
+	[keywords secret]
+	words = 社外秘, confidential
+	[rule pii]
+	if = phone >= 2 and keyword.secret >= 1
+	action = reject
+	EOF
+	mkmsg "$TMP/p.eml" --to x@customer.example.com --subject "社外秘 資料" \
+	    --body "連絡先 ０９０－１２３４－５６７８ または 03-9876-5432、再掲 090-1234-5678。" \
+	    --attach note.txt:0:text/plain
+	run mp-policy --explain --now "$NOW" "$TMP/p.eml"
+	[ "$status" -eq 1 ]
+	[ "${lines[1]}" = "  pii: match: reject" ]
+	[ "${lines[2]}" = "  found: keyword secret 社外秘 in subject" ]
+	[ "${lines[3]}" = "  found: phone 090-****-5678 in body" ]
+	[ "${lines[4]}" = "  found: phone 039-***-5432 in body" ]
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "$output" != *1234* && "$output" != *9876* ]]
+	run mp-policy --json --now "$NOW" "$TMP/p.eml"
+	[ "$(json 'd["facts"]' <<<"$output")" = "{'phone': 2, 'keyword.secret': 1}" ]
+}

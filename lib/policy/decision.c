@@ -114,26 +114,27 @@ mp_decision_json(const MpDecision *d, MpFacts *facts)
 	return o;
 }
 
-/* hit_line - "phone 090-****-5678 in body", "keyword secret 社外秘 in
- * attachment 2" */
+/* hit_line - "found: phone 090-****-5678 in body", "found: keyword
+ * secret 社外秘 in attachment 2" (personal data masked) */
 static char *
 hit_line(const MpFactHit *h)
 {
 	char *what = h->list != NULL ? g_strdup_printf("keyword %s %s",
 	    h->list, h->hit.value) : NULL;
-	char *masked = h->list == NULL ? mp_pii_mask(&h->hit) : NULL;
-	char *s;
+	char *masked, *where, *s;
 
-	if (h->attachment >= 0)
-		s = g_strdup_printf("  %s %s in %s %d", what ? what :
-		    mp_pii_name(h->hit.kind), what ? "" : masked,
-		    mp_place_name(h->place), h->attachment + 1);
-	else
-		s = g_strdup_printf("  %s %s in %s", what ? what :
-		    mp_pii_name(h->hit.kind), what ? "" : masked,
-		    mp_place_name(h->place));
+	if (what == NULL) {
+		masked = mp_pii_mask(&h->hit);
+		what = g_strdup_printf("%s %s", mp_pii_name(h->hit.kind),
+		    masked);
+		g_free(masked);
+	}
+	where = h->attachment >= 0 ? g_strdup_printf("%s %d",
+	    mp_place_name(h->place), h->attachment + 1) :
+	    g_strdup(mp_place_name(h->place));
+	s = g_strdup_printf("found: %s in %s", what, where);
 	g_free(what);
-	g_free(masked);
+	g_free(where);
 	return s;
 }
 
