@@ -6,7 +6,8 @@
 #   make check-model     the org rules against test/model on 100 random orgs
 #   make demo            the sample pipeline on the sample mail
 #   make bench           figures against peers: bench-mail (scripts/bench),
-#                        bench-org (scripts/bench-org), bench-zipenc
+#                        bench-org (scripts/bench-org), bench-policy
+#                        (scripts/bench-policy), bench-zipenc
 #   make bench-zipenc    mp-zipenc against 7z and zip on 50 MB
 #   make install         PREFIX=/usr/local DESTDIR=
 
@@ -199,7 +200,8 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 # bare `! cmd` in a test is an error there) and the shell scripts (every
 # severity).  A stamp per file: only a changed file is read again.
 SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
-SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-zipenc \
+SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-policy \
+             scripts/bench-zipenc \
              scripts/demo scripts/mp-orgsync-cron scripts/mp-postfix-filter \
              scripts/setup
 SH_STAMPS  = $(patsubst %,$(BUILD)/shellcheck/%.ok,$(SH_TESTS) $(SH_SCRIPTS))
@@ -264,13 +266,16 @@ demo: all
 	@sh scripts/demo $(BUILD)/bin
 
 # every benchmark; each also has a target of its own
-bench: bench-mail bench-org bench-zipenc
+bench: bench-mail bench-org bench-policy bench-zipenc
 
 bench-mail: all
 	@sh scripts/bench $(BUILD)/bin
 
 bench-org: all
 	@sh scripts/bench-org $(BUILD)/bin
+
+bench-policy: all
+	@sh scripts/bench-policy $(BUILD)/bin
 
 bench-zipenc: all
 	@sh scripts/bench-zipenc $(BUILD)/bin
@@ -330,6 +335,6 @@ install: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all check shellcheck layers test check-asan fuzz demo bench bench-mail bench-org \
+.PHONY: all check shellcheck layers test check-asan fuzz demo bench bench-mail bench-org bench-policy \
 	bench-zipenc install clean
 .SECONDARY:
