@@ -61,7 +61,7 @@ cases() {
 		run mp-policy -c "$file" "${argv[@]}" "$msg"
 		n=$((n + 1))
 		if [ "$status" != "$want" ] || [ "$output" != "$msg: $line" ]; then
-			echo "mp-policy -c $file $(printf "%q " "${argv[@]}")$msg"
+			echo "mp-policy -c $file ${argv[*]+$(printf "%q " "${argv[@]}")}$msg"
 			echo "  want ($want): $msg: $line"
 			echo "  got  ($status): $output"
 			bad=$((bad + 1))
