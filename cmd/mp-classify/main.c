@@ -72,7 +72,7 @@ static char *counts_text(const MpClassification *c);
 
 /* the command line and the steps of mp_cli_main */
 static const MpCliCommand command = {
-	.tool = "mp-classify", .usage = USAGE, .shortopts = "ac:hr:",
+	.tool = "mp-classify", .usage = USAGE, .shortopts = "ac:f:hr:",
 	.section = "classify", .table = own_opts,
 	.take = take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,

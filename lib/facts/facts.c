@@ -713,9 +713,11 @@ is_document(const MpFactAttachment *a, const guchar *d, gsize n)
 }
 
 /*
- * document_encrypted - a password-protected Office file (OOXML inside a
- * Compound File with an EncryptionInfo stream, as Office writes it) or
- * PDF (an /Encrypt entry in its trailer), told by signatures alone
+ * document_encrypted - a password-protected Office file (a Compound
+ * File with an EncryptionInfo stream) or PDF (an /Encrypt trailer).
+ * mp_text_of_file tells those by their signatures and returns without
+ * reading any text, so the parts stage asks it about them, and about
+ * nothing else: a ZIP or a text file it would read.
  */
 static gboolean
 document_encrypted(const guchar *d, gsize n)
@@ -723,13 +725,17 @@ document_encrypted(const guchar *d, gsize n)
 	static const guchar cfb[] = {
 		0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1,
 	};
-	static const char info[] = "E\0n\0c\0r\0y\0p\0t\0i\0o\0n\0I\0n\0f\0o";
+	GString *none;
+	gboolean yes;
 
-	if (n >= sizeof cfb && memcmp(d, cfb, sizeof cfb) == 0)
-		return memmem(d, n, info, sizeof info - 1) != NULL;
-	if (n >= 5 && memcmp(d, "%PDF-", 5) == 0)
-		return memmem(d, n, "/Encrypt", 8) != NULL;
-	return FALSE;
+	if ((n < sizeof cfb || memcmp(d, cfb, sizeof cfb) != 0) &&
+	    memmem(d, MIN(n, (gsize)1024), "%PDF-", 5) == NULL)
+		return FALSE;
+	none = g_string_new(NULL);
+	yes = mp_text_of_file(d, n, NULL, NULL, NULL, none) ==
+	    MP_TEXT_ENCRYPTED;
+	g_string_free(none, TRUE);
+	return yes;
 }
 
 /* parts_work - what the parts stage knows of one decoded attachment */

@@ -11,8 +11,10 @@ Run from the repository root:  python3 testdata/facts/mkmail.py
 With --bomb FILE or --ooxml-bomb FILE it writes one large message for a
 test to use and keep out of the repository: a ZIP of more entries than
 mp reads (MP_ARCSCAN_ENTRIES), or an OOXML document whose XML inflates
-past MP_TEXT_READ_BYTES.
+past MP_TEXT_READ_BYTES.  With --with OUT FILE... it writes to OUT a
+message with those files attached.
 """
+import mimetypes
 import email.policy
 import io
 import os
@@ -210,7 +212,22 @@ def ooxml_bomb(path):
         f.write(as_bytes(m, BASE + [("To", "x@ext.example")]))
 
 
+def with_files(out, paths):
+    """A message with the files attached, typed by their names."""
+    m, _ = message(None, "Files attached.\n")
+    for p in paths:
+        t = mimetypes.guess_type(p)[0] or "application/octet-stream"
+        with open(p, "rb") as f:
+            m.add_attachment(f.read(), maintype=t.split("/")[0],
+                             subtype=t.split("/")[1],
+                             filename=os.path.basename(p))
+    with open(out, "wb") as f:
+        f.write(as_bytes(m, BASE + [("To", "x@ext.example")]))
+
+
 def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "--with":
+        return with_files(sys.argv[2], sys.argv[3:])
     if len(sys.argv) == 3 and sys.argv[1] == "--bomb":
         return bomb(sys.argv[2])
     if len(sys.argv) == 3 and sys.argv[1] == "--ooxml-bomb":
