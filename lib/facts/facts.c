@@ -354,6 +354,7 @@ attachment_free(gpointer p)
 	g_free(a);
 }
 
+/* mp_facts_free - the facts and everything they keep */
 void
 mp_facts_free(MpFacts *f)
 {
@@ -598,8 +599,7 @@ ensure_tree(MpFacts *f, GError **err)
 
 	if (!f->tree) {
 		f->tree = TRUE;
-		if (f->msg->len - f->msg->prefix_len <
-		    f->msg->size - f->msg->prefix_len) {
+		if (f->msg->len < f->msg->size) {
 			f->tree_status = EX_SOFTWARE;
 			f->tree_why = g_strdup("only the header block was read");
 		} else if ((f->tree_status = mp_mime_parse(f->msg,

@@ -218,6 +218,7 @@ mp_keywords_load(const MpConfig *cfg, MpKeywords **out, GError **err)
 	return status;
 }
 
+/* mp_keywords_free - the lists and their patterns */
 void
 mp_keywords_free(MpKeywords *kw)
 {
