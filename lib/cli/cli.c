@@ -19,6 +19,11 @@ static int each_message(const MpSource *src, MpMessage *msg, int status,
     const GError *why, gpointer data);
 static int usage(const MpCliCommand *cmd);
 
+/* the extra table of a command that has none */
+static const MpOptSpec no_rows[] = {
+	MP_OPT_END,
+};
+
 /* mp_cli_init - empty shared options */
 void
 mp_cli_init(MpCliOpts *o)
@@ -230,6 +235,8 @@ mp_cli_main(const MpCliCommand *cmd, MpCli *cli, gpointer data, int argc,
 
 	mp_cli_init(&cli->opts);
 	mp_opts_init(&cli->own, cmd->section, cmd->table);
+	mp_opts_init(&cli->extra, cmd->section, cmd->extra != NULL ?
+	    cmd->extra : no_rows);
 	if ((status = parse(cmd, cli, data, &argc, &argv)) != -1)
 		goto done;
 	cli->run.batch = mp_cli_is_batch(&cli->opts, argc);
@@ -239,7 +246,8 @@ mp_cli_main(const MpCliCommand *cmd, MpCli *cli, gpointer data, int argc,
 	}
 
 	if ((status = mp_cli_config(&cli->opts, &cli->cfg, &err)) != MP_OK ||
-	    (status = mp_opts_read(&cli->own, cli->cfg, &err)) != MP_OK) {
+	    (status = mp_opts_read(&cli->own, cli->cfg, &err)) != MP_OK ||
+	    (status = mp_opts_read(&cli->extra, cli->cfg, &err)) != MP_OK) {
 		mp_diag_error(cli->opts.syslog, NULL, "%s", err->message);
 		goto done;
 	}
@@ -260,6 +268,7 @@ done:
 	g_clear_error(&cli->run.err);
 	mp_config_free(cli->cfg);
 	cli->cfg = NULL;
+	mp_opts_clear(&cli->extra);
 	mp_opts_clear(&cli->own);
 	mp_cli_clear(&cli->opts);
 	return status;
@@ -298,10 +307,10 @@ parse(const MpCliCommand *cmd, MpCli *cli, gpointer data, int *argc,
 	};
 	MpCliSyntax syn = { cmd->tool, cmd->usage, cmd->shortopts,
 	    cmd->shared != NULL ? cmd->shared : every, cmd->take, NULL };
-	MpOpts *tables[1] = { &cli->own };
+	MpOpts *tables[2] = { &cli->own, &cli->extra };
 
 	mp_diag_open(cmd->tool, FALSE);
-	return mp_cli_parse(&syn, data, &cli->opts, tables, 1, argc, argv);
+	return mp_cli_parse(&syn, data, &cli->opts, tables, 2, argc, argv);
 }
 
 /* mp_cli_parse - the shared options and the tables (see cli.h) */

@@ -138,6 +138,8 @@ typedef struct {
 					 * MP_CLI_LONG_OPTIONS */
 	const char *section;		/* the table's in mp.conf */
 	const MpOptSpec *table;		/* the command's options */
+	const MpOptSpec *extra;		/* a second table over the section
+					 * (mp-policy's notice); or NULL */
 
 	/* take - an option of the table it cannot keep (one given again
 	 * and again adds a value): TRUE if taken; or NULL */
@@ -164,12 +166,13 @@ typedef struct {
 typedef struct {
 	MpCliOpts opts;		/* the shared options */
 	MpOpts own;		/* the command's table over its section */
+	MpOpts extra;		/* its extra table (none: no rows) */
 	MpConfig *cfg;		/* mp.conf and the shared options */
 	MpRun run;		/* the shared bookkeeping */
 } MpCli;
 
 /*
- * mp_cli_main - the whole command: the shared options and the table
+ * mp_cli_main - the whole command: the shared options and the tables
  * (-h, --version, a usage error: 64), mp.conf, the policy, then each
  * message handed to one_message (one that cannot be read stops a single
  * message's run and is an error record of a batch).  What cli holds is
