@@ -1,4 +1,5 @@
 /* mp-policy - the rules of mp.conf over each message: what happens to it */
+#include "policy/notify.h"
 #include "policy/replay.h"
 #include "cli/verdict.h"
 #include "cli/record.h"
@@ -13,6 +14,9 @@
 	"[-r address] [-f sender]\n" \
 	"                 [--auth-user user] [--now time] [--time now|date] " \
 	"[--snapshot file]\n" \
+	"                 [--lang ja | en] [--notice file] " \
+	"[--notice-maildir dir] [--notice-cmd command]\n" \
+	"                 [--template-dir dir] [--notice-from address]\n" \
 	"                 [--syslog] [--mbox file | --maildir dir | file ...]\n"
 
 enum {
@@ -53,6 +57,7 @@ typedef struct {
 	GPtrArray *envelope;	/* -r ADDR, NULL-terminated */
 	MpPolicy *policy;
 	MpReplay *replay;	/* --summary, --report */
+	MpRejectNotice notice;	/* to the sender of a rejected message */
 	gboolean explain, summary;
 } Run;
 
@@ -68,6 +73,7 @@ static json_t *record_json(const MpSource *src, gconstpointer result);
 static const MpCliCommand command = {
 	.tool = "mp-policy", .usage = USAGE, .shortopts = "ac:f:hr:",
 	.section = "policy", .table = own_opts,
+	.extra = mp_reject_notice_opts,
 	.take = take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,
 	.finish = finish,
@@ -85,6 +91,7 @@ main(int argc, char **argv)
 	mp_verdict_clear(&run.v);
 	mp_replay_free(run.replay);
 	mp_policy_close(run.policy);
+	mp_reject_notice_clear(&run.notice);
 	g_ptr_array_free(run.envelope, TRUE);
 	return status;
 }
@@ -135,9 +142,15 @@ set_policy(gpointer data, GError **err)
 	o.replay_date = mp_opts_choice(&cli->own, OPT_TIME, 0) == 1;
 	o.snapshot = mp_opts_value(&cli->own, OPT_SNAPSHOT);
 	o.explain = run->explain;
-	if ((status = mp_policy_open(cli->cfg, &o, &run->policy, err)) != MP_OK)
+	if ((status = mp_policy_open(cli->cfg, &o, &run->policy, err)) !=
+	    MP_OK || (status = mp_reject_notice_load(&run->notice, &cli->extra,
+	    cli->run.batch, err)) != MP_OK)
 		return status;
-	if (run->policy->rules->level > MP_FACT_HEAD)
+	/* --lang is [policy] lang: the reasons' language too */
+	run->policy->rules->en = run->notice.lang == MP_LANG_EN;
+	/* a notice lists the attachments */
+	if (run->policy->rules->level > MP_FACT_HEAD ||
+	    mp_reject_notice_on(&run->notice))
 		cli->opts.head_only = FALSE;
 	if (run->summary || report != NULL)
 		run->replay = mp_replay_new(run->policy->rules, run->policy->tz,
@@ -160,6 +173,25 @@ put_explain(Run *run, MpJudgement *j)
 		    (char *)lines->pdata[i]);
 	g_ptr_array_free(lines, TRUE);
 	return mp_run_output(&run->v.cli.run, r, err);
+}
+
+/* notice - the rejection notice, before the verdict is printed: one
+ * that is not delivered fails the message (75), which stays rejected */
+static int
+notice(Run *run, const MpMessage *msg, MpJudgement *j, GError **err)
+{
+	const char *skipped;
+	char *msgid;
+	int st = mp_reject_notice_send(&run->notice, run->policy, msg, j,
+	    &skipped, err);
+
+	if (skipped != NULL) {
+		msgid = mp_message_id(msg);
+		mp_diag_warn(run->v.cli.cfg->syslog, msgid, "no rejection "
+		    "notice: %s", skipped);
+		g_free(msgid);
+	}
+	return st;
 }
 
 /* one_message - judge one message and say what happens to it */
@@ -185,7 +217,10 @@ one_message(gpointer data, const MpSource *src, MpMessage *msg,
 	mp_diag_info(run->v.cli.cfg->syslog, NULL, "%s", line);
 	if (run->replay != NULL)
 		mp_replay_add(run->replay, src, msg, &j);
-	st = mp_verdict_put(&run->v, src, msg, &j, line, line);
+	if (reject)
+		st = notice(run, msg, &j, err);
+	if (st == MP_OK)
+		st = mp_verdict_put(&run->v, src, msg, &j, line, line);
 	if (st == MP_OK && run->explain && !run->v.json)
 		st = put_explain(run, &j);
 	g_free(line);
