@@ -63,6 +63,14 @@ mp_text_normalize(const char *utf8, gssize len)
 
 	if (utf8 == NULL)
 		return g_strdup("");
+	if (len < 0)
+		len = (gssize)strlen(utf8);
+	/* ASCII is its own NFKC and holds no format character: most mail
+	 * text is, and this is the hot path of the text facts */
+	for (p = utf8; p < utf8 + len && *p != 0 && (guchar)*p < 0x80; p++)
+		;
+	if (p == utf8 + len)
+		return g_strndup(utf8, (gsize)len);
 	valid = g_utf8_make_valid(utf8, len);
 	nfkc = g_utf8_normalize(valid, -1, G_NORMALIZE_NFKC);
 	g_free(valid);
