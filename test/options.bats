@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # options.bats - each command's option table (MpOptSpec rows in its
 # main.c, and the notice's in lib/notice/noticeopt.c) is the one list of
-# its options: the usage text and the man page say the same.
+# its options: the usage text and the man page say the same (and
+# mp-policy's rejection notice's in lib/policy/notify.c).
 
 load helper
 
@@ -12,6 +13,7 @@ rows() {
 
 	case $1 in
 	mp-zipenc | mp-detach) files+=("$ROOT/lib/notice/noticeopt.c") ;;
+	mp-policy) files+=("$ROOT/lib/policy/notify.c") ;;
 	esac
 	awk '
 	    /\.id = / { id = "-"; if (match($0, /\.id = \x27.\x27/))
@@ -35,7 +37,7 @@ tables() {
 @test "options: the converted commands are the ones expected" {
 	run tables
 	for t in mp-bccify mp-classify mp-ccguard mp-zipenc mp-detach \
-	    mp-orgsync; do
+	    mp-orgsync mp-policy; do
 		grep -qx "$t" <<<"$output" || { echo "$t has no table"; false; }
 	done
 }
