@@ -170,7 +170,7 @@ negatives() {
 	EOF
 	[ "$status" -eq 0 ]
 	[ "$(cut -f1,3 <<<"$output")" = "$(printf '%s\t%s\n' \
-	    phone '090-****-5678' phone '031-***-5678' postal '100-****' \
+	    phone '09*****5678' phone '03****5678' postal '100-****' \
 	    address '東京都***' mynumber '********0663' \
 	    card '************1111' email 't***@example.jp')" ]
 }

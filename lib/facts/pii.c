@@ -1204,10 +1204,11 @@ mp_pii_mask(const MpPiiHit *hit)
 
 	switch (hit->kind) {
 	case MP_PII_PHONE:
-		g_string_append_len(s, v, 3);
-		g_string_append_c(s, '-');
-		stars(s, n - 7);
-		g_string_append_printf(s, "-%s", v + n - 4);
+		/* no dashes: where they go depends on an area code the
+		 * digits alone do not tell (03-1234-5678, 031-234-5678) */
+		g_string_append_len(s, v, 2);
+		stars(s, n - 6);
+		g_string_append(s, v + n - 4);
 		break;
 	case MP_PII_POSTAL:
 		g_string_append_len(s, v, 3);

@@ -43,7 +43,7 @@ GArray *mp_pii_hits_new(void);
 const char *mp_pii_name(MpPiiKind kind);
 
 /* mp_pii_mask - value with all but a few characters hidden, for
- * --explain ("090-****-5678", "t***@example.jp") */
+ * --explain ("09*****5678", "t***@example.jp") */
 char *mp_pii_mask(const MpPiiHit *hit);
 
 /* mp_mynumber_valid - 12 ASCII digits whose last is the check digit */
