@@ -9,9 +9,9 @@ else
 	PATH=$MP_BIN:$PATH
 fi
 ROOT=$BATS_TEST_DIRNAME/..
-TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach"
+TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach mp-policy"
 PAGES="mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 mp-ccguard.1
-       mp-detach.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7"
+       mp-detach.1 mp-policy.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7"
 
 need_mandoc() {
 	command -v mandoc >/dev/null ||
@@ -64,13 +64,14 @@ long_options() {
 
 @test "docs: pages have EXIT STATUS and EXAMPLES sections" {
 	for p in mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 \
-	    mp-ccguard.1 mp-detach.1 mp-download.8 mp.7 mp.conf.5 \
-	    mp-org.conf.5; do
+	    mp-ccguard.1 mp-detach.1 mp-policy.1 mp-download.8 mp.7 \
+	    mp.conf.5 mp-org.conf.5; do
 		grep -qx '\.Sh EXAMPLES' "$ROOT/man/$p" ||
 		    { echo "$p: no EXAMPLES"; false; }
 	done
 	for p in mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 \
-	    mp-ccguard.1 mp-detach.1 mp-download.8 mp.7 mp-org.conf.5; do
+	    mp-ccguard.1 mp-detach.1 mp-policy.1 mp-download.8 mp.7 \
+	    mp-org.conf.5; do
 		grep -qx '\.Sh EXIT STATUS' "$ROOT/man/$p" ||
 		    { echo "$p: no EXIT STATUS"; false; }
 	done

@@ -3,8 +3,8 @@
 
   corpus.py BINDIR CORPUS
 
-For every file: mp-classify (plain, --json, -a), mp-bccify -n 1 and
-mp-zipenc must exit with a documented status (0 or 65 for a file that
+For every file: mp-classify (plain, --json, -a), mp-bccify -n 1,
+mp-policy (--json, -a, with rules over every fact) and mp-zipenc must exit with a documented status (0 or 65 for a file that
 is not a usable message) within the time limit, without a sanitizer report.  Files
 that start with a From_ line also go through --mbox.  The outputs are
 checked without mp's own parser:
@@ -41,7 +41,33 @@ SEMI = ["example.org"]
 DOCUMENTED = {0, 65}
 # mp-ccguard also says 1 (refused); it runs when a snapshot is given
 CCGUARD_DOCUMENTED = {0, 1, 65}
+# mp-policy also says 1 (rejected)
+POLICY_DOCUMENTED = {0, 1, 65}
 TIMEOUT = 30
+# rules that read every fact mp-policy has, text and personal data too
+POLICY_CONF = """
+[domains]
+internal = example.com, example.co.jp
+semi-internal = example.org
+[keywords secret]
+words = confidential, 社外秘, 極秘
+regex = (?i)pass(word)?\\s*[:：]
+[rule people]
+if = phone >= 3 or postal >= 3 or address >= 1 or mynumber >= 1 or card >= 1 or email.body >= 5
+action = reject
+[rule words]
+if = keyword.secret >= 1 or keyword.secret.attachment >= 1
+action = hold 10m
+[rule files]
+if = attachments >= 2 or attachment-largest >= 100K or encrypted or plain-archives or undecodable or archive-limit
+action = detach
+for = external
+[rule odd]
+if = no-from or unreadable or to-cc.external >= 3
+header.Subject = .
+time = outside workday 09:00-19:00
+action = bccify
+"""
 SKIP_NAMES = ("LICENSE", "COPYING", "README", "NOTICE", "copyright",
               "ARTISTIC")
 
@@ -124,6 +150,12 @@ def main():
     for d in SEMI:
         dom += ["--semi-internal", d]
     base = ["-c", "/dev/null"] + dom
+    policy_dir = tempfile.mkdtemp(prefix="mp-corpus-policy.")
+    policy_conf = os.path.join(policy_dir, "mp.conf")
+    with open(policy_conf, "w") as f:
+        f.write(POLICY_CONF)
+    policy = [os.path.join(bindir, "mp-policy"), "-c", policy_conf,
+              "--now", "2026-11-30 20:00"]
     failures, skipped, stats = [], [], {"files": 0, "messages": 0,
                                         "rewritten": 0, "exit": {}}
 
@@ -205,9 +237,29 @@ def main():
         finally:
             shutil.rmtree(tmp)
 
+    def check_policy(path, data):
+        """mp-policy: a documented status; --json's record names a
+        verdict; -a adds exactly one X-MP-Policy field"""
+        st, out, err = run(policy + ["--json", path])
+        if check_status(path, "policy --json", st, err, POLICY_DOCUMENTED) \
+                and st in (0, 1):
+            try:
+                rec = json.loads(out)
+                assert (rec["verdict"] == "reject") == (st == 1)
+            except Exception as e:  # noqa: BLE001
+                fail(path, "policy --json: %s" % e)
+        st, out, err = run(policy + ["-a"], data)
+        if check_status(path, "policy -a", st, err) and st == 0 and \
+                len(re.findall(rb"(^|\n)X-MP-Policy: ", out)) != 1:
+            fail(path, "policy -a added no X-MP-Policy")
+        if data.startswith(b"From "):
+            st, out, err = run(policy + ["--mbox", path])
+            check_status(path, "policy --mbox", st, err, POLICY_DOCUMENTED)
+
     for path in files(corpus):
         stats["files"] += 1
         data = open(path, "rb").read()
+        check_policy(path, data)
         st, out, err = run([classify] + base + [path])
         check_status(path, "classify", st, err)
         st, out, err = run([classify, "--json"] + base + [path])
@@ -292,6 +344,7 @@ def main():
         os.unlink(tmp_in)
         os.unlink(tmp_out)
 
+    shutil.rmtree(policy_dir)
     print("corpus: %d files, %d messages, %d rewritten by mp-bccify, "
           "%d by mp-zipenc, %d by mp-detach"
           % (stats["files"], stats["messages"], stats["rewritten"],
