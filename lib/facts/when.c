@@ -127,8 +127,14 @@ date_field_time(const char *value)
 	g_strchomp(v);
 	word = strrchr(v, ' ');
 	word = word != NULL ? word + 1 : v;
-	if (g_ascii_strcasecmp(word, "JST") == 0)
-		strcpy(word, "+0900");
+	if (g_ascii_strcasecmp(word, "JST") == 0) {
+		char *jst;
+
+		*word = '\0';
+		jst = g_strconcat(v, "+0900", NULL);
+		g_free(v);
+		v = jst;
+	}
 	t = g_mime_utils_header_decode_date(v);
 	g_free(v);
 	return t;
