@@ -23,11 +23,11 @@ _mp_classify()
 	fi
 	__mp_complete \
 	    '-a --annotate --json -c --config --internal --semi-internal
-	     -r --recipient --resent --facts -f --sender --auth-user --now
+	     -r --recipient --resent --facts -f --envelope-sender --auth-user --now
 	     --time --syslog --mbox --maildir -h --help --version' \
 	    '-c --config --mbox' \
 	    '--maildir' \
-	    '--internal --semi-internal -r --recipient -f --sender --auth-user
+	    '--internal --semi-internal -r --recipient -f --envelope-sender --auth-user
 	     --now' \
 	    '-a --annotate --json' \
 	    '-a --annotate --mbox --maildir' \

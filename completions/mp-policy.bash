@@ -27,13 +27,13 @@ _mp_policy()
 	fi
 	__mp_complete \
 	    '-a --annotate --json --explain --summary --report -c --config
-	     --internal --semi-internal -r --recipient -f --from --auth-user
+	     --internal --semi-internal -r --recipient -f --envelope-sender --auth-user
 	     --now --time --snapshot --lang --notice --notice-maildir
 	     --notice-cmd --template-dir --notice-from --syslog --mbox
 	     --maildir -h --help --version' \
 	    '-c --config --mbox --report --snapshot --notice' \
 	    '--maildir --notice-maildir --template-dir' \
-	    '--internal --semi-internal -r --recipient -f --from --auth-user
+	    '--internal --semi-internal -r --recipient -f --envelope-sender --auth-user
 	     --now --notice-cmd --notice-from' \
 	    '-a --annotate --json' \
 	    '-a --annotate --explain' \
