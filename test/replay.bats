@@ -345,13 +345,15 @@ EOF
 }
 
 # on_pty CMD... - CMD's standard error on a pseudo-terminal, its standard
-# output in $TMP/out; prints what the terminal got
+# output in $TMP/out (BOTH=1: on the terminal too); prints what the
+# terminal got
 on_pty() {
 	python3 - "$TMP/out" "$@" <<'EOF'
 import os, pty, subprocess, sys
 m, s = pty.openpty()
 with open(sys.argv[1], "wb") as out:
-    p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL, stdout=out,
+    p = subprocess.Popen(sys.argv[2:], stdin=subprocess.DEVNULL,
+                         stdout=s if os.environ.get("BOTH") else out,
                          stderr=s)
 os.close(s)
 got = b""
@@ -382,6 +384,11 @@ EOF
 	echo "$output"
 	[[ "$output" =~ replay:\ [0-9]+\ of\ 41\ messages ]]
 	[[ "$output" == *"\\r\\x1b[K'" ]]
+	# records on the same terminal: no line to write them into
+	BOTH=1 run on_pty mp-policy --summary --mbox "$TMP/a.mbox"
+	[[ "$output" == *"rule never: 0"* ]]
+	[[ "$output" != *"replay:"* ]]
+	[[ "$output" != *'\x1b'* ]]
 	# one message alone: no progress
 	run on_pty mp-policy --summary "$TMP/a.maildir/new/$(ls "$TMP/a.maildir/new" | head -1)"
 	[ "$output" = "''" ]

@@ -1,6 +1,7 @@
 /* replay.c - a policy over an archive: what each rule would have
  * caught, as a summary and as an HTML report */
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -117,7 +118,19 @@ count_files(const char *maildir)
 	return n;
 }
 
-/* progress_start - a progress line only for a batch on a terminal */
+/* same_file - whether two descriptors are one file (one terminal) */
+static gboolean
+same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* progress_start - a progress line only for a batch on a terminal; not
+ * when the records go to that terminal too: they would be written into
+ * the line, and scrolling by they show the progress themselves */
 static void
 progress_start(Progress *p, const char *mbox, const char *maildir,
     gboolean progress)
@@ -125,7 +138,7 @@ progress_start(Progress *p, const char *mbox, const char *maildir,
 	GStatBuf st;
 
 	if (!progress || (mbox == NULL && maildir == NULL) ||
-	    !isatty(STDERR_FILENO))
+	    !isatty(STDERR_FILENO) || same_file(STDOUT_FILENO, STDERR_FILENO))
 		return;
 	if (mbox != NULL && g_stat(mbox, &st) == 0)
 		p->size = (guint64)st.st_size;
