@@ -101,7 +101,7 @@ set_policy(gpointer data, GError **err)
 	b->trace = mp_opts_bool(own, OPT_TRACE, TRUE);
 	b->sender = mp_opts_value(own, OPT_SENDER);
 	run->ap = mp_addr_parser_new();
-	return mp_cli_check_sender(run->ap, "--sender", b->sender, err);
+	return mp_addr_check_arg(run->ap, "--sender", b->sender, err);
 }
 
 /*

@@ -87,7 +87,7 @@ set_policy(gpointer data, GError **err)
 	run->copts.sender = mp_opts_value(own, OPT_SENDER);
 	run->copts.details = run->v.json;
 	run->ap = mp_addr_parser_new();
-	return mp_cli_check_sender(run->ap, "--sender", run->copts.sender,
+	return mp_addr_check_arg(run->ap, "--sender", run->copts.sender,
 	    err);
 }
 

@@ -49,7 +49,6 @@ typedef struct {
 	MpAddrParser *ap;
 	gboolean facts;		/* --facts */
 	MpFactsCtx ctx;		/* how the facts are computed */
-	MpKeywords *keywords;
 } Run;
 
 /* What --json prints of one message. */
@@ -92,11 +91,7 @@ main(int argc, char **argv)
 	mp_verdict_clear(&run.v);
 	mp_addr_parser_free(run.ap);
 	g_ptr_array_free(run.envelope, TRUE);
-	mp_keywords_free(run.keywords);
-	if (run.ctx.holidays != NULL)
-		g_hash_table_destroy(run.ctx.holidays);
-	if (run.ctx.tz != NULL)
-		g_time_zone_unref(run.ctx.tz);
+	mp_facts_ctx_clear(&run.ctx);
 	return status;
 }
 
@@ -154,57 +149,30 @@ set_policy(gpointer data, GError **err)
 	run->ap = mp_addr_parser_new();
 	mp_addr_parser_want_names(run->ap, run->v.json);
 	for (i = 0; run->envelope->pdata[i] != NULL; i++)
-		if ((status = mp_cli_check_sender(run->ap, "-r",
+		if ((status = mp_addr_check_arg(run->ap, "-r",
 		    run->envelope->pdata[i], err)) != MP_OK)
 			return status;
 	return run->facts ? set_facts(run, err) : MP_OK;
 }
 
-/*
- * set_facts - how --facts computes: the command line, then [policy]
- * (strip-tag, time, holidays) and [keywords NAME], as mp-policy reads
- * them
- */
+/* set_facts - how --facts computes: the command line over mp.conf, as
+ * mp-policy reads them */
 static int
 set_facts(Run *run, GError **err)
 {
 	const MpOpts *own = &run->v.cli.own;
-	const MpConfig *cfg = run->v.cli.cfg;
-	MpFactsCtx *c = &run->ctx;
-	const char *now = mp_opts_arg(own, OPT_NOW);
-	const char *sender = mp_opts_arg(own, 'f');
-	char *time = mp_config_string(cfg, "policy", "time", "now"), *path;
-	int status = MP_OK;
+	MpFactsArgs a = {
+		.envelope = (char *const *)run->envelope->pdata,
+		.env_sender = mp_opts_arg(own, 'f'),
+		.auth_user = mp_opts_arg(own, OPT_AUTH_USER),
+		.now = mp_opts_arg(own, OPT_NOW),
+		.time = mp_opts_arg(own, OPT_TIME),
+	};
 
-	c->cfg = cfg;
-	c->ap = run->ap;
-	c->envelope = (char *const *)run->envelope->pdata;
-	c->env_sender = sender;
-	c->auth_user = mp_opts_arg(own, OPT_AUTH_USER);
-	c->resent = run->resent;
-	c->strip_tag = mp_config_bool(cfg, "policy", "strip-tag", FALSE);
-	if (mp_opts_given(own, OPT_TIME))
-		c->time = mp_opts_choice(own, OPT_TIME, 0) == 1 ?
-		    MP_TIME_DATE : MP_TIME_NOW;
-	else
-		c->time = strcmp(time, "date") == 0 ? MP_TIME_DATE : MP_TIME_NOW;
-	g_free(time);
-	c->tz = mp_config_time_zone(cfg);
-	if (now != NULL && !mp_time_parse(now, c->tz, &c->now))
-		return mp_opts_bad_arg(own, OPT_NOW, "not a time (ISO 8601 or "
-		    "YYYY-MM-DD HH:MM)", err);
-	if (sender != NULL && *sender != '\0')
-		status = mp_cli_check_sender(run->ap, "-f", sender, err);
-	if (status == MP_OK)
-		status = mp_cli_check_sender(run->ap, "--auth-user",
-		    c->auth_user, err);
-	path = mp_config_string(cfg, "policy", "holidays", NULL);
-	if (status == MP_OK && path != NULL)
-		status = mp_holidays_load(path, &c->holidays, err);
-	g_free(path);
-	if (status == MP_OK)
-		status = mp_keywords_load(cfg, &run->keywords, err);
-	c->keywords = run->keywords;
+	int status = mp_facts_ctx_load(&run->ctx, run->v.cli.cfg, run->ap, &a,
+	    err);
+
+	run->ctx.resent = run->resent;	/* --resent over [classify] resent */
 	return status;
 }
 

@@ -47,7 +47,7 @@ static const MpOptSpec own_opts[] = {
 	  .has_arg = required_argument },
 	{ .id = OPT_NOW, .name = "now", .has_arg = required_argument },
 	{ .id = OPT_TIME, .name = "time", .has_arg = required_argument,
-	  .key = "time", .def = MP_POLICY_TIME_DEFAULT },
+	  .key = "time", .def = MP_FACTS_TIME_DEFAULT },
 	{ .id = OPT_SNAPSHOT, .name = "snapshot", .has_arg = required_argument,
 	  .key = "snapshot", .def = MP_CCGUARD_SNAPSHOT_DEFAULT },
 	MP_OPT_END,
@@ -136,11 +136,11 @@ set_policy(gpointer data, GError **err)
 	int status;
 
 	g_ptr_array_add(run->envelope, NULL);
-	o.envelope = (char *const *)run->envelope->pdata;
-	o.env_sender = mp_opts_value(&cli->own, 'f');
-	o.auth_user = mp_opts_value(&cli->own, OPT_AUTH_USER);
-	o.now = mp_opts_value(&cli->own, OPT_NOW);
-	o.replay_date = mp_opts_choice(&cli->own, OPT_TIME, 0) == 1;
+	o.facts.envelope = (char *const *)run->envelope->pdata;
+	o.facts.env_sender = mp_opts_value(&cli->own, 'f');
+	o.facts.auth_user = mp_opts_value(&cli->own, OPT_AUTH_USER);
+	o.facts.now = mp_opts_value(&cli->own, OPT_NOW);
+	o.facts.time = mp_opts_value(&cli->own, OPT_TIME);
 	o.snapshot = mp_opts_value(&cli->own, OPT_SNAPSHOT);
 	o.explain = run->explain;
 	if ((status = mp_policy_open(cli->cfg, &o, &run->policy, err)) !=
@@ -154,7 +154,7 @@ set_policy(gpointer data, GError **err)
 	    mp_reject_notice_on(&run->notice))
 		cli->opts.head_only = FALSE;
 	if (run->summary || report != NULL)
-		run->replay = mp_replay_new(run->policy->rules, run->policy->tz,
+		run->replay = mp_replay_new(run->policy->rules, run->policy->facts.tz,
 		    cli->opts.mbox, cli->opts.maildir, TRUE);
 	return MP_OK;
 }

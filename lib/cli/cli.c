@@ -104,22 +104,6 @@ fail:
 	return status;
 }
 
-/* mp_cli_check_sender - an address given on the command line */
-int
-mp_cli_check_sender(MpAddrParser *ap, const char *label, const char *value,
-    GError **err)
-{
-	MpAddr a;
-
-	if (value == NULL)
-		return MP_OK;
-	if (!mp_addr_parse_one(ap, value, &a))
-		return mp_fail(err, EX_USAGE, "%s: not an address: %s", label,
-		    value);
-	mp_addr_clear(&a);
-	return MP_OK;
-}
-
 /* mp_cli_is_batch - whether --mbox, --maildir or several files were given */
 gboolean
 mp_cli_is_batch(const MpCliOpts *o, int nfiles)

@@ -54,11 +54,6 @@ gboolean mp_cli_is_batch(const MpCliOpts *o, int nfiles);
 int mp_cli_run(const MpCliOpts *o, char **files, int nfiles,
     const MpLimits *limits, MpMessageFunc fn, gpointer data, GError **err);
 
-/* mp_cli_check_sender - an envelope address given on the command line
- * (NULL: none) must read as one address: else 64, "LABEL: not an
- * address: VALUE" */
-int mp_cli_check_sender(MpAddrParser *ap, const char *label,
-    const char *value, GError **err);
 
 /* Writes a batch error record as JSON (lib/json.c has one). */
 typedef int (*MpJsonErrorFunc)(const MpSource *src, int status,

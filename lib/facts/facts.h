@@ -99,8 +99,31 @@ typedef struct {
 	gint64 now;		/* MP_TIME_NOW: Unix time; 0 is the clock */
 	GTimeZone *tz;		/* [general] time-zone */
 	GHashTable *holidays;	/* "YYYY-MM-DD" keys, or NULL */
-	const MpKeywords *keywords;	/* or NULL */
+	MpKeywords *keywords;	/* or NULL */
 } MpFactsCtx;
+
+/* What a command line says of the facts; NULL: not given. */
+typedef struct {
+	char *const *envelope;	/* -r, NULL-terminated */
+	const char *env_sender;	/* -f ("" is the null sender) */
+	const char *auth_user;	/* --auth-user */
+	const char *now;	/* --now */
+	const char *time;	/* --time now|date; NULL: [policy] time */
+} MpFactsArgs;
+
+/* [policy] time: the sending time is the clock's unless it says date */
+#define MP_FACTS_TIME_DEFAULT "now"
+
+/*
+ * mp_facts_ctx_load - how a command computes facts: its command line
+ * (an address that does not read as one, a --now that is no time: 64)
+ * over mp.conf's [general] time-zone, [classify] resent, [policy]
+ * strip-tag, time and holidays, and [keywords NAME] (78).  The context
+ * owns its zone, holidays and keywords: mp_facts_ctx_clear.
+ */
+int mp_facts_ctx_load(MpFactsCtx *ctx, const MpConfig *cfg,
+    MpAddrParser *ap, const MpFactsArgs *args, GError **err);
+void mp_facts_ctx_clear(MpFactsCtx *ctx);
 
 /* One attachment as the policy sees it. */
 typedef struct {

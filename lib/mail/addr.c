@@ -1012,3 +1012,19 @@ mp_message_sender(MpAddrParser *ap, const MpMessage *msg, MpAddr *out)
 	}
 	return ok;
 }
+
+/* mp_addr_check_arg - an address of the command line reads as one */
+int
+mp_addr_check_arg(MpAddrParser *ap, const char *label, const char *value,
+    GError **err)
+{
+	MpAddr a;
+
+	if (value == NULL)
+		return MP_OK;
+	if (!mp_addr_parse_one(ap, value, &a))
+		return mp_fail(err, EX_USAGE, "%s: not an address: %s", label,
+		    value);
+	mp_addr_clear(&a);
+	return MP_OK;
+}

@@ -75,6 +75,12 @@ GPtrArray *mp_addr_fields(MpAddrParser *ap, const MpMessage *msg,
 gboolean mp_addr_parse_one(MpAddrParser *ap, const char *text, MpAddr *out);
 void mp_addr_clear(MpAddr *a);
 
+/* mp_addr_check_arg - an address given on the command line (NULL:
+ * none) must read as one address: else 64, "LABEL: not an address:
+ * VALUE" */
+int mp_addr_check_arg(MpAddrParser *ap, const char *label,
+    const char *value, GError **err);
+
 /* mp_message_sender - the first From mailbox; FALSE if there is none or
  * it is unreadable (then out->unreadable and out->raw are set) */
 gboolean mp_message_sender(MpAddrParser *ap, const MpMessage *msg,

@@ -297,9 +297,9 @@ date_text(gboolean ja, const MpPolicy *p, const MpMessage *msg)
 	GDateTime *t;
 	char *s;
 
-	if (mp_message_time(msg, MP_TIME_DATE, 0, p->tz, &t, NULL) != MP_OK)
+	if (mp_message_time(msg, MP_TIME_DATE, 0, p->facts.tz, &t, NULL) != MP_OK)
 		return g_strdup("-");
-	s = mp_time_text_in(t, p->tz, ja);
+	s = mp_time_text_in(t, p->facts.tz, ja);
 	g_date_time_unref(t);
 	return s;
 }
@@ -351,7 +351,7 @@ render(const MpRejectNotice *n, const MpPolicy *p, const MpMessage *msg,
 	notice.subject = subject;
 	notice.body = body;
 	notice.references = msgid;
-	notice.tz = p->tz;
+	notice.tz = p->facts.tz;
 	text = mp_notice_render(&notice);
 	g_ptr_array_free(rcpt, TRUE);
 	g_free(from);

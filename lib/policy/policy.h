@@ -4,16 +4,9 @@
 
 #include "policy/decision.h"
 
-/* [policy] time: where the sending time comes from by default */
-#define MP_POLICY_TIME_DEFAULT "now"
-
 /* What the command line says besides mp.conf. */
 typedef struct {
-	char *const *envelope;	/* -r, NULL-terminated, or NULL */
-	const char *env_sender;	/* -f, or NULL */
-	const char *auth_user;	/* --auth-user, or NULL */
-	const char *now;	/* --now, or NULL */
-	gboolean replay_date;	/* --time date */
+	MpFactsArgs facts;	/* -r, -f, --auth-user, --now, --time */
 	const char *snapshot;	/* the org snapshot, used when a rule
 				 * needs it */
 	gboolean explain;
@@ -24,8 +17,7 @@ typedef struct {
 	MpRules *rules;
 	MpOrgSnap *snap;
 	MpAddrParser *ap;
-	GTimeZone *tz;
-	MpFactsCtx facts;
+	MpFactsCtx facts;	/* its tz is [general] time-zone */
 	MpEvalCtx eval;
 } MpPolicy;
 

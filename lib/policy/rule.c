@@ -798,40 +798,24 @@ read_rule(RuleCtx *c, MpRule *r, GError **err)
 	return MP_OK;
 }
 
-/* read_policy - [policy]: holidays, strip-tag, lang */
-static int
-read_policy(const MpConfig *cfg, MpRules *rules, GError **err)
-{
-	char *path = mp_config_string(cfg, "policy", "holidays", NULL);
-	char *lang = mp_config_string(cfg, "policy", "lang", "ja");
-	int status = MP_OK;
-
-	rules->strip_tag = mp_config_bool(cfg, "policy", "strip-tag", FALSE);
-	rules->en = strcmp(lang, "en") == 0;
-	g_free(lang);
-	if (path != NULL)
-		status = mp_holidays_load(path, &rules->holidays, err);
-	g_free(path);
-	if (status == MP_OK)
-		status = mp_keywords_load(cfg, &rules->keywords, err);
-	return status;
-}
-
 /* mp_rules_load - every [rule NAME] of cfg, checked */
 int
-mp_rules_load(const MpConfig *cfg, MpRules **out, GError **err)
+mp_rules_load(const MpConfig *cfg, const MpFactsCtx *facts, MpRules **out,
+    GError **err)
 {
 	MpRules *rules = g_new0(MpRules, 1);
+	char *lang = mp_config_string(cfg, "policy", "lang", "ja");
 	char **groups;
 	guint g;
-	int status;
+	int status = MP_OK;
 
 	*out = NULL;
 	rules->rules = g_ptr_array_new_with_free_func(rule_free);
-	if ((status = read_policy(cfg, rules, err)) != MP_OK) {
-		mp_rules_free(rules);
-		return status;
-	}
+	rules->keywords = facts->keywords;
+	rules->holidays = facts->holidays;
+	rules->strip_tag = facts->strip_tag;
+	rules->en = strcmp(lang, "en") == 0;
+	g_free(lang);
 	groups = g_key_file_get_groups(cfg->kf, NULL);
 	for (g = 0; groups[g] != NULL && status == MP_OK; g++) {
 		RuleCtx c = { cfg, groups[g], groups[g] + 5, rules };
@@ -866,8 +850,5 @@ mp_rules_free(MpRules *r)
 	if (r == NULL)
 		return;
 	g_ptr_array_free(r->rules, TRUE);
-	mp_keywords_free(r->keywords);
-	if (r->holidays != NULL)
-		g_hash_table_destroy(r->holidays);
 	g_free(r);
 }

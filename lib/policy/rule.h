@@ -108,8 +108,8 @@ typedef struct {
 /* The rules and what they need. */
 typedef struct {
 	GPtrArray *rules;	/* MpRule *, file order */
-	MpKeywords *keywords;
-	GHashTable *holidays;	/* or NULL */
+	const MpKeywords *keywords;	/* the facts' (MpFactsCtx) */
+	GHashTable *holidays;	/* the same, or NULL */
 	MpFactLevel level;	/* the most any rule needs */
 	gboolean org;		/* a rule needs the org snapshot */
 	gboolean strip_tag;
@@ -118,8 +118,10 @@ typedef struct {
 
 /* mp_rules_load - every [rule NAME] of cfg, checked: an unknown fact,
  * a bad number, time window, list, regex or action is 78 naming the
- * file, section and key */
-int mp_rules_load(const MpConfig *cfg, MpRules **out, GError **err);
+ * file, section and key; facts gives the keyword lists, the holidays
+ * and strip-tag, and must outlive the rules */
+int mp_rules_load(const MpConfig *cfg, const MpFactsCtx *facts,
+    MpRules **out, GError **err);
 void mp_rules_free(MpRules *r);
 
 /* mp_list_has - whether an address (mp_addr_key form) is in the list;
