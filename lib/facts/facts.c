@@ -145,6 +145,9 @@ struct MpFacts {
 
 	gboolean head;
 	MpClassification cls;
+	GPtrArray *addr_fields;	/* mp_addr_fields', for the counts */
+	gboolean counted;	/* fields[] is filled */
+	gboolean sendered;	/* from, sender and the mismatches are */
 	guint fields[FLDS][4];
 	char *from;
 	char *sender;
@@ -361,6 +364,8 @@ mp_facts_free(MpFacts *f)
 	if (f == NULL)
 		return;
 	mp_classification_clear(&f->cls);
+	if (f->addr_fields != NULL)
+		g_ptr_array_free(f->addr_fields, TRUE);
 	g_free(f->from);
 	g_free(f->sender);
 	g_free(f->time_why);
@@ -426,10 +431,13 @@ count_fields(MpFacts *f)
 {
 	const MpConfig *cfg = f->ctx.cfg;
 	GHashTable *seen[FLDS];
-	GPtrArray *fields = mp_addr_fields(f->ctx.ap, f->msg, FALSE), *shown;
+	GPtrArray *fields = f->addr_fields, *shown;
 	guint i, k;
 	int fld;
 
+	if (f->counted)
+		return;
+	f->counted = TRUE;
 	for (i = 0; i < FLDS; i++)
 		seen[i] = g_hash_table_new_full(g_str_hash, g_str_equal,
 		    g_free, NULL);
@@ -447,7 +455,6 @@ count_fields(MpFacts *f)
 		count_item(seen[FLD_TO_CC], f->fields[FLD_TO_CC], cfg,
 		    shown->pdata[i]);
 	g_ptr_array_free(shown, TRUE);
-	g_ptr_array_free(fields, TRUE);
 	for (i = 0; f->ctx.envelope != NULL && f->ctx.envelope[i] != NULL;
 	    i++) {
 		MpAddr a;
@@ -511,24 +518,38 @@ mp_addr_same(const char *a, const char *b, gboolean strip)
 	return same;
 }
 
-/* ensure_head - recipients, counts per field, From and the sender */
+/* ensure_head - the recipients: the address fields are read once, for
+ * the classes and (when asked: count_fields) the counts per field */
 static void
 ensure_head(MpFacts *f)
 {
 	const MpFactsCtx *c = &f->ctx;
-	MpAddr from;
 
 	if (f->head)
 		return;
 	f->head = TRUE;
-	/* mp_classify fails on nothing yet; its status would be the
-	 * message's, and it has none to give */
-	(void)mp_classify(c->cfg, c->ap, f->msg, c->envelope, c->resent,
-	    TRUE, &f->cls, NULL);
-	count_fields(f);
+	f->addr_fields = mp_addr_fields(c->ap, f->msg, c->resent);
+	mp_classify_fields(c->cfg, c->ap, f->msg, f->addr_fields, c->envelope,
+	    TRUE, &f->cls);
+}
+
+/* ensure_sender - From, the sender and how they compare; the
+ * classification's From and Message-ID too */
+static void
+ensure_sender(MpFacts *f)
+{
+	const MpFactsCtx *c = &f->ctx;
+	MpAddr from;
+
+	ensure_head(f);
+	if (f->sendered)
+		return;
+	f->sendered = TRUE;
+	f->cls.message_id = mp_message_id(f->msg);
 	if (mp_message_sender(c->ap, f->msg, &from))
-		f->from = mp_addr_key(from.addr);
+		f->cls.from = g_strdup(from.addr);
 	mp_addr_clear(&from);
+	f->from = mp_addr_key(f->cls.from);
 	f->no_from = f->from == NULL;
 	f->sender = mp_addr_key(c->auth_user != NULL ? c->auth_user : f->from);
 	if (f->sender != NULL && c->strip_tag)
@@ -554,7 +575,7 @@ mp_facts_recipients(MpFacts *f, const MpClassification **out, GError **err)
 const char *
 mp_facts_from(MpFacts *f)
 {
-	ensure_head(f);
+	ensure_sender(f);
 	return f->from;
 }
 
@@ -562,7 +583,7 @@ mp_facts_from(MpFacts *f)
 const char *
 mp_facts_sender(MpFacts *f)
 {
-	ensure_head(f);
+	ensure_sender(f);
 	return f->sender;
 }
 
@@ -1126,6 +1147,10 @@ mp_facts_number(MpFacts *f, const MpFactRef *ref, guint64 *out,
 		status = ensure_parts(f, err);
 	if (status != MP_OK)
 		return status;
+	if (ref->id == F_FIELD)
+		count_fields(f);
+	if (ref->id >= F_AUTH_MISMATCH && ref->id <= F_NO_FROM)
+		ensure_sender(f);
 	if (ref->id >= F_HOUR && ref->id <= F_WORKDAY) {
 		if ((status = mp_facts_time(f, &t, err)) == MP_OK)
 			*out = time_number(f, (FactId)ref->id, t);
@@ -1360,7 +1385,8 @@ mp_facts_json(MpFacts *f, MpFactLevel level, json_t **out, GError **err)
 	int status;
 
 	*out = NULL;
-	ensure_head(f);
+	ensure_sender(f);
+	count_fields(f);
 	if ((status = mp_facts_time(f, &t, err)) != MP_OK ||
 	    (level == MP_FACT_TEXT && (status = ensure_text(f, err)) != MP_OK) ||
 	    (level >= MP_FACT_PARTS && (status = ensure_parts(f, err)) != MP_OK))

@@ -202,7 +202,9 @@ void mp_facts_free(MpFacts *f);
 int mp_facts_number(MpFacts *f, const MpFactRef *ref, guint64 *out,
     GError **err);
 
-/* mp_facts_recipients - every recipient with its class (mp_classify) */
+/* mp_facts_recipients - every recipient with its class (mp_classify);
+ * its from and message_id are there once a sender fact was asked for
+ * (mp_facts_from, mp_facts_sender, mp_facts_json) */
 int mp_facts_recipients(MpFacts *f, const MpClassification **out,
     GError **err);
 

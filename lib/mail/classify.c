@@ -85,23 +85,34 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
     char *const *envelope, gboolean resent, gboolean details,
     MpClassification *out, GError **err)
 {
+	GPtrArray *fields = mp_addr_fields(ap, msg, resent);
+	MpAddr from;
+
+	mp_classify_fields(cfg, ap, msg, fields, envelope, details, out);
+	g_ptr_array_free(fields, TRUE);
+	if (details) {
+		out->message_id = mp_message_id(msg);
+		if (mp_message_sender(ap, msg, &from))
+			out->from = g_strdup(from.addr);
+		mp_addr_clear(&from);	/* an unreadable one has its text */
+	}
+	(void)err;	/* nothing fails yet; content checks will */
+	return MP_OK;
+}
+
+/* mp_classify_fields - the same over fields mp_addr_fields read */
+void
+mp_classify_fields(const MpConfig *cfg, MpAddrParser *ap,
+    const MpMessage *msg, GPtrArray *fields, char *const *envelope,
+    gboolean details, MpClassification *out)
+{
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, NULL);
-	GPtrArray *fields;
-	MpAddr from;
 	guint i, k;
 
 	memset(out, 0, sizeof *out);
 	out->rcpts = g_array_new(FALSE, FALSE, sizeof(MpRecipient));
 	out->size = msg->size - msg->prefix_len;
-	if (details)
-		out->message_id = mp_message_id(msg);
-	if (details) {
-		if (mp_message_sender(ap, msg, &from))
-			out->from = g_strdup(from.addr);
-		mp_addr_clear(&from);	/* an unreadable one has its text */
-	}
-	fields = mp_addr_fields(ap, msg, resent);
 	for (i = 0; i < fields->len; i++) {
 		MpAddrField *af = fields->pdata[i];
 
@@ -112,7 +123,6 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 				add_rcpt(out, seen, cfg, a, af->kind, details);
 		}
 	}
-	g_ptr_array_free(fields, TRUE);
 	for (i = 0; envelope != NULL && envelope[i] != NULL; i++) {
 		MpAddr a;
 		char *key;
@@ -128,8 +138,6 @@ mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
 		mp_addr_clear(&a);
 	}
 	g_hash_table_destroy(seen);
-	(void)err;	/* nothing fails yet; content checks will */
-	return MP_OK;
 }
 
 void

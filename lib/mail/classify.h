@@ -32,6 +32,13 @@ int mp_classify(const MpConfig *cfg, MpAddrParser *ap, const MpMessage *msg,
     MpClassification *out, GError **err);
 void mp_classification_clear(MpClassification *c);
 
+/* mp_classify_fields - the same over the fields of mp_addr_fields (a
+ * caller that reads them for more than this parses them once), but
+ * without From and Message-ID: details is the list of recipients */
+void mp_classify_fields(const MpConfig *cfg, MpAddrParser *ap,
+    const MpMessage *msg, GPtrArray *fields, char *const *envelope,
+    gboolean details, MpClassification *out);
+
 /* mp_seen_recipients - the recipients every recipient sees: each item
  * of To and Cc that names one (an unreadable item too), as const
  * MpAddr * into fields (of mp_addr_fields), in header order */
