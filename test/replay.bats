@@ -433,6 +433,28 @@ EOF
 	grep -q 'data-day="不明" data-count="1"' <<<"$section"
 }
 
+@test "replay: a message that cannot be read counts as failed" {
+	# the mbox of 40 and one message over a 64K message-bytes limit
+	python3 - "$TMP/a.mbox" <<'EOF'
+import email.message, mailbox, sys
+m = email.message.EmailMessage()
+m["From"] = "big@example.com"
+m["To"] = "x@partner.example.net"
+m["Subject"] = "too big"
+m.set_content("x" * 100000)
+mb = mailbox.mbox(sys.argv[1])
+mb.add(m)
+mb.close()
+EOF
+	printf '[limits]\nmessage-bytes = 64K\n' >>"$TMP/mp.conf"
+	run --separate-stderr mp-policy --summary --json --mbox "$TMP/a.mbox"
+	[ "$status" -eq 65 ]
+	python3 -c '
+import json, sys
+got = json.loads(sys.argv[1])["summary"]
+assert got["total"] == 41 and got["failed"] == 1, got' "${lines[-1]}"
+}
+
 # corpus_policy FILE - a policy that reads every fact: recipients,
 # attachments and their text, personal data, keywords, the time
 corpus_policy() {

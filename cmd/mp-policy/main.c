@@ -68,6 +68,7 @@ static int set_policy(gpointer data, GError **err);
 static int one_message(gpointer data, const MpSource *src, MpMessage *msg,
     GError **err);
 static int finish(gpointer data, int status, GError *err);
+static void unread(gpointer data, const MpSource *src);
 static json_t *record_json(const MpSource *src, gconstpointer result);
 
 /* the command line and the steps of mp_cli_main */
@@ -77,7 +78,7 @@ static const MpCliCommand command = {
 	.extra = mp_reject_notice_opts,
 	.take = take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,
-	.finish = finish,
+	.finish = finish, .unread = unread,
 };
 
 int
@@ -227,6 +228,16 @@ one_message(gpointer data, const MpSource *src, MpMessage *msg,
 	g_free(line);
 	mp_judgement_clear(&j);
 	return st;
+}
+
+/* unread - a message that could not be read counts in the replay */
+static void
+unread(gpointer data, const MpSource *src)
+{
+	Run *run = data;
+
+	if (run->replay != NULL)
+		mp_replay_failed(run->replay, src);
 }
 
 /* finish - the replay's summary and report, then the exit status */

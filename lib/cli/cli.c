@@ -267,8 +267,11 @@ each_message(const MpSource *src, MpMessage *msg, int status,
 	Each *each = data;
 	GError *err = NULL;
 
-	if (msg == NULL)
+	if (msg == NULL) {
+		if (each->cmd->unread != NULL)
+			each->cmd->unread(each->data, src);
 		return mp_run_failed(&each->cli->run, src, status, why);
+	}
 	status = each->cmd->one_message(each->data, src, msg, &err);
 	if (status != MP_OK && err != NULL) {
 		status = mp_run_failed(&each->cli->run, src, status, err);

@@ -152,6 +152,9 @@ typedef struct {
 	 * mp_run_output: the run stops) */
 	int (*one_message)(gpointer data, const MpSource *src, MpMessage *msg,
 	    GError **err);
+	/* unread - a message that could not be read (its error record is
+	 * mp_cli_main's); or NULL */
+	void (*unread)(gpointer data, const MpSource *src);
 	/* finish - after the last message: the exit status; or NULL:
 	 * mp_run_finish's */
 	int (*finish)(gpointer data, int status, GError *err);
