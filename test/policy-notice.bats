@@ -211,6 +211,16 @@ assert r["reason"] == "Files may not be attached to mail for outside addresses",
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = "$TMP/attach.eml: $REJECT" ]
 	[ ! -e "$TMP/n.eml" ]
+	# so does --summary or --report, even of one message
+	run mp-policy -c "$C" --notice "$TMP/n.eml" --summary "$TMP/attach.eml"
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "$TMP/attach.eml: $REJECT" ]
+	[ ! -e "$TMP/n.eml" ]
+	run mp-policy -c "$C" --notice "$TMP/n.eml" --report "$TMP/r.html" \
+	    "$TMP/attach.eml"
+	[ "$status" -eq 1 ]
+	[ ! -e "$TMP/n.eml" ]
+	[ -s "$TMP/r.html" ]
 }
 
 @test "no notice to a bounce, an automatic message or no sender; said on stderr" {

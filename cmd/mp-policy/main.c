@@ -146,7 +146,7 @@ set_policy(gpointer data, GError **err)
 	o.explain = run->explain;
 	if ((status = mp_policy_open(cli->cfg, &o, &run->policy, err)) !=
 	    MP_OK || (status = mp_reject_notice_load(&run->notice, &cli->extra,
-	    cli->run.batch, err)) != MP_OK)
+	    cli->run.batch || run->summary || report != NULL, err)) != MP_OK)
 		return status;
 	/* --lang is [policy] lang: the reasons' language too */
 	run->policy->rules->en = run->notice.lang == MP_LANG_EN;

@@ -128,7 +128,7 @@ read_from(MpRejectNotice *n, const MpOpts *o, GError **err)
 
 /* mp_reject_notice_load - the options resolved into n, checked */
 int
-mp_reject_notice_load(MpRejectNotice *n, const MpOpts *o, gboolean batch,
+mp_reject_notice_load(MpRejectNotice *n, const MpOpts *o, gboolean replay,
     GError **err)
 {
 	const char *dir = mp_opts_value(o, MP_REJECT_OPT_TEMPLATE_DIR);
@@ -150,7 +150,7 @@ mp_reject_notice_load(MpRejectNotice *n, const MpOpts *o, gboolean batch,
 	status = mp_template_load(dir, name, builtin[n->lang], TRUE, fields,
 	    required, &n->text, err);
 	g_free(name);
-	if (status != MP_OK || batch)
+	if (status != MP_OK || replay)
 		return status;
 	n->dest.file = mp_opts_value(o, MP_REJECT_OPT_NOTICE);
 	n->dest.maildir = mp_opts_value(o, MP_REJECT_OPT_NOTICE_MAILDIR);

@@ -46,10 +46,11 @@ typedef struct {
  * mp_reject_notice_opts) into n: --notice-from read as one address
  * (64), the template directory and the template checked, and a
  * --notice-maildir that is not a Maildir (78), before any mail is
- * read.  A batch (a replay of old mail) sends no notices.
+ * read.  A replay of old mail (a batch, --summary, --report) sends
+ * no notices.
  */
 int mp_reject_notice_load(MpRejectNotice *n, const MpOpts *o,
-    gboolean batch, GError **err);
+    gboolean replay, GError **err);
 
 /* mp_reject_notice_on - whether a notice goes out for a reject */
 gboolean mp_reject_notice_on(const MpRejectNotice *n);
