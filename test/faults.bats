@@ -72,3 +72,35 @@ nothing_left() {
 		[ -z "$(ls -A "$TMP/md/tmp")" ]
 	done
 }
+
+@test "mp-policy: a failing notice or report write, fsync or rename leaves nothing" {
+	printf '[domains]\ninternal = example.co.jp\n[rule any]\naction = reject\n' \
+	    >"$TMP/mp.conf"
+	msg=$TESTDATA/zipenc/mixed.eml
+	for spec in rename:notice.eml fsync write:0 write:700; do
+		rm -f "$TMP/notice.eml" "$TMP/out"
+		run faulty "$spec" mp-policy -c "$TMP/mp.conf" \
+		    --notice "$TMP/notice.eml" "$msg"
+		[ "$status" -eq 75 ] || [ "$status" -eq 74 ]
+		faulty "$spec" mp-policy -c "$TMP/mp.conf" \
+		    --notice "$TMP/notice.eml" "$msg" >"$TMP/out" 2>/dev/null ||
+		    true
+		nothing_left
+	done
+	for spec in rename:r.html fsync write:0; do
+		rm -f "$TMP"/r.html*
+		run faulty "$spec" mp-policy -c "$TMP/mp.conf" \
+		    --report "$TMP/r.html" "$msg"
+		echo "$spec: $status $output"
+		[ "$status" -eq 75 ] || [ "$status" -eq 74 ] ||
+		    [ "$status" -eq 73 ]
+		[ -z "$(ls -A "$TMP" | grep '^r\.html')" ]
+	done
+	# and the clean runs do write
+	run mp-policy -c "$TMP/mp.conf" --notice "$TMP/notice.eml" "$msg"
+	[ "$status" -eq 1 ]
+	[ -s "$TMP/notice.eml" ]
+	run mp-policy -c "$TMP/mp.conf" --report "$TMP/r.html" "$msg"
+	[ "$status" -eq 1 ]
+	[ -s "$TMP/r.html" ]
+}
