@@ -14,11 +14,12 @@ setup_file() {
 }
 
 setup() {
-	cd "$ROOT"
+	cd "$ROOT" || return 1
 }
 
 need_policy() {
-	command -v mp-policy >/dev/null || skip "mp-policy is not built"
+	command -v mp-policy >/dev/null ||
+	    { echo "mp-policy is not built (make)"; return 1; }
 }
 
 # conf NAME - the -c argument for testdata/policy/NAME: the file itself,
