@@ -250,7 +250,7 @@ def main():
                 fail(path, "policy --json: %s" % e)
         st, out, err = run(policy + ["-a"], data)
         if check_status(path, "policy -a", st, err) and st == 0 and \
-                len(re.findall(rb"(^|\n)X-MP-Policy: ", out)) != 1:
+                len(re.findall(rb"(^|[\r\n])X-MP-Policy: ", out)) != 1:
             fail(path, "policy -a added no X-MP-Policy")
         if data.startswith(b"From "):
             st, out, err = run(policy + ["--mbox", path])
