@@ -44,7 +44,6 @@ static const MpOptSpec own_opts[] = {
 
 typedef struct {
 	MpVerdict v;		/* first: -a, --json, the options, the run */
-	GPtrArray *envelope;	/* -r ADDR, NULL-terminated */
 	gboolean resent;
 	MpAddrParser *ap;
 	gboolean facts;		/* --facts */
@@ -57,7 +56,6 @@ typedef struct {
 	json_t *facts;		/* --facts, or NULL */
 } Result;
 
-static gboolean take_recipient(gpointer data, int id, const char *arg);
 static gboolean usable(gpointer data);
 static int set_policy(gpointer data, GError **err);
 static int set_facts(Run *run, GError **err);
@@ -74,7 +72,7 @@ static char *counts_text(const MpClassification *c);
 static const MpCliCommand command = {
 	.tool = "mp-classify", .usage = USAGE, .shortopts = "ac:f:hr:",
 	.section = "classify", .table = own_opts,
-	.take = take_recipient, .usable = usable,
+	.take = mp_verdict_take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,
 	.finish = mp_verdict_finish,
 };
@@ -86,25 +84,11 @@ main(int argc, char **argv)
 	int status;
 
 	mp_verdict_init(&run.v, "X-MP-Classify", record_json);
-	run.envelope = g_ptr_array_new();
 	status = mp_cli_main(&command, &run.v.cli, &run, argc, argv);
 	mp_verdict_clear(&run.v);
 	mp_addr_parser_free(run.ap);
-	g_ptr_array_free(run.envelope, TRUE);
 	mp_facts_ctx_clear(&run.ctx);
 	return status;
-}
-
-/* take_recipient - each -r adds one envelope recipient */
-static gboolean
-take_recipient(gpointer data, int id, const char *arg)
-{
-	Run *run = data;
-
-	if (id != 'r')
-		return FALSE;
-	g_ptr_array_add(run->envelope, (gpointer)(gsize)arg);
-	return TRUE;
 }
 
 /*
@@ -141,16 +125,16 @@ static int
 set_policy(gpointer data, GError **err)
 {
 	Run *run = data;
+	char *const *envelope = mp_verdict_envelope(&run->v);
 	guint i;
 	int status;
 
-	g_ptr_array_add(run->envelope, NULL);
 	run->resent = mp_opts_bool(&run->v.cli.own, OPT_RESENT, FALSE);
 	run->ap = mp_addr_parser_new();
 	mp_addr_parser_want_names(run->ap, run->v.json);
-	for (i = 0; run->envelope->pdata[i] != NULL; i++)
-		if ((status = mp_addr_check_arg(run->ap, "-r",
-		    run->envelope->pdata[i], err)) != MP_OK)
+	for (i = 0; envelope[i] != NULL; i++)
+		if ((status = mp_addr_check_arg(run->ap, "-r", envelope[i],
+		    err)) != MP_OK)
 			return status;
 	return run->facts ? set_facts(run, err) : MP_OK;
 }
@@ -162,7 +146,7 @@ set_facts(Run *run, GError **err)
 {
 	const MpOpts *own = &run->v.cli.own;
 	MpFactsArgs a = {
-		.envelope = (char *const *)run->envelope->pdata,
+		.envelope = mp_verdict_envelope(&run->v),
 		.env_sender = mp_opts_arg(own, 'f'),
 		.auth_user = mp_opts_arg(own, OPT_AUTH_USER),
 		.now = mp_opts_arg(own, OPT_NOW),
@@ -190,7 +174,7 @@ one_message(gpointer data, const MpSource *src, MpMessage *msg,
 	if (run->facts)
 		return facts_message(run, src, msg, err);
 	if ((status = mp_classify(cfg, run->ap, msg,
-	    (char *const *)run->envelope->pdata, run->resent,
+	    mp_verdict_envelope(&run->v), run->resent,
 	    run->v.json || cfg->syslog, &c, err)) != MP_OK)
 		return status;
 	status = put(run, src, msg, &res);

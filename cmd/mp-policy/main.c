@@ -55,14 +55,12 @@ static const MpOptSpec own_opts[] = {
 
 typedef struct {
 	MpVerdict v;		/* first: -a, --json, the options, the run */
-	GPtrArray *envelope;	/* -r ADDR, NULL-terminated */
 	MpPolicy *policy;
 	MpReplay *replay;	/* --summary, --report */
 	MpRejectNotice notice;	/* to the sender of a rejected message */
 	gboolean explain, summary;
 } Run;
 
-static gboolean take_recipient(gpointer data, int id, const char *arg);
 static gboolean usable(gpointer data);
 static int set_policy(gpointer data, GError **err);
 static int one_message(gpointer data, const MpSource *src, MpMessage *msg,
@@ -76,7 +74,7 @@ static const MpCliCommand command = {
 	.tool = "mp-policy", .usage = USAGE, .shortopts = "ac:f:hr:",
 	.section = "policy", .table = own_opts,
 	.extra = mp_reject_notice_opts,
-	.take = take_recipient, .usable = usable,
+	.take = mp_verdict_take_recipient, .usable = usable,
 	.set_policy = set_policy, .one_message = one_message,
 	.finish = finish, .unread = unread,
 };
@@ -88,26 +86,12 @@ main(int argc, char **argv)
 	int status;
 
 	mp_verdict_init(&run.v, "X-MP-Policy", record_json);
-	run.envelope = g_ptr_array_new();
 	status = mp_cli_main(&command, &run.v.cli, &run, argc, argv);
 	mp_verdict_clear(&run.v);
 	mp_replay_free(run.replay);
 	mp_policy_close(run.policy);
 	mp_reject_notice_clear(&run.notice);
-	g_ptr_array_free(run.envelope, TRUE);
 	return status;
-}
-
-/* take_recipient - each -r adds one envelope recipient */
-static gboolean
-take_recipient(gpointer data, int id, const char *arg)
-{
-	Run *run = data;
-
-	if (id != 'r')
-		return FALSE;
-	g_ptr_array_add(run->envelope, (gpointer)(gsize)arg);
-	return TRUE;
 }
 
 /* usable - the verdict options; --summary is the replay's, not the
@@ -136,8 +120,7 @@ set_policy(gpointer data, GError **err)
 	const char *report = mp_opts_value(&cli->own, OPT_REPORT);
 	int status;
 
-	g_ptr_array_add(run->envelope, NULL);
-	o.facts.envelope = (char *const *)run->envelope->pdata;
+	o.facts.envelope = mp_verdict_envelope(&run->v);
 	o.facts.env_sender = mp_opts_value(&cli->own, 'f');
 	o.facts.auth_user = mp_opts_value(&cli->own, OPT_AUTH_USER);
 	o.facts.now = mp_opts_value(&cli->own, OPT_NOW);

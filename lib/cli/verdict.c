@@ -17,6 +17,7 @@ mp_verdict_init(MpVerdict *v, const char *field, MpVerdictJsonFunc record)
 	v->field = field;
 	v->record = record;
 	v->reasons = g_hash_table_new(g_str_hash, g_str_equal);
+	v->envelope = g_ptr_array_new();
 }
 
 /* mp_verdict_clear - release what mp_verdict_init made */
@@ -26,6 +27,31 @@ mp_verdict_clear(MpVerdict *v)
 	if (v->reasons != NULL)
 		g_hash_table_destroy(v->reasons);
 	v->reasons = NULL;
+	if (v->envelope != NULL)
+		g_ptr_array_free(v->envelope, TRUE);
+	v->envelope = NULL;
+}
+
+/* mp_verdict_take_recipient - each -r adds one envelope recipient */
+gboolean
+mp_verdict_take_recipient(gpointer data, int id, const char *arg)
+{
+	MpVerdict *v = data;
+
+	if (id != 'r')
+		return FALSE;
+	g_ptr_array_add(v->envelope, (gpointer)(gsize)arg);
+	return TRUE;
+}
+
+/* mp_verdict_envelope - the -r addresses, NULL-terminated */
+char *const *
+mp_verdict_envelope(MpVerdict *v)
+{
+	if (v->envelope->len == 0 ||
+	    g_ptr_array_index(v->envelope, v->envelope->len - 1) != NULL)
+		g_ptr_array_add(v->envelope, NULL);
+	return (char *const *)v->envelope->pdata;
 }
 
 /* mp_verdict_usable - -a, --json and --summary; FALSE if they conflict */

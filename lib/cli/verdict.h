@@ -34,6 +34,7 @@ typedef struct {
 	gboolean summary;	/* --summary: totals after the records */
 	guint total, refused;
 	GHashTable *reasons;	/* reason (static) -> how many */
+	GPtrArray *envelope;	/* -r ADDR (argv strings) */
 } MpVerdict;
 
 /* mp_verdict_init - a verdict command that adds field with -a, and
@@ -41,6 +42,14 @@ typedef struct {
 void mp_verdict_init(MpVerdict *v, const char *field,
     MpVerdictJsonFunc record);
 void mp_verdict_clear(MpVerdict *v);
+
+/* mp_verdict_take_recipient - mp_cli_main's take step: each -r adds
+ * one envelope recipient */
+gboolean mp_verdict_take_recipient(gpointer v, int id, const char *arg);
+
+/* mp_verdict_envelope - the -r addresses, NULL-terminated, once the
+ * command line is read */
+char *const *mp_verdict_envelope(MpVerdict *v);
 
 /*
  * mp_verdict_usable - mp_cli_main's step: -a, --json and --summary as
