@@ -4,7 +4,7 @@
 #   make check           build, then run the whole test suite
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make check-model     the org rules against test/model on 100 random orgs
-#   make demo            the sample pipeline on the sample mail
+#   make demo            the sample policy and pipeline on the sample mail
 #   make bench           figures against peers: bench-mail (scripts/bench),
 #                        bench-org (scripts/bench-org), bench-policy
 #                        (scripts/bench-policy), bench-zipenc

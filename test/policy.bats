@@ -554,3 +554,24 @@ mb.flush()' "$TMP/box" "$M" "$TMP/i.eml"
 	run mp-policy --json --now "$NOW" "$TMP/p.eml"
 	[ "$(json 'd["facts"]' <<<"$output")" = "{'phone': 2, 'keyword.secret': 1}" ]
 }
+
+@test "policy: --explain of an outside window says where the time is" {
+	rules <<-EOF
+	[rule after-hours]
+	time = outside workday 09:00-19:00
+	action = reject
+	EOF
+	run mp-policy --explain --now "$NOW" <"$M"
+	[ "${lines[1]}" = "  after-hours: no: time: 2026-11-30 10:00 Mon is inside workday 09:00-19:00" ]
+	run mp-policy --explain --now "2026-11-30 20:00" <"$M"
+	[ "${lines[1]}" = "  after-hours: match: reject" ]
+}
+
+@test "policy: the demo (make demo) runs the sample policy on the sample mail" {
+	run sh "$ROOT/scripts/demo" "$MP_BIN"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"hold 5m actions=bccify rules=many-external,hold-external"* ]]
+	[[ "$output" == *"reject rules=after-hours,many-external,hold-external"* ]]
+	[[ "$output" == *"identical outside To, Cc and the X-MP- lines"* ]]
+}

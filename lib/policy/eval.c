@@ -126,6 +126,7 @@ eval_time(Eval *e, const MpRule *r, gboolean *holds, GString *why,
 {
 	GDateTime *t;
 	gboolean in = FALSE;
+	const char *windows;
 	char *when;
 	guint i;
 	int status;
@@ -135,9 +136,13 @@ eval_time(Eval *e, const MpRule *r, gboolean *holds, GString *why,
 	for (i = 0; i < r->windows->len && !in; i++)
 		in = in_window(e, &g_array_index(r->windows, MpWindow, i), t);
 	*holds = r->outside ? !in : in;
+	/* the windows as written, without "outside" */
+	windows = r->time_text + (r->outside ? strlen("outside") : 0);
+	while (*windows == ' ' || *windows == '\t')
+		windows++;
 	when = g_date_time_format(t, "%Y-%m-%d %H:%M %a");
 	g_string_append_printf(why, "%s is %s %s", when,
-	    in ? "inside" : "outside", r->time_text);
+	    in ? "inside" : "outside", windows);
 	g_free(when);
 	return MP_OK;
 }
