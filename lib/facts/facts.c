@@ -2,8 +2,6 @@
  * when first asked for */
 #include <string.h>
 
-#include <gmime/gmime.h>
-
 #include "facts/facts.h"
 #include "mail/charset.h"
 #include "mail/mime.h"
@@ -668,28 +666,17 @@ base64_junk(const char *p, gsize n, gsize *solid)
 static gboolean
 transfer_unreadable(const MpMessage *msg, const MpPart *part, gsize decoded)
 {
-	char *cte = mp_part_header(msg, part, "Content-Transfer-Encoding");
-	GMimeContentEncoding enc;
+	MpCte cte = mp_part_cte(msg, part);
 	gsize n = part->end > part->body_start ?
 	    part->end - part->body_start : 0, solid;
-	gboolean bad, junk;
+	gboolean junk;
 
-	if (cte == NULL)
+	if (cte == MP_CTE_UNKNOWN)
+		return TRUE;
+	if (cte != MP_CTE_BASE64 && cte != MP_CTE_UUENCODE)
 		return FALSE;
-	g_strstrip(cte);
-	enc = g_mime_content_encoding_from_string(cte);
-	if (enc == GMIME_CONTENT_ENCODING_DEFAULT) {
-		bad = *cte != '\0';
-	} else if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
-	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
-		junk = base64_junk(msg->data + part->body_start, n, &solid);
-		bad = (enc == GMIME_CONTENT_ENCODING_BASE64 && junk) ||
-		    (decoded == 0 && solid > 0);
-	} else {
-		bad = FALSE;
-	}
-	g_free(cte);
-	return bad;
+	junk = base64_junk(msg->data + part->body_start, n, &solid);
+	return (cte == MP_CTE_BASE64 && junk) || (decoded == 0 && solid > 0);
 }
 
 /* ends_with - whether name ends in one of the suffixes, ignoring case */

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmime/gmime.h>
 
 #include "facts/facts.h"
 
@@ -110,36 +109,6 @@ mp_time_parse(const char *s, GTimeZone *tz, gint64 *out)
 	return TRUE;
 }
 
-/*
- * date_field_time - the time a Date field gives.  GMime reads a zone
- * name it does not know as UTC, and Japanese mailers wrote "JST" (with
- * no offset) for years: a last word "JST" is +0900.
- */
-static GDateTime *
-date_field_time(const char *value)
-{
-	char *v = g_strdup(value), *end, *word;
-	GDateTime *t;
-
-	end = strchr(v, '(');	/* "+0900 (JST)" is a comment */
-	if (end != NULL)
-		*end = '\0';
-	g_strchomp(v);
-	word = strrchr(v, ' ');
-	word = word != NULL ? word + 1 : v;
-	if (g_ascii_strcasecmp(word, "JST") == 0) {
-		char *jst;
-
-		*word = '\0';
-		jst = g_strconcat(v, "+0900", NULL);
-		g_free(v);
-		v = jst;
-	}
-	t = g_mime_utils_header_decode_date(v);
-	g_free(v);
-	return t;
-}
-
 /* month_of - 1..12 for "Jan".."Dec", else 0 */
 static int
 month_of(const char *s)
@@ -221,7 +190,7 @@ mp_message_time(const MpMessage *msg, MpTimeSource source, gint64 now,
 		    g_date_time_new_now_utc();
 	} else {
 		if ((date = mp_message_header(msg, "Date")) != NULL)
-			t = date_field_time(date);
+			t = mp_date_parse(date);
 		g_free(date);
 		if (t == NULL && (line = prefix_from_line(msg, &len)) != NULL)
 			t = from_line_time(line, len, tz);

@@ -435,3 +435,33 @@ mp_message_id(const MpMessage *msg)
 	g_free(raw);
 	return id;
 }
+
+/*
+ * mp_date_parse - the time a Date field gives.  GMime reads a zone name
+ * it does not know as UTC, and Japanese mailers wrote "JST" (with no
+ * offset) for years: a last word "JST" is +0900.
+ */
+GDateTime *
+mp_date_parse(const char *value)
+{
+	char *v = g_strdup(value), *end, *word;
+	GDateTime *t;
+
+	end = strchr(v, '(');	/* "+0900 (JST)" is a comment */
+	if (end != NULL)
+		*end = '\0';
+	g_strchomp(v);
+	word = strrchr(v, ' ');
+	word = word != NULL ? word + 1 : v;
+	if (g_ascii_strcasecmp(word, "JST") == 0) {
+		char *jst;
+
+		*word = '\0';
+		jst = g_strconcat(v, "+0900", NULL);
+		g_free(v);
+		v = jst;
+	}
+	t = g_mime_utils_header_decode_date(v);
+	g_free(v);
+	return t;
+}

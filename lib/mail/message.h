@@ -96,4 +96,8 @@ gboolean mp_message_has_field(const MpMessage *msg, const char *name);
 /* mp_message_id - the Message-ID without angle brackets, or NULL */
 char *mp_message_id(const MpMessage *msg);
 
+/* mp_date_parse - the time a Date field's value gives ("JST" read as
+ * +0900), or NULL */
+GDateTime *mp_date_parse(const char *value);
+
 #endif

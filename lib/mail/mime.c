@@ -420,6 +420,37 @@ mp_part_content_id(const MpMessage *msg, const MpPart *part)
  * base64 output */
 #define DECODE_BLOCK ((gsize)64 * 1024)
 
+/* mp_part_cte - the part's Content-Transfer-Encoding, as GMime's
+ * decoders name them */
+MpCte
+mp_part_cte(const MpMessage *msg, const MpPart *part)
+{
+	char *v = mp_part_header(msg, part, "Content-Transfer-Encoding");
+	MpCte cte = MP_CTE_IDENTITY;
+
+	if (v == NULL)
+		return cte;
+	switch (g_mime_content_encoding_from_string(g_strstrip(v))) {
+	case GMIME_CONTENT_ENCODING_BASE64:
+		cte = MP_CTE_BASE64;
+		break;
+	case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+		cte = MP_CTE_QP;
+		break;
+	case GMIME_CONTENT_ENCODING_UUENCODE:
+		cte = MP_CTE_UUENCODE;
+		break;
+	case GMIME_CONTENT_ENCODING_DEFAULT:
+		/* an empty field says nothing */
+		cte = *v != '\0' ? MP_CTE_UNKNOWN : MP_CTE_IDENTITY;
+		break;
+	default:
+		break;
+	}
+	g_free(v);
+	return cte;
+}
+
 /*
  * mp_part_decode_each - a leaf part's body with its transfer encoding
  * undone (base64, quoted-printable, uuencode; anything else as it is),
@@ -431,8 +462,12 @@ int
 mp_part_decode_each(const MpMessage *msg, const MpPart *part,
     MpDecodeSink sink, gpointer data, GError **err)
 {
-	char *cte = mp_part_header(msg, part, "Content-Transfer-Encoding");
-	GMimeContentEncoding enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	static const GMimeContentEncoding decoders[] = {
+		[MP_CTE_BASE64] = GMIME_CONTENT_ENCODING_BASE64,
+		[MP_CTE_QP] = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE,
+		[MP_CTE_UUENCODE] = GMIME_CONTENT_ENCODING_UUENCODE,
+	};
+	MpCte cte = mp_part_cte(msg, part);
 	const char *in = msg->data + part->body_start;
 	gsize inlen = part->end > part->body_start ?
 	    part->end - part->body_start : 0, off;
@@ -440,16 +475,10 @@ mp_part_decode_each(const MpMessage *msg, const MpPart *part,
 	char *buf;
 	int status = MP_OK;
 
-	if (cte != NULL) {
-		enc = g_mime_content_encoding_from_string(g_strstrip(cte));
-		g_free(cte);
-	}
-	if (enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
-	    enc != GMIME_CONTENT_ENCODING_UUENCODE)
+	if (cte == MP_CTE_IDENTITY || cte == MP_CTE_UNKNOWN)
 		return inlen > 0 ? sink(in, inlen, data, err) : MP_OK;
-	g_mime_encoding_init_decode(&state, enc);
-	if (enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+	g_mime_encoding_init_decode(&state, decoders[cte]);
+	if (cte == MP_CTE_UUENCODE) {
 		/* GMime's decoder starts after the "begin" line */
 		const char *b = in;
 

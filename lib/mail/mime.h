@@ -50,6 +50,18 @@ char *mp_part_filename(const MpMessage *msg, const MpPart *part);
 /* mp_part_content_id - the Content-ID without angle brackets, or NULL */
 char *mp_part_content_id(const MpMessage *msg, const MpPart *part);
 
+/* How a part's body is encoded, as mp_part_decode reads it. */
+typedef enum {
+	MP_CTE_IDENTITY,	/* no field, 7bit, 8bit, binary */
+	MP_CTE_BASE64,
+	MP_CTE_QP,
+	MP_CTE_UUENCODE,	/* x-uuencode and its other names */
+	MP_CTE_UNKNOWN,		/* a name no decoder knows: read as it is */
+} MpCte;
+
+/* mp_part_cte - the part's Content-Transfer-Encoding */
+MpCte mp_part_cte(const MpMessage *msg, const MpPart *part);
+
 /* mp_part_decode - the body of a leaf part with its transfer encoding
  * undone */
 GBytes *mp_part_decode(const MpMessage *msg, const MpPart *part);
