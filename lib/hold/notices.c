@@ -506,29 +506,43 @@ mode_text(const Facts *f)
 	return name[f->e->mode][f->ja ? 0 : 1];
 }
 
-/* by_text - who made the last transition: an approver with the name
- * the org snapshot gives, else as the entry says */
+/* by_text - who made the last transition, from the entry's
+ * "ROLE:WHO": an approver with the name the org snapshot gives */
 static char *
 by_text(const Facts *f)
 {
-	const char *by = f->e->by, *colon;
+	const char *by = f->e->by, *colon, *who;
+	char *role;
 	guint i;
 
 	if (by == NULL || *by == '\0')
 		return g_strdup("-");
-	/* "approver:ADDRESS" or the address alone */
 	colon = strchr(by, ':');
-	for (i = 0; i < f->e->approvers->len; i++) {
+	role = colon != NULL ? g_strndup(by, colon - by) : g_strdup(by);
+	who = colon != NULL ? colon + 1 : NULL;
+	for (i = 0; who != NULL && i < f->e->approvers->len; i++) {
 		const MpHoldApprover *a = f->e->approvers->pdata[i];
 
-		if (a->name == NULL || *a->name == '\0')
-			continue;
-		if (g_ascii_strcasecmp(by, a->address) == 0 ||
-		    (colon != NULL && g_ascii_strcasecmp(colon + 1,
-		    a->address) == 0))
+		if (a->name != NULL && *a->name != '\0' &&
+		    g_ascii_strcasecmp(who, a->address) == 0) {
+			g_free(role);
 			return g_strdup_printf("%s <%s>", a->name, a->address);
+		}
 	}
-	return g_strdup(by);
+	if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_SENDER)) == 0)
+		by = f->ja ? "送信者ご本人" : "the sender";
+	else if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_ADMIN)) == 0)
+		by = f->ja ? "システム管理者" : "the mail administrator";
+	else if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_TIMER)) == 0 ||
+	    strcmp(role, mp_hold_role_name(MP_HOLD_BY_QUEUE)) == 0)
+		by = f->ja ? "自動処理" : "mp-hold itself";
+	else
+		by = NULL;
+	g_free(role);
+	if (by == NULL)
+		return g_strdup(f->e->by);
+	return who != NULL ? g_strdup_printf("%s (%s)", by, who) :
+	    g_strdup(by);
 }
 
 /* error_text - sendmail's last word: of the refused delivery, else
@@ -611,8 +625,8 @@ held_status(const Facts *f, GString *s, gboolean link)
 		    : "\n\nSent at once to:\n%s", list);
 		g_free(list);
 		list = addrs_text(f, -1, 1);
-		g_string_append_printf(s, f->ja ? "\n%s に送信する宛先:\n%s" :
-		    "\nSent at %s to:\n%s", when, list);
+		g_string_append_printf(s, f->ja ? "\n\n%s に送信する宛先:\n%s" :
+		    "\n\nSent at %s to:\n%s", when, list);
 		g_free(list);
 		append_reason(f, s);
 		g_string_append(s, !link ? "" : f->ja ? "\n\n保留中の宛先に"
@@ -649,7 +663,13 @@ held_status(const Facts *f, GString *s, gboolean link)
 		    "the message there:");
 		break;
 	}
-	if (!link)
+	/* without the page only an administrator can act on it */
+	if (!link && e->mode == MP_HOLD_MODE_CONFIRM)
+		g_string_append(s, f->ja ? "\n\n確認のページがないため、送信"
+		    "するにはシステム管理者にご連絡ください。" : "\n\nThere is "
+		    "no page to confirm it on: to send it, tell your mail "
+		    "administrator.");
+	else if (!link)
 		g_string_append(s, f->ja ? "\n\n送信を取り消す必要がある場合は、"
 		    "システム管理者にご連絡ください。" : "\n\nIf it must not "
 		    "go out, tell your mail administrator.");
@@ -841,6 +861,7 @@ mp_hold_notice_text(const MpHoldCtx *c, const MpHoldEntry *e,
 	MpHoldTexts *own = NULL;
 	const MpHoldTexts *texts = c->texts;
 	GTimeZone *local = NULL;
+	GDateTime *utc;
 	Facts f = { .c = c, .e = e };
 	GHashTable *v;
 	char *subject, *raw, *body, *msgid;
@@ -872,7 +893,10 @@ mp_hold_notice_text(const MpHoldCtx *c, const MpHoldEntry *e,
 	notice.subject = subject;
 	notice.body = body;
 	notice.references = msgid;
-	notice.date = g_date_time_new_from_unix_utc(mp_hold_now(c));
+	utc = g_date_time_new_from_unix_utc(mp_hold_now(c));
+	/* the Date in the zone of the times in the text */
+	notice.date = g_date_time_to_timezone(utc, f.tz);
+	g_date_time_unref(utc);
 	notice.tz = f.tz;
 	text = mp_notice_render(&notice);
 	g_date_time_unref(notice.date);
