@@ -91,9 +91,9 @@ endif
 # see lib/attach/archive-slim.c for the two libarchive.a members left out.
 
 TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach \
-        mp-policy
+        mp-policy mp-hold
 # CGI programs: built with the tools, installed into $(CGIDIR)
-CGIS  = mp-download
+CGIS  = mp-download mp-hold-web
 # Each binary links only what it uses.
 # lib/facts/ reads attachments' text: libxml2 (OOXML, HTML) and
 # libarchive (ZIP); see lib/facts/xml-slim.c for the ICU left out.
@@ -113,6 +113,11 @@ mp-detach_LIBS   = $(GMIME_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
 # millisecond.
 mp-download_LIBS = $(GLIB_LIBS) $(JSON_LIBS) $(SODIUM_LIBS)
 NO_GMIME = mp-download
+# mp-hold reads the message it queues (subject, attachments, the org
+# snapshot for approvers); its page reads only the spool but sends the
+# notices and delivers what a button releases, so it links the same
+mp-hold_LIBS     = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(SODIUM_LIBS)
+mp-hold-web_LIBS = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(SODIUM_LIBS)
 
 LIB_SRC = $(filter-out lib/mail/gmime-slim.c lib/attach/archive-slim.c \
     lib/facts/xml-slim.c,\

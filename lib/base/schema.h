@@ -34,6 +34,12 @@
 /* [detach] lock-time: the longest lock out */
 #define MP_LOCK_TIME_MAX (30 * MP_DAY)
 
+/* [hold] hold-time, approve-timeout, confirm-timeout, retry-for: the
+ * longest a message may wait */
+#define MP_HOLD_TIME_MAX (30 * MP_DAY)
+/* [hold] purge-after: the longest a finished entry is kept */
+#define MP_HOLD_KEEP_MAX (3660 * MP_DAY)
+
 typedef enum {
 	MP_KEY_UINT,
 	MP_KEY_SIZE,

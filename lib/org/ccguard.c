@@ -116,6 +116,27 @@ exempt_sender(const MpCcguardOpts *o, const char *key)
 	return FALSE;
 }
 
+/* mp_ccguard_superiors - the superiors of the person at address, with
+ * names and reasons; NULL when the snapshot does not know them */
+GPtrArray *
+mp_ccguard_superiors(MpOrgSnap *snap, const char *address)
+{
+	char *key = mp_addr_key(address);
+	MpOrgPerson *me = mp_orgsnap_person(snap, key);
+	GPtrArray *out = NULL;
+	guint i;
+
+	if (me != NULL) {
+		out = g_ptr_array_new_with_free_func(superior_free);
+		for (i = 0; i < me->nsups; i++)
+			g_ptr_array_add(out, superior_new(snap, &me->sups[i],
+			    TRUE));
+	}
+	mp_org_person_free(me);
+	g_free(key);
+	return out;
+}
+
 /* mp_ccguard - the verdict on one message */
 void
 mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,

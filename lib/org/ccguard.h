@@ -46,4 +46,9 @@ void mp_ccguard(const MpConfig *cfg, MpAddrParser *ap, MpOrgSnap *snap,
     const MpMessage *msg, const MpCcguardOpts *o, MpCcguardResult *res);
 void mp_ccguard_result_clear(MpCcguardResult *res);
 
+/* mp_ccguard_superiors - the superiors of the person at address (of
+ * MpSuperior, with names and reasons), the ones mp-ccguard would accept
+ * in Cc; NULL when the snapshot does not know the person */
+GPtrArray *mp_ccguard_superiors(MpOrgSnap *snap, const char *address);
+
 #endif
