@@ -470,13 +470,20 @@ start(MpResponse *rs, const MpRequest *rq, gboolean japanese)
 	    LANG_JA : LANG_EN;
 }
 
-/*
- * mp_request_read_body - CONTENT_LENGTH bytes of fd, for a POST only;
- * nothing is read when that is over MP_DOWNLOAD_BODY_MAX (a 413).  A
- * body cut short or without a length stays empty and makes a 400.
- */
+/* mp_request_read_body - the body of a POST to mp-download */
 void
 mp_request_read_body(MpRequest *rq, int fd)
+{
+	mp_request_read_body_max(rq, fd, MP_DOWNLOAD_BODY_MAX);
+}
+
+/*
+ * mp_request_read_body_max - CONTENT_LENGTH bytes of fd, for a POST
+ * only; nothing is read when that is over max (a 413).  A body cut
+ * short or without a length stays empty and makes a 400.
+ */
+void
+mp_request_read_body_max(MpRequest *rq, int fd, gsize max)
 {
 	guint64 len;
 
@@ -488,7 +495,7 @@ mp_request_read_body(MpRequest *rq, int fd)
 	    !g_ascii_string_to_unsigned(rq->content_length, 10, 0,
 	    G_MAXUINT64, &len, NULL))
 		return;
-	if (len > MP_DOWNLOAD_BODY_MAX) {
+	if (len > max) {
 		rq->body_too_large = TRUE;
 		return;
 	}

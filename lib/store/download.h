@@ -36,10 +36,16 @@ typedef struct {
 	const char *remote_addr;	/* REMOTE_ADDR: the log, the lock */
 	const char *content_type;	/* CONTENT_TYPE of a POST */
 	const char *content_length;	/* CONTENT_LENGTH of a POST */
+	/* where the page is, for a page that checks the Origin of a POST */
+	const char *origin;		/* HTTP_ORIGIN */
+	const char *host;		/* HTTP_HOST */
+	const char *server_name;	/* SERVER_NAME */
+	const char *server_port;	/* SERVER_PORT */
+	const char *https;		/* HTTPS: "on" over TLS */
 	/* the POST body, as mp_request_read_body read it */
 	const char *body;		/* NUL-terminated */
 	gsize body_len;
-	gboolean body_too_large;	/* over MP_DOWNLOAD_BODY_MAX: unread */
+	gboolean body_too_large;	/* over the page's limit: unread */
 	char *body_buf;			/* what body points into, or NULL */
 	gsize body_size;		/* its size, all wiped at the end */
 } MpRequest;
@@ -59,6 +65,9 @@ typedef struct {
 /* mp_request_read_body - the body of a POST from fd (CONTENT_LENGTH
  * bytes); a body over MP_DOWNLOAD_BODY_MAX is left unread */
 void mp_request_read_body(MpRequest *rq, int fd);
+
+/* mp_request_read_body_max - the same with the page's own limit */
+void mp_request_read_body_max(MpRequest *rq, int fd, gsize max);
 
 /* mp_request_clear - wipe the body (it holds the password), free it */
 void mp_request_clear(MpRequest *rq);
