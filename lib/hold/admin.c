@@ -163,8 +163,8 @@ list(MpHoldCtx *c, const MpHoldJob *job, GError **err)
 			if (job->json) {
 				json_t *o = list_json(e);
 
+				/* mp_json_put takes the reference */
 				status = mp_json_put(stdout, o, err);
-				json_decref(o);
 			} else {
 				char *created = time_text(c, e->created);
 				char *due = time_text(c, mp_hold_next_due(e));
@@ -213,7 +213,6 @@ show(MpHoldCtx *c, const MpHoldJob *job, GError **err)
 		g_strfreev(all);
 		json_object_set_new(o, "log", lines);
 		status = mp_json_put(stdout, o, err);
-		json_decref(o);
 	} else {
 		GString *out = g_string_new(NULL);
 		char *t;
