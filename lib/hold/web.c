@@ -752,9 +752,10 @@ same_origin(const Req *q)
 	if ((mine = request_origin(q->rq)) != NULL)
 		ok = g_ascii_strcasecmp(origin, mine) == 0;
 	g_free(mine);
-	if (!ok && (mine = url_origin(q->c->base_url)) != NULL)
+	if (!ok && (mine = url_origin(q->c->base_url)) != NULL) {
 		ok = g_ascii_strcasecmp(origin, mine) == 0;
-	g_free(mine);
+		g_free(mine);
+	}
 	return ok;
 }
 

@@ -1,11 +1,13 @@
 # lighttpd.bash - a lighttpd of the test's own that serves mp-download
+# and mp-hold-web
 #
 # lighttpd_start DIR MP_CONF - run scripts/lighttpd/lighttpd.conf, with
 #   its var. lines pointed at this tree (as make install points them at
 #   the installed files), on a free port of 127.0.0.1; DIR gets the
 #   configuration, the server's log (DIR/log: lighttpd's messages and
-#   mp-download's log lines) and its pid.  Sets LT_URL, the page's
-#   address prefix ("http://127.0.0.1:PORT/download/").
+#   the pages' log lines) and its pid.  Sets LT_URL, the download
+#   page's address prefix ("http://127.0.0.1:PORT/download/"), and
+#   LT_HOLD_URL, the hold page's ("http://127.0.0.1:PORT/hold/").
 # lighttpd_stop DIR - stop it.
 
 need_lighttpd() {
@@ -28,9 +30,11 @@ lighttpd_start() {
 		port=$(free_port)
 		sed -e "s|^var.mp_port .*|var.mp_port   = $port|" \
 		    -e "s|^var.mp_cgi .*|var.mp_cgi    = \"$MP_BIN/mp-download\"|" \
+		    -e "s|^var.mp_hold_cgi .*|var.mp_hold_cgi = \"$MP_BIN/mp-hold-web\"|" \
 		    -e "s|^var.mp_config .*|var.mp_config = \"$conf\"|" \
 		    -e "s|^var.mp_www .*|var.mp_www    = \"$dir/www\"|" \
 		    -e "s|^include \"mp-download.conf\"|include \"$ROOT/scripts/lighttpd/mp-download.conf\"|" \
+		    -e "s|^include \"mp-hold-web.conf\"|include \"$ROOT/scripts/lighttpd/mp-hold-web.conf\"|" \
 		    "$ROOT/scripts/lighttpd/lighttpd.conf" >"$dir/lighttpd.conf"
 		# no descriptor of bats may stay open in the server
 		lighttpd -D -f "$dir/lighttpd.conf" </dev/null >/dev/null \
@@ -53,7 +57,8 @@ lighttpd_start() {
 		fi
 	done
 	LT_URL=http://127.0.0.1:$port/download/
-	export LT_URL
+	LT_HOLD_URL=http://127.0.0.1:$port/hold/
+	export LT_URL LT_HOLD_URL
 }
 
 lighttpd_stop() {
