@@ -17,6 +17,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc
 STATEDIR   ?= /var/lib/mp
+SPOOLDIR   ?= /var/spool/mp
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
 CGIDIR     ?= $(PREFIX)/lib/mp/cgi
@@ -42,7 +43,8 @@ WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 PKGS = gmime-3.0 glib-2.0 jansson libxml-2.0
 PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 MP_CPPFLAGS = -D_GNU_SOURCE -DMP_SYSCONFDIR='"$(SYSCONFDIR)"' \
-              -DMP_STATEDIR='"$(STATEDIR)"' -Ilib $(PKG_CFLAGS)
+              -DMP_STATEDIR='"$(STATEDIR)"' -DMP_SPOOLDIR='"$(SPOOLDIR)"' \
+              -Ilib $(PKG_CFLAGS)
 
 STATIC_GMIME = -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi -lpcre2-8 -lidn2 \
                -lunistring -lz
@@ -291,14 +293,16 @@ bench-zipenc: all
 # mode does not depend on the umask.
 INSTALL_SUBST = sed -e 's|/usr/local/lib/mp/cgi/|$(CGIDIR)/|g' \
     -e 's|/usr/local/bin|$(BINDIR)|g' -e 's|/usr/local/etc|$(SYSCONFDIR)|g' \
-    -e 's|/usr/local/share|$(DATADIR)|g' -e 's|/var/lib/mp|$(STATEDIR)|g'
+    -e 's|/usr/local/share|$(DATADIR)|g' -e 's|/var/lib/mp|$(STATEDIR)|g' \
+    -e 's|/var/spool/mp|$(SPOOLDIR)|g'
 SUBST_FILES = scripts/procmailrc.sample scripts/mailfilter.sample \
     scripts/mp-postfix-filter scripts/mp-orgsync-cron \
-    scripts/lighttpd/lighttpd.conf
+    scripts/lighttpd/lighttpd.conf scripts/mp-hold.cron \
+    scripts/systemd/mp-hold.service scripts/systemd/mp-hold.timer
 
 install: all
 	rm -rf $(BUILD)/install
-	mkdir -p $(BUILD)/install/scripts/lighttpd
+	mkdir -p $(BUILD)/install/scripts/lighttpd $(BUILD)/install/scripts/systemd
 	for f in $(SUBST_FILES); do \
 	    $(INSTALL_SUBST) $$f >$(BUILD)/install/$$f || exit 1; done
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -331,11 +335,17 @@ install: all
 	    $(DESTDIR)$(DATADIR)/mp/www
 	install -m 755 $(CGI_BINS) $(DESTDIR)$(CGIDIR)
 	install -m 644 scripts/lighttpd/mp-download.conf \
-	    $(DESTDIR)$(DATADIR)/mp/lighttpd/
+	    scripts/lighttpd/mp-hold-web.conf $(DESTDIR)$(DATADIR)/mp/lighttpd/
 	install -m 644 $(BUILD)/install/scripts/lighttpd/lighttpd.conf \
 	    $(DESTDIR)$(DATADIR)/mp/lighttpd/
 	install -m 755 $(BUILD)/install/scripts/mp-orgsync-cron \
 	    $(DESTDIR)$(DATADIR)/mp/
+	install -d $(DESTDIR)$(DATADIR)/mp/systemd
+	install -m 644 $(BUILD)/install/scripts/mp-hold.cron \
+	    $(DESTDIR)$(DATADIR)/mp/
+	install -m 644 $(BUILD)/install/scripts/systemd/mp-hold.service \
+	    $(BUILD)/install/scripts/systemd/mp-hold.timer \
+	    $(DESTDIR)$(DATADIR)/mp/systemd/
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -66,7 +66,7 @@ hasnt() {
 		refute grep -q '^__mp_complete()' "$f"
 	done
 	for f in mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard \
-	    mp-detach mp-policy; do
+	    mp-detach mp-policy mp-hold; do
 		bash --norc -c 'source "$1"; declare -f __mp_complete __mp_in __mp_files' \
 		    _ "$COMP/$f.bash" >"$BATS_TEST_TMPDIR/$f.helpers"
 	done
@@ -74,7 +74,7 @@ hasnt() {
 	    "$BATS_TEST_TMPDIR/mp-bccify.helpers"
 	cmp "$BATS_TEST_TMPDIR/mp-classify.helpers" \
 	    "$BATS_TEST_TMPDIR/mp-zipenc.helpers"
-	for f in mp-orgsync mp-ccguard mp-detach mp-policy; do
+	for f in mp-orgsync mp-ccguard mp-detach mp-policy mp-hold; do
 		cmp "$BATS_TEST_TMPDIR/mp-classify.helpers" \
 		    "$BATS_TEST_TMPDIR/$f.helpers"
 	done

@@ -9,9 +9,11 @@ else
 	PATH=$MP_BIN:$PATH
 fi
 ROOT=$BATS_TEST_DIRNAME/..
-TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach mp-policy"
+TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach mp-policy
+    mp-hold"
 PAGES="mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 mp-ccguard.1
-       mp-detach.1 mp-policy.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7"
+       mp-detach.1 mp-policy.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7
+       mp-hold.1 mp-hold-web.8"
 
 need_mandoc() {
 	command -v mandoc >/dev/null ||

@@ -20,9 +20,10 @@ teardown() {
 	R=$TMP/root/opt/mp
 	for b in "$MP_BIN"/*; do
 		case $(basename "$b") in
-		mp-download)	# a CGI program: for the web server only
-			[ -x "$R/lib/mp/cgi/mp-download" ]
-			[ ! -e "$R/bin/mp-download" ] ;;
+		mp-download | mp-hold-web)	# CGI programs: for the web
+			# server only
+			[ -x "$R/lib/mp/cgi/$(basename "$b")" ]
+			[ ! -e "$R/bin/$(basename "$b")" ] ;;
 		*)	[ -x "$R/bin/$(basename "$b")" ] ;;
 		esac
 	done
@@ -34,6 +35,14 @@ teardown() {
 	grep -qx 'var.mp_www    = "/opt/mp/share/mp/www"' \
 	    "$R/share/mp/lighttpd/lighttpd.conf"
 	[ -f "$R/share/mp/lighttpd/mp-download.conf" ]
+	[ -f "$R/share/mp/lighttpd/mp-hold-web.conf" ]
+	# the hold queue's timer, as a systemd unit and as a cron line,
+	# run the installed mp-hold on the installed configuration
+	grep -qx 'ExecStart=/opt/mp/bin/mp-hold -c /opt/mp/etc/mp/mp.conf --run' \
+	    "$R/share/mp/systemd/mp-hold.service"
+	[ -f "$R/share/mp/systemd/mp-hold.timer" ]
+	grep -q ' /opt/mp/bin/mp-hold -c /opt/mp/etc/mp/mp.conf --run$' \
+	    "$R/share/mp/mp-hold.cron"
 	[ -d "$R/share/mp/www" ]
 	if command -v lighttpd >/dev/null; then
 		(cd "$R/share/mp/lighttpd" && lighttpd -tt -f lighttpd.conf)

@@ -14,6 +14,7 @@ rows() {
 	case $1 in
 	mp-zipenc | mp-detach) files+=("$ROOT/lib/notice/noticeopt.c") ;;
 	mp-policy) files+=("$ROOT/lib/policy/notify.c") ;;
+	mp-hold) files+=("$ROOT/lib/hold/run.c") ;;
 	esac
 	awk '
 	    /\.id = / { id = "-"; if (match($0, /\.id = \x27.\x27/))

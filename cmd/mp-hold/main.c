@@ -16,22 +16,23 @@
 #define USAGE \
 	"usage: mp-hold [-c file] [--for duration | --stagger duration | " \
 	"--approve | --confirm]\n" \
-	"               [--approver address]... [--rule name] " \
-	"[--reason text] [--override]\n" \
-	"               [--now time] [--syslog] [key options] " \
-	"-f sender [--] recipient... <message\n" \
+	"               [--approver address] [--rule name] [--reason text] " \
+	"[--override]\n" \
+	"               [--now time] [--syslog] [--spool dir] " \
+	"[--sendmail command]\n" \
+	"               [--base-url url] [--lang ja | en] [--notice file] " \
+	"[--notice-maildir dir]\n" \
+	"               [--notice-cmd command] [--notice-from address] " \
+	"[--template-dir dir]\n" \
+	"               [--snapshot file] [--approve-timeout duration] " \
+	"[--confirm-timeout duration]\n" \
+	"               -f sender [--] recipient ...\n" \
 	"       mp-hold [-c file] --run [--now time]\n" \
 	"       mp-hold [-c file] --list [--state state] [--sender address] " \
 	"[--older-than duration] [--json]\n" \
 	"       mp-hold [-c file] --show id [--json]\n" \
 	"       mp-hold [-c file] --release id | --discard id\n" \
-	"       mp-hold [-c file] --purge [--older-than duration]\n" \
-	"key options: --spool dir --sendmail command --base-url url " \
-	"--lang ja|en\n" \
-	"  --notice file --notice-maildir dir --notice-cmd command " \
-	"--notice-from address\n" \
-	"  --template-dir dir --snapshot file --approve-timeout duration " \
-	"--confirm-timeout duration\n"
+	"       mp-hold [-c file] --purge [--older-than duration]\n"
 
 enum {
 	OPT_FOR = MP_OPT_FIRST_OWN, OPT_STAGGER, OPT_APPROVE, OPT_CONFIRM,
@@ -69,7 +70,7 @@ static const MpOptSpec table[] = {
 	{ .id = OPT_LIST, .name = "list", .has_arg = no_argument,
 	  .def = "no", .set = "yes", .type = MP_KEY_BOOL },
 	{ .id = OPT_STATE, .name = "state", .has_arg = required_argument,
-	  .choices = "held|released|approved|sent|discarded|rejected|"
+	  .type = MP_KEY_ENUM, .choices = "held|released|approved|sent|discarded|rejected|"
 	  "expired|failed" },
 	{ .id = OPT_SENDER, .name = "sender", .has_arg = required_argument },
 	{ .id = OPT_OLDER_THAN, .name = "older-than",

@@ -214,7 +214,7 @@ mp_hold_act(MpHoldCtx *c, const char *id, const MpHoldActor *by,
 	}
 	res = MP_HOLD_ACT_OK;
 	/* what it made due goes now; what fails here is the next run's */
-	if (mp_hold_run_locked(c, e, &st, &why) != MP_OK) {
+	if (mp_hold_run_locked(c, e, by, &st, &why) != MP_OK) {
 		mp_diag_warn(c->cfg != NULL && c->cfg->syslog, e->message_id,
 		    "%s: left to the next run: %s", id, why->message);
 		g_clear_error(&why);

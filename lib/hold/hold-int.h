@@ -18,8 +18,10 @@ void mp_hold_due_now(MpHoldEntry *e, gint64 now);
 void mp_hold_cancel(MpHoldEntry *e, gint64 now);
 
 /* mp_hold_run_locked - one entry whose lock is held: expiry, what is
- * due delivered, the end recorded, the notices sent */
-int mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, MpHoldRunStats *st,
-    GError **err);
+ * due delivered, the end recorded, the notices sent; by: who the audit
+ * log names for the deliveries and notices (the timer, the queueing,
+ * the person whose action made them due) */
+int mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
+    MpHoldRunStats *st, GError **err);
 
 #endif

@@ -302,6 +302,7 @@ mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
 	static const MpHoldActor queue = { MP_HOLD_BY_QUEUE, NULL, NULL };
 	MpHoldEntry *e = mp_hold_entry_new();
 	MpHoldRunStats st = { 0 };
+	MpHoldLock *lock = NULL;
 	gint64 now = mp_hold_now(c);
 	GError *why = NULL;
 	int status;
@@ -337,8 +338,14 @@ mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
 	}
 	*id = g_strdup(e->id);
 	mp_hold_entry_free(e);
+	e = NULL;
 	/* the entry is safe: the rest is the next run's if it fails here */
-	if (mp_hold_run_entry(c, *id, 0, &st, &why) != MP_OK) {
+	if ((status = mp_hold_lock(c->spool, *id, 0, &lock, &why)) == MP_OK &&
+	    (status = mp_hold_load(c->spool, *id, &e, &why)) == MP_OK)
+		status = mp_hold_run_locked(c, e, &queue, &st, &why);
+	mp_hold_entry_free(e);
+	mp_hold_unlock(lock);
+	if (status != MP_OK) {
 		mp_diag_warn(c->cfg->syslog, NULL, "%s: left to the next run: "
 		    "%s", *id, why->message);
 		g_error_free(why);

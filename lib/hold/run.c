@@ -194,14 +194,18 @@ mp_hold_cancel(MpHoldEntry *e, gint64 now)
 	}
 }
 
-/* Sendmail's exit statuses that mean "try again later" (sysexits.h),
- * as Postfix's own sys_exits table counts them; anything else but 0 is
- * a refusal of this message. */
+/*
+ * Sendmail's exit statuses that mean "try again later" (sysexits.h):
+ * the machine's trouble (71 EX_OSERR, 73 EX_CANTCREAT, 74 EX_IOERR),
+ * 75 itself, and 78 (EX_CONFIG), a mistake an administrator mends,
+ * never a reason to return the sender's mail.  Any other status but 0
+ * refuses this message for good.
+ */
 static gboolean
 temporary_status(int st)
 {
-	return st == EX_OSERR || st == EX_OSFILE || st == EX_CANTCREAT ||
-	    st == EX_IOERR || st == EX_TEMPFAIL || st == EX_CONFIG;
+	return st == EX_OSERR || st == EX_CANTCREAT || st == EX_IOERR ||
+	    st == EX_TEMPFAIL || st == EX_CONFIG;
 }
 
 /* trace_field - "X-MP-Hold: ..." with the message's line ending */
@@ -368,8 +372,8 @@ expire(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
 /* deliver_due - every pending delivery that is due, one by one, each
  * result saved before the next */
 static int
-deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
-    GError **err)
+deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
+    MpHoldRunStats *st, GError **err)
 {
 	guint i;
 	int status;
@@ -418,7 +422,7 @@ deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
 			status = mp_hold_log(c->spool, e->id, now,
 			    d->state == MP_HOLD_DONE ? "delivered" :
 			    d->state == MP_HOLD_PENDING ? "deferred" : "refused",
-			    &timer_actor, detail, err);
+			    by, detail, err);
 		g_free(detail);
 		if (status != MP_OK)
 			return status;
@@ -453,8 +457,8 @@ finish(MpHoldCtx *c, MpHoldEntry *e, gint64 now, GError **err)
 
 /* send_notices - the outbox: each notice sent, then marked sent */
 static int
-send_notices(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
-    GError **err)
+send_notices(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
+    MpHoldRunStats *st, GError **err)
 {
 	guint i;
 
@@ -484,7 +488,7 @@ send_notices(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
 		status = mp_hold_save(c->spool, e, err);
 		if (status == MP_OK)
 			status = mp_hold_log(c->spool, e->id, now, "notice",
-			    &timer_actor, detail, err);
+			    by, detail, err);
 		g_free(detail);
 		if (status != MP_OK)
 			return status;
@@ -493,10 +497,10 @@ send_notices(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
 }
 
 /* mp_hold_run_locked - one entry, its lock held: expiry, deliveries,
- * the end, the notices */
+ * the end, the notices; by: who the log says did it */
 int
-mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, MpHoldRunStats *st,
-    GError **err)
+mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
+    MpHoldRunStats *st, GError **err)
 {
 	gint64 now = mp_hold_now(c);
 	int status = MP_OK;
@@ -504,11 +508,11 @@ mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, MpHoldRunStats *st,
 	if (e->state == MP_HOLD_HELD && e->expires != 0 && now >= e->expires)
 		status = expire(c, e, now, st, err);
 	if (status == MP_OK && !mp_hold_state_final(e->state))
-		status = deliver_due(c, e, now, st, err);
+		status = deliver_due(c, e, now, by, st, err);
 	if (status == MP_OK)
 		status = finish(c, e, now, err);
 	if (status == MP_OK)
-		status = send_notices(c, e, now, st, err);
+		status = send_notices(c, e, now, by, st, err);
 	return status;
 }
 
@@ -525,7 +529,7 @@ mp_hold_run_entry(MpHoldCtx *c, const char *id, guint wait_ms,
 	    MP_OK)
 		return status;
 	if ((status = mp_hold_load(c->spool, id, &e, err)) == MP_OK)
-		status = mp_hold_run_locked(c, e, st, err);
+		status = mp_hold_run_locked(c, e, &timer_actor, st, err);
 	mp_hold_entry_free(e);
 	mp_hold_unlock(lock);
 	return status;
