@@ -284,6 +284,9 @@ bench-org: all
 bench-policy: all
 	@sh scripts/bench-policy $(BUILD)/bin
 
+bench-hold: all
+	@sh scripts/bench-hold $(BUILD)/bin
+
 bench-zipenc: all
 	@sh scripts/bench-zipenc $(BUILD)/bin
 
@@ -351,5 +354,5 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check shellcheck layers test check-asan fuzz demo bench bench-mail bench-org bench-policy \
-	bench-zipenc install clean
+	bench-hold bench-zipenc install clean
 .SECONDARY:
