@@ -136,8 +136,12 @@ main(int argc, char **argv)
 		goto fail;
 	if ((status = mp_hold_ctx_load(&ctx, &keys, cfg,
 	    job.kind == MP_HOLD_JOB_QUEUE || job.kind == MP_HOLD_JOB_RUN,
-	    &err)) != MP_OK)
+	    &err)) != MP_OK) {
+		/* pipe(8) run as the wrong user: the MTA keeps the mail */
+		if (status == EX_NOPERM && job.kind == MP_HOLD_JOB_QUEUE)
+			status = EX_TEMPFAIL;
 		goto fail;
+	}
 	if (mp_opts_given(&own, OPT_NOW) && !mp_time_parse(mp_opts_value(&own,
 	    OPT_NOW), ctx.tz, &ctx.now)) {
 		status = mp_opts_bad_arg(&own, OPT_NOW, "not a time", &err);

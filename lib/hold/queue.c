@@ -121,6 +121,13 @@ mp_hold_spool_open(const char *path, gboolean create, MpHoldSpool **out,
 	if (!S_ISDIR(st.st_mode))
 		return mp_fail(err, EX_CONFIG, "spool %s: not a directory",
 		    path);
+	/* a file we made in another's spool would be ours alone: the
+	 * owner (Postfix's pipe user, the page) could no longer read it */
+	if (st.st_uid != geteuid())
+		return mp_fail(err, EX_NOPERM, "spool %s: owned by uid %u, "
+		    "not by us (uid %u): run as its owner (runuser -u USER "
+		    "-- mp-hold ...)", path, (unsigned)st.st_uid,
+		    (unsigned)geteuid());
 	/* held mail is private: a spool others can read is a mistake
 	 * to stop at, not to work around */
 	if ((st.st_mode & 077) != 0)

@@ -11,7 +11,8 @@ typedef struct MpHoldLock MpHoldLock;
 /* mp_hold_spool_open - the spool at path, made (0700, with its key)
  * when create and it does not exist; 75 when it cannot be read or
  * made (a queue that cannot be written is a temporary failure), 78 when
- * it is not ours (a mode others can read, not a directory) */
+ * it is no spool (a mode others can read, not a directory), 77 when
+ * another user owns it (what we wrote there they could not read) */
 int mp_hold_spool_open(const char *path, gboolean create,
     MpHoldSpool **out, GError **err);
 void mp_hold_spool_close(MpHoldSpool *sp);

@@ -433,10 +433,10 @@ deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
 /* finish - once nothing is pending: sent if any delivery went,
  * failed if none did */
 static int
-finish(MpHoldCtx *c, MpHoldEntry *e, gint64 now, GError **err)
+finish(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
+    GError **err)
 {
 	gboolean done = FALSE, refused = FALSE;
-	MpHoldActor by = timer_actor;
 	guint i;
 
 	if (mp_hold_state_final(e->state) || mp_hold_pending(e) > 0 ||
@@ -451,7 +451,7 @@ finish(MpHoldCtx *c, MpHoldEntry *e, gint64 now, GError **err)
 	if (!done && !refused)
 		return MP_OK;
 	return mp_hold_transition(c->spool, e, done ? MP_HOLD_SENT :
-	    MP_HOLD_FAILED, now, &by, refused ? "some deliveries refused" :
+	    MP_HOLD_FAILED, now, by, refused ? "some deliveries refused" :
 	    NULL, err);
 }
 
@@ -510,7 +510,7 @@ mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
 	if (status == MP_OK && !mp_hold_state_final(e->state))
 		status = deliver_due(c, e, now, by, st, err);
 	if (status == MP_OK)
-		status = finish(c, e, now, err);
+		status = finish(c, e, now, by, err);
 	if (status == MP_OK)
 		status = send_notices(c, e, now, by, st, err);
 	return status;
