@@ -24,9 +24,16 @@
  * Times are in [general] time-zone, as mp_time_text_in writes them.
  */
 
+/*
+ * Both languages are loaded: an entry keeps the language it was queued
+ * in (e->lang), and its later notices (a discard, an expiry, sendmail's
+ * refusal) are written in it whatever the --run or the page that sends
+ * them was told.  A template file of either language that is wrong
+ * stops mp-hold at the start.
+ */
 struct MpHoldTexts {
-	MpLang lang;
-	MpTemplate *t[MP_HOLD_NNOTICES];
+	MpLang lang;		/* for an entry without one */
+	MpTemplate *t[2][MP_HOLD_NNOTICES];
 };
 
 /* every placeholder any of the templates may use */
@@ -259,23 +266,35 @@ static const char *const builtin[MP_HOLD_NNOTICES][2] = {
 	},
 };
 
-/* load_lang - the templates of one language */
+/* load_lang - the templates of one language into t */
 static int
-load_lang(const char *dir, MpLang lang, MpHoldTexts **out, GError **err)
+load_lang(MpHoldTexts *t, const char *dir, MpLang lang, GError **err)
 {
-	MpHoldTexts *t = g_new0(MpHoldTexts, 1);
 	int k, status = MP_OK;
 
-	t->lang = lang;
 	for (k = 0; status == MP_OK && k < MP_HOLD_NNOTICES; k++) {
 		char *name = g_strdup_printf("hold-%s.%s",
 		    mp_hold_notice_name(k), lang == MP_LANG_JA ? "ja" : "en");
 
 		status = mp_template_load(dir, name, builtin[k][lang], TRUE,
 		    fields, k == MP_HOLD_NOTICE_REJECTED ? required_rejected :
-		    required, &t->t[k], err);
+		    required, &t->t[lang][k], err);
 		g_free(name);
 	}
+	return status;
+}
+
+/* load - lang's templates, then the other language's */
+static int
+load(const char *dir, MpLang lang, MpHoldTexts **out, GError **err)
+{
+	MpHoldTexts *t = g_new0(MpHoldTexts, 1);
+	int status;
+
+	t->lang = lang;
+	if ((status = load_lang(t, dir, lang, err)) == MP_OK)
+		status = load_lang(t, dir, lang == MP_LANG_JA ? MP_LANG_EN :
+		    MP_LANG_JA, err);
 	if (status != MP_OK) {
 		mp_hold_texts_free(t);
 		t = NULL;
@@ -284,7 +303,8 @@ load_lang(const char *dir, MpLang lang, MpHoldTexts **out, GError **err)
 	return status;
 }
 
-/* mp_hold_texts_load - the templates of lang, from dir or built in */
+/* mp_hold_texts_load - the templates from dir or built in: lang's,
+ * the default, and the other language's, for entries queued in it */
 int
 mp_hold_texts_load(const char *dir, const char *lang, MpHoldTexts **out,
     GError **err)
@@ -295,7 +315,7 @@ mp_hold_texts_load(const char *dir, const char *lang, MpHoldTexts **out,
 	if (lang == NULL || !mp_lang_parse(lang, &l))
 		return mp_fail(err, EX_CONFIG, "language %s: not ja or en",
 		    lang != NULL ? lang : "(none)");
-	return load_lang(dir, l, out, err);
+	return load(dir, l, out, err);
 }
 
 /* mp_hold_texts_free - release the templates */
@@ -306,8 +326,10 @@ mp_hold_texts_free(MpHoldTexts *t)
 
 	if (t == NULL)
 		return;
-	for (k = 0; k < MP_HOLD_NNOTICES; k++)
-		mp_template_free(t->t[k]);
+	for (k = 0; k < MP_HOLD_NNOTICES; k++) {
+		mp_template_free(t->t[MP_LANG_JA][k]);
+		mp_template_free(t->t[MP_LANG_EN][k]);
+	}
 	g_free(t);
 }
 
@@ -862,6 +884,7 @@ mp_hold_notice_text(const MpHoldCtx *c, const MpHoldEntry *e,
 	const MpHoldTexts *texts = c->texts;
 	GTimeZone *local = NULL;
 	GDateTime *utc;
+	MpLang lang;
 	Facts f = { .c = c, .e = e };
 	GHashTable *v;
 	char *subject, *raw, *body, *msgid;
@@ -874,14 +897,16 @@ mp_hold_notice_text(const MpHoldCtx *c, const MpHoldEntry *e,
 		(void)mp_hold_texts_load(NULL, c->lang != NULL ? c->lang :
 		    MP_HOLD_LANG_DEFAULT, &own, NULL);
 		if (own == NULL)
-			(void)load_lang(NULL, MP_LANG_JA, &own, NULL);
+			(void)load(NULL, MP_LANG_JA, &own, NULL);
 		texts = own;
 	}
-	f.ja = texts->lang == MP_LANG_JA;
+	if (e->lang == NULL || !mp_lang_parse(e->lang, &lang))
+		lang = texts->lang;
+	f.ja = lang == MP_LANG_JA;
 	f.tz = c->tz != NULL ? c->tz : (local = g_time_zone_new_local());
 	v = values(&f, kind, to);
-	subject = mp_template_expand(texts->t[kind]->subject, v);
-	raw = mp_template_expand(texts->t[kind]->body, v);
+	subject = mp_template_expand(texts->t[lang][kind]->subject, v);
+	raw = mp_template_expand(texts->t[lang][kind]->body, v);
 	squeeze(raw);
 	body = mp_text_wrap(raw, MP_TEXT_COLUMNS);
 	msgid = bare_id(e->message_id);
