@@ -317,6 +317,40 @@ count() {
 	[ "$(cat "$TMP/error")" != "-" ]
 }
 
+# web ID TOKEN METHOD [BODY] - mp-hold-web's answer to one request
+web() {
+	local body=${4:-}
+
+	printf %s "$body" | MP_CONFIG=$C GATEWAY_INTERFACE=CGI/1.1 \
+	    REQUEST_METHOD=$3 PATH_INFO="/$1/$2" \
+	    CONTENT_TYPE=application/x-www-form-urlencoded \
+	    CONTENT_LENGTH=${#body} mp-hold-web
+}
+
+@test "rejected on the page: the sender gets the approver's comment" {
+	[ -x "$MP_BIN/mp-hold-web" ] || skip "no mp-hold-web"
+	hold --approve --approver boss@example.co.jp
+	notice boss@example.co.jp "[承認依頼]" >"$TMP/boss"
+	token=$(link_of "$TMP/boss" | sed 's|.*/||')
+	csrf=$(web "$ID" "$token" GET 2>/dev/null |
+	    sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+	[ -n "$csrf" ]
+	comment=$(python3 -c 'import urllib.parse
+print(urllib.parse.quote("社外の宛先を外してから送ってください。"))')
+	web "$ID" "$token" POST "csrf=$csrf&action=reject&comment=$comment" \
+	    >/dev/null 2>&1
+	notice ito@example.co.jp "[承認却下]" >"$TMP/got"
+	has "$TMP/got" "Subject: [承認却下] 見積書の送付"
+	has "$TMP/got" "To: ito@example.co.jp"
+	has "$TMP/got" "Auto-Submitted: auto-generated"
+	has "$TMP/got" "次のメールは承認されなかったため、送信されませんでした。"
+	has "$TMP/got" "却下した人: boss@example.co.jp"
+	grep -A1 -xF "コメント:" "$TMP/got" | tail -1 >"$TMP/comment"
+	[ "$(cat "$TMP/comment")" = "社外の宛先を外してから送ってください。" ]
+	has "$TMP/got" "  suzuki@client.example.com (社外)"
+	[ ! -e "$TMP/sent" ]
+}
+
 @test "[hold] notice = FILE and --notice FILE take the notice too" {
 	sed -i '/^notice-maildir/d' "$C"
 	printf 'notice = %s/n.eml\n' "$TMP" >>"$C"

@@ -551,6 +551,11 @@ by_text(const Facts *f)
 			return g_strdup_printf("%s <%s>", a->name, a->address);
 		}
 	}
+	if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_APPROVER)) == 0 &&
+	    who != NULL) {
+		g_free(role);
+		return g_strdup(who);
+	}
 	if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_SENDER)) == 0)
 		by = f->ja ? "送信者ご本人" : "the sender";
 	else if (strcmp(role, mp_hold_role_name(MP_HOLD_BY_ADMIN)) == 0)
