@@ -184,8 +184,8 @@ add_approver(MpHoldEntry *e, const char *address, const char *name,
  * superiors as mp-ccguard finds them; 69 when there is nobody, since
  * mail that nobody can approve must not wait for ever nor go out */
 static int
-approvers(MpHoldCtx *c, MpHoldEntry *e, const MpHoldRequest *rq,
-    GError **err)
+approvers(MpHoldCtx *c, MpAddrParser *ap, MpHoldEntry *e,
+    const MpHoldRequest *rq, GError **err)
 {
 	char **list = rq->approvers != NULL ? rq->approvers : c->approvers;
 	MpOrgSnap *snap = NULL;
@@ -193,8 +193,24 @@ approvers(MpHoldCtx *c, MpHoldEntry *e, const MpHoldRequest *rq,
 	guint i;
 	int status;
 
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		add_approver(e, list[i], NULL, NULL);
+	mp_addr_parser_want_names(ap, TRUE);
+	for (i = 0; list != NULL && list[i] != NULL; i++) {
+		MpAddr a;
+
+		/* "部長 <chief@example.co.jp>": the address, and the name */
+		if (!mp_addr_parse_one(ap, list[i], &a) || a.addr == NULL) {
+			mp_addr_clear(&a);
+			mp_addr_parser_want_names(ap, FALSE);
+			return mp_fail(err, rq->approvers != NULL ? EX_USAGE :
+			    EX_CONFIG, "%s: not an address: %s",
+			    rq->approvers != NULL ? "--approver" :
+			    "[hold] approvers", list[i]);
+		}
+		add_approver(e, a.addr, a.name != NULL && *a.name != '\0' ?
+		    a.name : NULL, NULL);
+		mp_addr_clear(&a);
+	}
+	mp_addr_parser_want_names(ap, FALSE);
 	if (list == NULL && *e->sender != '\0') {
 		if ((status = mp_orgsnap_open(c->snapshot, &snap, err)) !=
 		    MP_OK)
@@ -322,7 +338,7 @@ mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
 	classify(c, ap, e, rq);
 	read_message(c, e, data, len);
 	if (rq->mode == MP_HOLD_MODE_APPROVE &&
-	    (status = approvers(c, e, rq, err)) != MP_OK) {
+	    (status = approvers(c, ap, e, rq, err)) != MP_OK) {
 		mp_hold_entry_free(e);
 		return status;
 	}

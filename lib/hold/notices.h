@@ -11,11 +11,16 @@
  * (and .en).  Each starts with a "Subject:" line.  Placeholders:
  * {subject} {from} {sender} {recipients} {later} {attachments}
  * {release-time} {expires} {link} {approvers} {mode} {rule} {reason}
- * {comment} {by} {error} {message-id} {id}.
+ * {comment} {by} {error} {message-id} {id}, and {status}: a paragraph
+ * made for the kind and the mode (when it goes, to whom now and later,
+ * who must approve by when, what to confirm), ending in what the
+ * reader can do.
  */
 
-/* mp_hold_texts_load - the templates of lang ("ja" or "en"), from dir
- * (NULL: the built-in ones only); 78 when a file is not a template */
+/* mp_hold_texts_load - the templates of both languages, from dir (NULL:
+ * the built-in ones only); a notice is in the language its entry was
+ * queued in, lang ("ja" or "en") when it has none; 78 when a file is
+ * not a template */
 int mp_hold_texts_load(const char *dir, const char *lang,
     MpHoldTexts **out, GError **err);
 void mp_hold_texts_free(MpHoldTexts *t);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 #include "hold/hold-int.h"
 #include "hold/notices.h"
 
+/* the most of sendmail's standard error kept for the entry */
+#define STDERR_KEPT 512
 /* what is copied to sendmail at a time */
 #define FEED_BLOCK (64 * 1024)
 
@@ -260,6 +263,31 @@ feed(int to, int from, const MpHoldEntry *e, gboolean trace, GError **err)
 	return MP_OK;
 }
 
+/* stderr_text - the last line sendmail wrote to its standard error
+ * (at most STDERR_KEPT bytes of it, control characters blanked), or
+ * NULL */
+static char *
+stderr_text(int fd)
+{
+	char buf[STDERR_KEPT + 1], *line, *p;
+	off_t end;
+	ssize_t n;
+
+	if (fd < 0 || (end = lseek(fd, 0, SEEK_END)) <= 0)
+		return NULL;
+	n = pread(fd, buf, STDERR_KEPT, end > STDERR_KEPT ?
+	    end - STDERR_KEPT : 0);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	g_strchomp(buf);
+	line = (p = strrchr(buf, '\n')) != NULL ? p + 1 : buf;
+	for (p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return *line != '\0' ? g_utf8_make_valid(line, -1) : NULL;
+}
+
 /*
  * sendmail - hand one delivery to sendmail: MP_OK when it took it, 75
  * (temporary) or 69 (refused) with *err saying why
@@ -270,7 +298,8 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 {
 	GPtrArray *argv = g_ptr_array_new();
 	char *path = mp_hold_message_path(c->spool, e->id);
-	int in[2], msg, st, status = MP_OK;
+	int in[2], msg, st, errfd = -1, status = MP_OK;
+	char *said = NULL;
 	pid_t pid;
 	guint i;
 	GError *ferr = NULL;
@@ -291,6 +320,9 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		    g_strerror(errno));
 		goto out;
 	}
+	/* what sendmail says goes into the entry and the failure notice
+	 * ("550 5.1.1 no such user"), not only to our standard error */
+	errfd = memfd_create("sendmail-stderr", MFD_CLOEXEC);
 	if (pipe2(in, O_CLOEXEC) != 0) {
 		status = mp_fail(err, EX_TEMPFAIL, "pipe: %s",
 		    g_strerror(errno));
@@ -307,7 +339,7 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	}
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], 0) < 0)
+		if (dup2(in[0], 0) < 0 || (errfd >= 0 && dup2(errfd, 2) < 0))
 			_exit(EX_OSERR);
 		execv((char *)argv->pdata[0], (char **)argv->pdata);
 		_exit(127);
@@ -320,6 +352,7 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	signal(SIGPIPE, old);
+	said = stderr_text(errfd);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && status == MP_OK) {
 		status = MP_OK;
 	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
@@ -329,8 +362,9 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		int x = WEXITSTATUS(st);
 
 		status = mp_fail(err, temporary_status(x) ? EX_TEMPFAIL :
-		    EX_UNAVAILABLE, "%s: exit status %d%s", c->sendmail[0], x,
-		    temporary_status(x) ? " (temporary)" : "");
+		    EX_UNAVAILABLE, "%s: exit status %d%s%s%s", c->sendmail[0],
+		    x, temporary_status(x) ? " (temporary)" : "",
+		    said != NULL ? ": " : "", said != NULL ? said : "");
 	} else if (WIFSIGNALED(st)) {
 		status = mp_fail(err, EX_TEMPFAIL, "%s: killed by signal %d",
 		    c->sendmail[0], WTERMSIG(st));
@@ -341,6 +375,9 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		    ferr->message : "write to sendmail failed");
 	}
 out:
+	if (errfd >= 0)
+		close(errfd);
+	g_free(said);
 	g_clear_error(&ferr);
 	g_ptr_array_free(argv, TRUE);
 	g_free(path);
