@@ -12,7 +12,8 @@
 /*
  * mp_hold_web_handle - the answer to one request: GET (and HEAD) show,
  * only POST changes; PATH_INFO is "/ID/TOKEN".  Never fails: a broken
- * spool is a 500 page and a log line saying why.
+ * spool is a 500 page and a log line saying why; so is a NULL c, the
+ * settings that could not be read.
  */
 void mp_hold_web_handle(MpHoldCtx *c, const MpRequest *rq, MpResponse *rs);
 

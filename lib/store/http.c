@@ -24,8 +24,14 @@ mp_http_reason(int status)
 		return "Gone";
 	case 413:
 		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
 	case 429:
 		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
 	default:
 		return "Internal Server Error";
 	}
