@@ -182,6 +182,7 @@ mp_hold_act(MpHoldCtx *c, const char *id, const MpHoldActor *by,
 	MpHoldRunStats st = { 0 };
 	MpHoldActResult res;
 	GError *why = NULL;
+	char *before = NULL;
 	int status;
 
 	status = mp_hold_lock(c->spool, id, ACT_LOCK_WAIT_MS, &lock, &why);
@@ -208,7 +209,11 @@ mp_hold_act(MpHoldCtx *c, const char *id, const MpHoldActor *by,
 		res = MP_HOLD_ACT_INCOMPLETE;
 		goto out;
 	}
+	before = mp_hold_entry_to_json(e);
 	if (apply(c, e, by, a, text, mp_hold_now(c), err) != MP_OK) {
+		/* the save may have landed and the log line not: as it was,
+		 * so that the failure (75) can be tried again */
+		mp_hold_restore(c->spool, id, before);
 		res = MP_HOLD_ACT_ERROR;
 		goto out;
 	}
@@ -220,6 +225,7 @@ mp_hold_act(MpHoldCtx *c, const char *id, const MpHoldActor *by,
 		g_clear_error(&why);
 	}
 out:
+	g_free(before);
 	mp_hold_entry_free(e);
 	mp_hold_unlock(lock);
 	return res;

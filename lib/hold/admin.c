@@ -59,14 +59,27 @@ queue(MpHoldCtx *c, MpAddrParser *ap, const MpHoldJob *job, GError **err)
 	}
 	status = mp_hold_submit(c, ap, &job->rq, b->data, b->len, &id, err);
 	g_byte_array_free(b, TRUE);
-	if (status == MP_OK) {
-		mp_diag_info(job->syslog, NULL, "%s: held: mode=%s from=<%s> "
-		    "nrcpt=%u", id, mp_hold_mode_name(job->rq.mode),
-		    job->rq.sender, job->rq.nrecipients);
-		status = mp_stdio_printf(stdout, err, "%s\n", id);
+	if (status != MP_OK)
+		return status;
+	/*
+	 * The id said, or the entry withdrawn: an exit status other than
+	 * 0 makes the MTA try again, and a second entry must not come of
+	 * it.  Only then the notices and what is due now.
+	 */
+	if ((status = mp_stdio_printf(stdout, err, "%s\n", id)) != MP_OK ||
+	    (fflush(stdout) != 0 && (status = mp_fail(err,
+	    mp_errno_status(errno), "write to standard output: %s",
+	    g_strerror(errno))) != MP_OK)) {
+		mp_hold_remove(c->spool, id, NULL);
+		g_free(id);
+		return EX_TEMPFAIL;
 	}
+	mp_diag_info(job->syslog, NULL, "%s: held: mode=%s from=<%s> nrcpt=%u",
+	    id, mp_hold_mode_name(job->rq.mode), job->rq.sender,
+	    job->rq.nrecipients);
+	mp_hold_submitted(c, id);
 	g_free(id);
-	return status;
+	return MP_OK;
 }
 
 /* run - the queue once; a line to the log when anything happened */
@@ -109,7 +122,7 @@ wanted(const MpHoldCtx *c, const MpHoldJob *job, const MpHoldEntry *e)
 	if (job->sender != NULL && g_ascii_strcasecmp(job->sender,
 	    e->sender) != 0)
 		return FALSE;
-	if (job->by_age && (guint64)(mp_hold_now(c) - e->created) <
+	if (job->by_age && mp_hold_age(mp_hold_now(c), e->created) <
 	    job->older_than)
 		return FALSE;
 	return TRUE;

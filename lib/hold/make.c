@@ -310,17 +310,14 @@ plan(MpHoldCtx *c, MpHoldEntry *e, const MpHoldRequest *rq, gint64 now)
 	}
 }
 
-/* mp_hold_submit - one message queued, told and (what is due) sent */
+/* mp_hold_submit - one message queued, durably */
 int
 mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
     const guchar *data, gsize len, char **id, GError **err)
 {
 	static const MpHoldActor queue = { MP_HOLD_BY_QUEUE, NULL, NULL };
 	MpHoldEntry *e = mp_hold_entry_new();
-	MpHoldRunStats st = { 0 };
-	MpHoldLock *lock = NULL;
 	gint64 now = mp_hold_now(c);
-	GError *why = NULL;
 	int status;
 	guint i;
 
@@ -354,17 +351,29 @@ mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
 	}
 	*id = g_strdup(e->id);
 	mp_hold_entry_free(e);
-	e = NULL;
-	/* the entry is safe: the rest is the next run's if it fails here */
-	if ((status = mp_hold_lock(c->spool, *id, 0, &lock, &why)) == MP_OK &&
-	    (status = mp_hold_load(c->spool, *id, &e, &why)) == MP_OK)
+	return MP_OK;
+}
+
+/* mp_hold_submitted - the notices of a queued entry sent and what is
+ * due now delivered; what fails is left to the next run */
+void
+mp_hold_submitted(MpHoldCtx *c, const char *id)
+{
+	static const MpHoldActor queue = { MP_HOLD_BY_QUEUE, NULL, NULL };
+	MpHoldRunStats st = { 0 };
+	MpHoldLock *lock = NULL;
+	MpHoldEntry *e = NULL;
+	GError *why = NULL;
+	int status;
+
+	if ((status = mp_hold_lock(c->spool, id, 0, &lock, &why)) == MP_OK &&
+	    (status = mp_hold_load(c->spool, id, &e, &why)) == MP_OK)
 		status = mp_hold_run_locked(c, e, &queue, &st, &why);
 	mp_hold_entry_free(e);
 	mp_hold_unlock(lock);
 	if (status != MP_OK) {
 		mp_diag_warn(c->cfg->syslog, NULL, "%s: left to the next run: "
-		    "%s", *id, why->message);
+		    "%s", id, why->message);
 		g_error_free(why);
 	}
-	return MP_OK;
 }

@@ -23,12 +23,18 @@ typedef struct {
 /*
  * mp_hold_submit - one message queued: the entry made from the bytes
  * (len at data, kept exactly) and the request, written durably (*id
- * set: the caller may say it), then the notices sent and what is due
- * now delivered (a failure there is left to the next --run, and is not
- * this call's).  69 when approval is asked and nobody can approve; 75
- * when the spool cannot take it.
+ * set).  69 when approval is asked and nobody can approve; 75 when the
+ * spool cannot take it.  Then the caller says the id, and only then
+ * calls mp_hold_submitted: a caller that cannot say it removes the
+ * entry instead (mp_hold_remove), so that the MTA's retry does not
+ * queue it twice.
  */
 int mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
     const guchar *data, gsize len, char **id, GError **err);
+
+/* mp_hold_submitted - the notices of a queued entry sent, and what is
+ * due now (stagger's inside recipients) delivered; what fails is left
+ * to the next --run */
+void mp_hold_submitted(MpHoldCtx *c, const char *id);
 
 #endif

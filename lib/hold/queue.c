@@ -65,7 +65,14 @@ load_key(MpHoldSpool *sp, gboolean create, GError **err)
 	gsize len = 0;
 	int status = MP_OK;
 
-	if (!g_file_test(path, G_FILE_TEST_EXISTS) && create) {
+	if (!g_file_test(path, G_FILE_TEST_EXISTS) && !create) {
+		/* nothing was ever queued here: no link to check, so a key
+		 * nobody knows */
+		randombytes_buf(sp->key, sizeof sp->key);
+		g_free(path);
+		return MP_OK;
+	}
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		unsigned char key[MP_HOLD_KEY_BYTES];
 
 		randombytes_buf(key, sizeof key);
@@ -348,16 +355,26 @@ mp_hold_queue(MpHoldSpool *sp, MpHoldEntry *e, const guchar *data,
 		g_free(detail);
 	}
 	if (status == MP_OK) {
+		/* empty: nothing to sync but its name, which the
+		 * directory's sync below makes durable */
+		int fd;
+
 		p = g_build_filename(tmpdir, "lock", NULL);
-		status = write_new(p, "", 0, err);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    MP_HOLD_FILE_MODE);
+		if (fd < 0)
+			status = temp(err, "create", p, errno);
+		else
+			close(fd);
 		g_free(p);
 	}
 	if (status == MP_OK && mp_fsync_dir(tmpdir, err) != MP_OK)
 		status = EX_TEMPFAIL;
 	if (status == MP_OK && rename(tmpdir, dir) != 0)
 		status = temp(err, "rename to", dir, errno);
-	if (status == MP_OK && (mp_fsync_dir(sp->path, err) != MP_OK ||
-	    mp_fsync_dir(tmproot, err) != MP_OK)) {
+	/* the spool's sync makes the rename durable; that tmp/ may show
+	 * the old name again after a crash does not matter (it is swept) */
+	if (status == MP_OK && mp_fsync_dir(sp->path, err) != MP_OK) {
 		/* renamed but maybe not durable: the MTA must keep its copy,
 		 * and a second copy is better than none */
 		status = EX_TEMPFAIL;
@@ -482,8 +499,19 @@ int
 mp_hold_log(MpHoldSpool *sp, const char *id, gint64 now, const char *event,
     const MpHoldActor *by, const char *detail, GError **err)
 {
+	return mp_hold_log2(sp, id, now, by, event, detail, NULL, NULL, err);
+}
+
+/* mp_hold_log2 - one or two lines in the audit log, one write, synced */
+int
+mp_hold_log2(MpHoldSpool *sp, const char *id, gint64 now,
+    const MpHoldActor *by, const char *event, const char *detail,
+    const char *event2, const char *detail2, GError **err)
+{
 	char *path = entry_path(sp, id, "log");
-	char *line = log_line(now, event, by, detail);
+	char *one = log_line(now, event, by, detail);
+	char *two = event2 != NULL ? log_line(now, event2, by, detail2) : NULL;
+	char *line = g_strconcat(one, two, NULL);
 	int fd, status;
 
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
@@ -498,6 +526,8 @@ mp_hold_log(MpHoldSpool *sp, const char *id, gint64 now, const char *event,
 			status = temp(err, "close", path, errno);
 	}
 	g_free(line);
+	g_free(two);
+	g_free(one);
 	g_free(path);
 	return status == MP_OK ? MP_OK : EX_TEMPFAIL;
 }
@@ -511,6 +541,18 @@ actor_text(const MpHoldActor *by)
 	    g_strdup(mp_hold_role_name(by->role));
 }
 
+/* mp_hold_set_state - the state changed in memory, with who and when */
+void
+mp_hold_set_state(MpHoldEntry *e, MpHoldState to, gint64 now,
+    const MpHoldActor *by)
+{
+	e->state = to;
+	g_free(e->by);
+	e->by = actor_text(by);
+	if (mp_hold_state_final(to))
+		e->finished = now;
+}
+
 /* mp_hold_transition - the state changed, saved, logged */
 int
 mp_hold_transition(MpHoldSpool *sp, MpHoldEntry *e, MpHoldState to,
@@ -518,15 +560,23 @@ mp_hold_transition(MpHoldSpool *sp, MpHoldEntry *e, MpHoldState to,
 {
 	int status;
 
-	e->state = to;
-	g_free(e->by);
-	e->by = actor_text(by);
-	if (mp_hold_state_final(to))
-		e->finished = now;
+	mp_hold_set_state(e, to, now, by);
 	if ((status = mp_hold_save(sp, e, err)) != MP_OK)
 		return status;
 	return mp_hold_log(sp, e->id, now, mp_hold_state_name(to), by, detail,
 	    err);
+}
+
+/* mp_hold_restore - entry.json put back as it was (before: its text),
+ * after a change that failed half way; best effort */
+void
+mp_hold_restore(MpHoldSpool *sp, const char *id, const char *before)
+{
+	char *path = entry_path(sp, id, "entry.json");
+
+	mp_write_file_atomic(path, before, strlen(before), MP_HOLD_FILE_MODE,
+	    NULL);
+	g_free(path);
 }
 
 /* mp_hold_read_log - the audit log's lines */

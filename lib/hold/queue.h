@@ -67,10 +67,26 @@ int mp_hold_log(MpHoldSpool *sp, const char *id, gint64 now,
     const char *event, const MpHoldActor *by, const char *detail,
     GError **err);
 
+/* mp_hold_log2 - the same, two events (event2 NULL: one) in one
+ * write and one sync */
+int mp_hold_log2(MpHoldSpool *sp, const char *id, gint64 now,
+    const MpHoldActor *by, const char *event, const char *detail,
+    const char *event2, const char *detail2, GError **err);
+
+/* mp_hold_set_state - the state changed in memory: e->state, e->by,
+ * and finished when final (saved by the caller) */
+void mp_hold_set_state(MpHoldEntry *e, MpHoldState to, gint64 now,
+    const MpHoldActor *by);
+
 /* mp_hold_transition - the state changed (e->state = to, e->by, and
  * finished when final), saved, and logged, in that order */
 int mp_hold_transition(MpHoldSpool *sp, MpHoldEntry *e, MpHoldState to,
     gint64 now, const MpHoldActor *by, const char *detail, GError **err);
+
+/* mp_hold_restore - entry.json put back to before (the text of
+ * mp_hold_entry_to_json) after a change whose save or log failed half
+ * way, so that a failure leaves the entry as it was; best effort */
+void mp_hold_restore(MpHoldSpool *sp, const char *id, const char *before);
 
 /* mp_hold_message_path - SPOOL/ID/message (to free) */
 char *mp_hold_message_path(const MpHoldSpool *sp, const char *id);

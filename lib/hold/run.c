@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,6 +142,14 @@ mp_hold_ctx_clear(MpHoldCtx *c)
 	if (c->texts != NULL)
 		mp_hold_texts_free(c->texts);
 	memset(c, 0, sizeof *c);
+}
+
+/* mp_hold_age - seconds from then to now; a time ahead of now (a clock
+ * set back, a --now) is no age at all */
+guint64
+mp_hold_age(gint64 now, gint64 then)
+{
+	return now > then ? (guint64)(now - then) : 0;
 }
 
 /* mp_hold_now - --now, else the clock */
@@ -300,7 +309,7 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	char *path = mp_hold_message_path(c->spool, e->id);
 	int in[2], msg, st, errfd = -1, status = MP_OK;
 	char *said = NULL;
-	pid_t pid;
+	pid_t pid, parent;
 	guint i;
 	GError *ferr = NULL;
 	void (*old)(int);
@@ -329,6 +338,7 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		close(msg);
 		goto out;
 	}
+	parent = getpid();
 	if ((pid = fork()) < 0) {
 		status = mp_fail(err, EX_TEMPFAIL, "fork: %s",
 		    g_strerror(errno));
@@ -338,6 +348,14 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		goto out;
 	}
 	if (pid == 0) {
+		/*
+		 * Should we die before the message is whole, sendmail must
+		 * die too: fed to its end of input, it would send what it
+		 * has, and the next run the whole message again.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(EX_OSERR);
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(in[0], 0) < 0 || (errfd >= 0 && dup2(errfd, 2) < 0))
 			_exit(EX_OSERR);
@@ -347,6 +365,10 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	close(in[0]);
 	old = signal(SIGPIPE, SIG_IGN);
 	status = feed(in[1], msg, e, c->trace, &ferr);
+	/* a message we could not hand over whole must not go at all: a
+	 * sendmail at its end of input sends what it read */
+	if (status != MP_OK)
+		kill(pid, SIGKILL);
 	close(in[1]);
 	close(msg);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -369,8 +391,8 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		status = mp_fail(err, EX_TEMPFAIL, "%s: killed by signal %d",
 		    c->sendmail[0], WTERMSIG(st));
 	} else {
-		/* it took all it wanted but we could not write it all: it
-		 * exited 0 on part of a message, which is never sent */
+		/* it exited 0 before it read all of the message: a
+		 * sendmail that takes part of a message is broken */
 		status = mp_fail(err, EX_TEMPFAIL, "%s", ferr != NULL ?
 		    ferr->message : "write to sendmail failed");
 	}
@@ -406,6 +428,31 @@ expire(MpHoldCtx *c, MpHoldEntry *e, gint64 now, MpHoldRunStats *st,
 	    "nobody approved in time" : "not confirmed in time", err);
 }
 
+/* settled - the state an entry ends in once nothing is pending: sent
+ * if any delivery went, failed if one was refused and none went; -1
+ * while it is not over (or was ended by a person) */
+static int
+settled(const MpHoldEntry *e, const char **detail)
+{
+	gboolean done = FALSE, refused = FALSE;
+	guint i;
+
+	*detail = NULL;
+	if (mp_hold_state_final(e->state) || mp_hold_pending(e) > 0)
+		return -1;
+	for (i = 0; i < e->deliveries->len; i++) {
+		const MpHoldDelivery *d = e->deliveries->pdata[i];
+
+		done = done || d->state == MP_HOLD_DONE;
+		refused = refused || d->state == MP_HOLD_REFUSED;
+	}
+	if (!done && !refused)
+		return -1;
+	if (refused)
+		*detail = "some deliveries refused";
+	return done ? MP_HOLD_SENT : MP_HOLD_FAILED;
+}
+
 /* deliver_due - every pending delivery that is due, one by one, each
  * result saved before the next */
 static int
@@ -418,8 +465,9 @@ deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
 	for (i = 0; i < e->deliveries->len; i++) {
 		MpHoldDelivery *d = e->deliveries->pdata[i];
 		GError *why = NULL;
+		const char *end_detail;
 		char *detail;
-		int r;
+		int r, end;
 
 		if (d->state != MP_HOLD_PENDING || d->due == 0 || d->due > now)
 			continue;
@@ -450,16 +498,20 @@ deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
 			    why->message);
 		}
 		g_clear_error(&why);
+		/* the last delivery ends the entry in the same save */
+		if ((end = settled(e, &end_detail)) >= 0)
+			mp_hold_set_state(e, (MpHoldState)end, now, by);
 		/*
 		 * The window of a duplicate: sendmail has the message, and a
 		 * crash before this save delivers it again next run.
 		 */
 		status = mp_hold_save(c->spool, e, err);
 		if (status == MP_OK)
-			status = mp_hold_log(c->spool, e->id, now,
+			status = mp_hold_log2(c->spool, e->id, now, by,
 			    d->state == MP_HOLD_DONE ? "delivered" :
 			    d->state == MP_HOLD_PENDING ? "deferred" : "refused",
-			    by, detail, err);
+			    detail, end >= 0 ? mp_hold_state_name(
+			    (MpHoldState)end) : NULL, end_detail, err);
 		g_free(detail);
 		if (status != MP_OK)
 			return status;
@@ -467,29 +519,16 @@ deliver_due(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
 	return MP_OK;
 }
 
-/* finish - once nothing is pending: sent if any delivery went,
- * failed if none did */
+/* finish - the end of an entry that no delivery of this run ended */
 static int
 finish(MpHoldCtx *c, MpHoldEntry *e, gint64 now, const MpHoldActor *by,
     GError **err)
 {
-	gboolean done = FALSE, refused = FALSE;
-	guint i;
+	const char *detail;
+	int end = settled(e, &detail);
 
-	if (mp_hold_state_final(e->state) || mp_hold_pending(e) > 0 ||
-	    e->deliveries->len == 0)
-		return MP_OK;
-	for (i = 0; i < e->deliveries->len; i++) {
-		const MpHoldDelivery *d = e->deliveries->pdata[i];
-
-		done = done || d->state == MP_HOLD_DONE;
-		refused = refused || d->state == MP_HOLD_REFUSED;
-	}
-	if (!done && !refused)
-		return MP_OK;
-	return mp_hold_transition(c->spool, e, done ? MP_HOLD_SENT :
-	    MP_HOLD_FAILED, now, by, refused ? "some deliveries refused" :
-	    NULL, err);
+	return end < 0 ? MP_OK : mp_hold_transition(c->spool, e,
+	    (MpHoldState)end, now, by, detail, err);
 }
 
 /* send_notices - the outbox: each notice sent, then marked sent */
@@ -542,8 +581,14 @@ mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
 	gint64 now = mp_hold_now(c);
 	int status = MP_OK;
 
-	if (e->state == MP_HOLD_HELD && e->expires != 0 && now >= e->expires)
-		status = expire(c, e, now, st, err);
+	if (e->state == MP_HOLD_HELD && e->expires != 0 && now >= e->expires) {
+		char *before = mp_hold_entry_to_json(e);
+
+		/* half an expiry (saved, not logged) is undone: next run */
+		if ((status = expire(c, e, now, st, err)) != MP_OK)
+			mp_hold_restore(c->spool, e->id, before);
+		g_free(before);
+	}
 	if (status == MP_OK && !mp_hold_state_final(e->state))
 		status = deliver_due(c, e, now, by, st, err);
 	if (status == MP_OK)
@@ -629,7 +674,7 @@ mp_hold_purge(MpHoldCtx *c, guint64 age, guint *removed, GError **err)
 			continue;
 		if (mp_hold_load(c->spool, ids->pdata[i], &e, NULL) == MP_OK &&
 		    mp_hold_state_final(e->state) && e->finished != 0 &&
-		    (guint64)(now - e->finished) >= age) {
+		    mp_hold_age(now, e->finished) >= age) {
 			status = mp_hold_remove(c->spool, e->id, err);
 			if (status == MP_OK)
 				(*removed)++;

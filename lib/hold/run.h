@@ -72,6 +72,9 @@ void mp_hold_ctx_clear(MpHoldCtx *c);
 /* mp_hold_now - c->now, else the clock */
 gint64 mp_hold_now(const MpHoldCtx *c);
 
+/* mp_hold_age - seconds from then to now, 0 when then is ahead */
+guint64 mp_hold_age(gint64 now, gint64 then);
+
 /* What one --run did. */
 typedef struct {
 	guint delivered;	/* deliveries that sendmail took */
