@@ -208,7 +208,8 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 # severity).  A stamp per file: only a changed file is read again.
 SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
 SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-policy \
-             scripts/bench-zipenc \
+             scripts/bench-zipenc scripts/bench-hold test/lib/fakesendmail \
+             test/lib/hold-sendmail \
              scripts/demo scripts/mp-orgsync-cron scripts/mp-postfix-filter \
              scripts/setup
 SH_STAMPS  = $(patsubst %,$(BUILD)/shellcheck/%.ok,$(SH_TESTS) $(SH_SCRIPTS))
@@ -273,7 +274,7 @@ demo: all
 	@sh scripts/demo $(BUILD)/bin
 
 # every benchmark; each also has a target of its own
-bench: bench-mail bench-org bench-policy bench-zipenc
+bench: bench-mail bench-org bench-policy bench-zipenc bench-hold
 
 bench-mail: all
 	@sh scripts/bench $(BUILD)/bin
