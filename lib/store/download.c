@@ -1,5 +1,8 @@
 /* download.c - mp-download: one CGI request (RFC 3875) against the store */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "base/config.h"
 #include "base/human.h"
@@ -468,6 +471,87 @@ start(MpResponse *rs, const MpRequest *rq, gboolean japanese)
 	rs->head_only = rq->method != NULL && strcmp(rq->method, "HEAD") == 0;
 	return mp_prefers_japanese(rq->accept_language, japanese) ?
 	    LANG_JA : LANG_EN;
+}
+
+/* mp_cgi_main - serve a web server's request, or say what we are */
+int
+mp_cgi_main(const MpCgi *cgi, int argc, char **argv)
+{
+	if (getenv("GATEWAY_INTERFACE") != NULL)
+		return cgi->serve();
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		fputs(cgi->usage, stdout);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("%s %s\n", cgi->name, MP_VERSION);
+		return 0;
+	}
+	fputs(cgi->usage, stderr);
+	fprintf(stderr, "%s: not started by a web server (GATEWAY_INTERFACE "
+	    "is not set); see %s(8)\n", cgi->name, cgi->name);
+	return EX_USAGE;
+}
+
+/* mp_request_from_env - the request's meta-variables */
+void
+mp_request_from_env(MpRequest *rq)
+{
+	rq->method = getenv("REQUEST_METHOD");
+	rq->path_info = getenv("PATH_INFO");
+	rq->query = getenv("QUERY_STRING");
+	rq->accept_language = getenv("HTTP_ACCEPT_LANGUAGE");
+	rq->remote_addr = getenv("REMOTE_ADDR");
+	rq->content_type = getenv("CONTENT_TYPE");
+	rq->content_length = getenv("CONTENT_LENGTH");
+	rq->origin = getenv("HTTP_ORIGIN");
+	rq->host = getenv("HTTP_HOST");
+	rq->server_name = getenv("SERVER_NAME");
+	rq->server_port = getenv("SERVER_PORT");
+	rq->https = getenv("HTTPS");
+}
+
+/* log_line - one key=value line to syslog (mail) and the server's
+ * error log: the time, then what the page put in rs->log (never a
+ * password or a token), the status */
+static void
+log_line(const char *name, const MpResponse *rs, const char *extra)
+{
+	GDateTime *now = g_date_time_new_now_utc();
+	char *t = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+	char *line = g_strdup_printf("time=%s%s status=%d%s", t, rs->log->str,
+	    rs->status, extra != NULL ? extra : "");
+
+	syslog(rs->failure || extra != NULL ? LOG_WARNING : LOG_INFO, "%s",
+	    line);
+	fprintf(stderr, "%s: %s\n", name, line);
+	fflush(stderr);
+	g_free(line);
+	g_free(t);
+	g_date_time_unref(now);
+}
+
+/* mp_response_finish - logged, then sent: logged first, since a server
+ * may end us once the client has its last byte */
+int
+mp_response_finish(const char *name, MpResponse *rs, int fd)
+{
+	GError *err = NULL;
+
+	log_line(name, rs, NULL);
+	if (mp_response_send(rs, fd, &err) != MP_OK) {
+		char *why = g_strdelimit(g_strdup(err->message), "\"\r\n",
+		    '_');
+		char *extra = g_strdup_printf(" sent=no why=\"%s\"", why);
+
+		log_line(name, rs, extra);
+		g_free(extra);
+		g_free(why);
+		g_error_free(err);
+		return EX_IOERR;
+	}
+	return 0;
 }
 
 /* mp_request_read_body - the body of a POST to mp-download */

@@ -62,6 +62,28 @@ typedef struct {
 	GTimeZone *tz;		/* the zone the page shows times in */
 } MpResponse;
 
+/* What every CGI program of mp shares: the start, the request from
+ * the environment, the log line and the sending of the answer. */
+typedef struct {
+	const char *name;	/* "mp-download": --version, the log */
+	const char *usage;	/* "usage: NAME [--version]\n" */
+	int (*serve)(void);	/* the one request of the process */
+} MpCgi;
+
+/* mp_cgi_main - serve when a web server started us (GATEWAY_INTERFACE
+ * set: the command line is ignored, some servers put a query's words
+ * there), else -h, --version, or the usage and 64 */
+int mp_cgi_main(const MpCgi *cgi, int argc, char **argv);
+
+/* mp_request_from_env - the meta-variables of RFC 3875 we use, from
+ * the environment (the body is mp_request_read_body's) */
+void mp_request_from_env(MpRequest *rq);
+
+/* mp_response_finish - the log line (syslog, mail, and the server's
+ * error log), then the answer sent to fd, then a second line if that
+ * failed; 0, or 74 when the answer did not go out */
+int mp_response_finish(const char *name, MpResponse *rs, int fd);
+
 /* mp_request_read_body - the body of a POST from fd (CONTENT_LENGTH
  * bytes); a body over MP_DOWNLOAD_BODY_MAX is left unread */
 void mp_request_read_body(MpRequest *rq, int fd);
