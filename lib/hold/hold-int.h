@@ -24,4 +24,9 @@ void mp_hold_cancel(MpHoldEntry *e, gint64 now);
 int mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
     MpHoldRunStats *st, GError **err);
 
+/* mp_hold_run_as - mp_hold_run_locked under the entry's lock (waiting
+ * up to wait_ms for it) */
+int mp_hold_run_as(MpHoldCtx *c, const char *id, guint wait_ms,
+    const MpHoldActor *by, MpHoldRunStats *st, GError **err);
+
 #endif

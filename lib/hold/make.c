@@ -361,17 +361,9 @@ mp_hold_submitted(MpHoldCtx *c, const char *id)
 {
 	static const MpHoldActor queue = { MP_HOLD_BY_QUEUE, NULL, NULL };
 	MpHoldRunStats st = { 0 };
-	MpHoldLock *lock = NULL;
-	MpHoldEntry *e = NULL;
 	GError *why = NULL;
-	int status;
 
-	if ((status = mp_hold_lock(c->spool, id, 0, &lock, &why)) == MP_OK &&
-	    (status = mp_hold_load(c->spool, id, &e, &why)) == MP_OK)
-		status = mp_hold_run_locked(c, e, &queue, &st, &why);
-	mp_hold_entry_free(e);
-	mp_hold_unlock(lock);
-	if (status != MP_OK) {
+	if (mp_hold_run_as(c, id, 0, &queue, &st, &why) != MP_OK) {
 		mp_diag_warn(c->cfg->syslog, NULL, "%s: left to the next run: "
 		    "%s", id, why->message);
 		g_error_free(why);

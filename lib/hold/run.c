@@ -598,10 +598,10 @@ mp_hold_run_locked(MpHoldCtx *c, MpHoldEntry *e, const MpHoldActor *by,
 	return status;
 }
 
-/* mp_hold_run_entry - one entry, under its lock */
+/* mp_hold_run_as - one entry, under its lock, by whom the log says */
 int
-mp_hold_run_entry(MpHoldCtx *c, const char *id, guint wait_ms,
-    MpHoldRunStats *st, GError **err)
+mp_hold_run_as(MpHoldCtx *c, const char *id, guint wait_ms,
+    const MpHoldActor *by, MpHoldRunStats *st, GError **err)
 {
 	MpHoldLock *lock;
 	MpHoldEntry *e = NULL;
@@ -611,10 +611,18 @@ mp_hold_run_entry(MpHoldCtx *c, const char *id, guint wait_ms,
 	    MP_OK)
 		return status;
 	if ((status = mp_hold_load(c->spool, id, &e, err)) == MP_OK)
-		status = mp_hold_run_locked(c, e, &timer_actor, st, err);
+		status = mp_hold_run_locked(c, e, by, st, err);
 	mp_hold_entry_free(e);
 	mp_hold_unlock(lock);
 	return status;
+}
+
+/* mp_hold_run_entry - one entry, under its lock */
+int
+mp_hold_run_entry(MpHoldCtx *c, const char *id, guint wait_ms,
+    MpHoldRunStats *st, GError **err)
+{
+	return mp_hold_run_as(c, id, wait_ms, &timer_actor, st, err);
 }
 
 /* mp_hold_run - every entry once */
