@@ -20,6 +20,15 @@ setup() {
 	[ "$status" -eq 0 ]
 }
 
+@test "every corpus file held by mp-hold and delivered byte for byte" {
+	run python3 "$BATS_TEST_DIRNAME/lib/holdcorpus.py" "$MP_BIN" "$CORPUS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ ${lines[-1]} =~ ^([0-9]+)\ files\ held,\ ([0-9]+)\ delivered,\ 0 ]]
+	[ "${BASH_REMATCH[1]}" -gt 1000 ]
+	[ "${BASH_REMATCH[1]}" -eq "${BASH_REMATCH[2]}" ]
+}
+
 @test "GMime's stuck mbox file is read to its last message" {
 	f=$CORPUS/mimekit/UnitTests/TestData/mbox/issue1189.mbox.txt
 	run timeout 20 mp-classify -c /dev/null --internal example.com --mbox "$f"
