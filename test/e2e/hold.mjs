@@ -18,32 +18,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { check, chromiumPath, finish, flags } from './harness.mjs';
 import { chromium, request } from 'playwright-core';
 
 const cases = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const E = cases.entries;
-const chromiumPath = process.env.MP_CHROMIUM || '/usr/bin/chromium';
-// what this machine's Chromium needs: no sandbox as root, no GPU, and
-// no connection of its own to anywhere (the network is closed)
-const flags = ['--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'];
-
-let passed = 0;
-let failed = 0;
-
-async function check(name, fn) {
-    try {
-        await fn();
-        passed++;
-        console.log(`ok - ${name}`);
-    } catch (e) {
-        failed++;
-        console.log(`not ok - ${name}`);
-        console.log(`# ${String(e.stack || e).split('\n').join('\n# ')}`);
-    }
-}
-
 function sha256(file) {
     return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
@@ -354,5 +333,4 @@ try {
     fs.rmSync(profile, { recursive: true, force: true });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

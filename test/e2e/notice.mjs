@@ -11,12 +11,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
+import { chromiumPath, flags } from './harness.mjs';
 
 const [page_, shot, ...texts] = process.argv.slice(2);
-const chromiumPath = process.env.MP_CHROMIUM || '/usr/bin/chromium';
-const flags = ['--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'];
 
 const browser = await chromium.launch({
     executablePath: chromiumPath, args: flags, headless: true,
