@@ -183,12 +183,14 @@ $(BUILD)/parttree: test/lib/parttree.c $(BUILD)/libmp.a $(SLIM_OBJ)
 
 # test/lib/piiprobe.c and textprobe.c run the personal-data patterns and
 # the text readers of lib/facts/ on their own, for test/pii.bats and
-# test/text.bats.
-PROBES = $(BUILD)/piiprobe $(BUILD)/textprobe
+# test/text.bats; smtpprobe.c the SMTP reading of lib/gate/, for
+# test/smtp.bats.
+PROBES = $(BUILD)/piiprobe $(BUILD)/textprobe $(BUILD)/smtpprobe
 $(BUILD)/%probe: test/lib/%probe.c $(BUILD)/libmp.a $(SLIM_OBJ) \
     $(ARCHIVE_SLIM) $(XML_SLIM)
 	@$(CC) $(MP_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) $(LINK_FLAGS) -o $@ \
-	    $< $(SLIM_OBJ) $(BUILD)/libmp.a $(FACTS_LIBS) $(GMIME_LIBS) 2>&1 | \
+	    $< $(SLIM_OBJ) $(BUILD)/libmp.a $(FACTS_LIBS) $(GMIME_LIBS) \
+	    $(JSON_LIBS) 2>&1 | \
 	    { grep -v -e 'statically linked applications requires' \
 	      -e 'in function .g_get_user_database_entry' \
 	      -e 'in function .g_mime_utils_generate_message_id' || true; }
@@ -201,6 +203,7 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 	    MP_PARTTREE=$(abspath $(BUILD)/parttree) \
 	    MP_PIIPROBE=$(abspath $(BUILD)/piiprobe) \
 	    MP_TEXTPROBE=$(abspath $(BUILD)/textprobe) \
+	    MP_SMTPPROBE=$(abspath $(BUILD)/smtpprobe) \
 	    bats --print-output-on-failure test/
 
 # ShellCheck over the suites (at -S warning, with test/.shellcheckrc: a
@@ -265,10 +268,16 @@ fuzz:
 	    build-fuzz/lib/mail/gmime-slim.o build-fuzz/libmp.a \
 	    -Wl,-Bstatic -lgmime-3.0 -lgobject-2.0 -lglib-2.0 -lffi \
 	    -lpcre2-8 -lidn2 -lunistring -lz -ljansson -Wl,-Bdynamic -lm -pthread
-	mkdir -p build-fuzz/corpus
+	clang $(MP_CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+	    -o build-fuzz/fuzz_smtp test/fuzz/fuzz_smtp.c build-fuzz/libmp.a \
+	    -Wl,-Bstatic -lglib-2.0 -lpcre2-8 -Wl,-Bdynamic -lm -pthread
+	mkdir -p build-fuzz/corpus build-fuzz/smtp-corpus
 	cp testdata/mail/*.eml testdata/org/mail/*.eml build-fuzz/corpus/
+	cp testdata/gate/*.smtp build-fuzz/smtp-corpus/
 	build-fuzz/fuzz_message -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 	    -timeout=10 build-fuzz/corpus
+	build-fuzz/fuzz_smtp -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+	    -timeout=10 build-fuzz/smtp-corpus
 
 demo: all
 	@sh scripts/demo $(BUILD)/bin

@@ -1,0 +1,141 @@
+/*
+ * smtpprobe.c - mp's SMTP reading on its own, for test/smtp.bats.
+ *
+ *   smtpprobe            each line of standard input (its LF, and a CR
+ *                        before it, taken off) read as a command: a
+ *                        JSON object per line, {"verb", "domain",
+ *                        "path", "params": [[NAME, VALUE|null], ...]}
+ *                        or {"refused": CODE, "status", "text"}
+ *   smtpprobe data MAX   standard input as the lines of DATA (CRLF):
+ *                        the message, then on standard error "end" or
+ *                        "no end", and "too big" when over MAX
+ *   smtpprobe stuff      standard input (LF lines) as DATA sends it
+ *   smtpprobe xtext-decode TEXT, xtext-encode TEXT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gate/smtp.h"
+
+/* input - all of standard input */
+static GString *
+input(void)
+{
+	GString *s = g_string_new(NULL);
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		g_string_append_len(s, buf, (gssize)n);
+	return s;
+}
+
+/* str - a JSON string of bytes that may not be UTF-8 */
+static json_t *
+str(const char *s)
+{
+	return s == NULL ? json_null() : json_stringn_nocheck(s, strlen(s));
+}
+
+/* command - one line read and printed */
+static void
+command(const char *line, gsize len)
+{
+	MpSmtpCommand cmd;
+	MpSmtpRefusal why;
+	json_t *o = json_object();
+	char *text;
+	guint i;
+
+	if (mp_smtp_parse(line, len, &cmd, &why)) {
+		json_t *ps = json_array();
+
+		json_object_set_new(o, "verb", json_string(
+		    mp_smtp_verb_name(cmd.verb)));
+		json_object_set_new(o, "domain", str(cmd.domain));
+		json_object_set_new(o, "path", str(cmd.path));
+		for (i = 0; cmd.params != NULL && i < cmd.params->len; i++) {
+			const MpSmtpParam *p = cmd.params->pdata[i];
+
+			json_array_append_new(ps, json_pack("[oo]",
+			    str(p->name), str(p->value)));
+		}
+		json_object_set_new(o, "params", ps);
+	} else {
+		json_object_set_new(o, "refused", json_integer(why.code));
+		json_object_set_new(o, "status", json_string(why.status));
+		json_object_set_new(o, "text", json_string(why.text));
+	}
+	mp_smtp_command_clear(&cmd);
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	puts(text);
+	free(text);
+	json_decref(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	GString *in;
+	const char *p, *end;
+
+	if (argc == 3 && strcmp(argv[1], "xtext-decode") == 0) {
+		char *d = mp_xtext_decode(argv[2]);
+
+		if (d == NULL)
+			return 1;
+		fputs(d, stdout);
+		g_free(d);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "xtext-encode") == 0) {
+		char *e = mp_xtext_encode(argv[2]);
+
+		fputs(e, stdout);
+		g_free(e);
+		return 0;
+	}
+	in = input();
+	end = in->str + in->len;
+	if (argc == 2 && strcmp(argv[1], "stuff") == 0) {
+		GString *out = mp_smtp_data_stuff(in->str, in->len);
+
+		fwrite(out->str, 1, out->len, stdout);
+		g_string_free(out, TRUE);
+	} else if (argc == 3 && strcmp(argv[1], "data") == 0) {
+		MpSmtpData d;
+		gboolean done = FALSE;
+
+		mp_smtp_data_init(&d, (gsize)strtoull(argv[2], NULL, 10));
+		for (p = in->str; p < end && !done; ) {
+			const char *nl = memmem(p, (gsize)(end - p), "\r\n", 2);
+			const char *stop = nl != NULL ? nl : end;
+
+			done = mp_smtp_data_line(&d, p, (gsize)(stop - p));
+			p = nl != NULL ? nl + 2 : end;
+		}
+		fwrite(d.text->str, 1, d.text->len, stdout);
+		fprintf(stderr, "%s%s\n", done ? "end" : "no end",
+		    mp_smtp_data_too_big(&d) ? " too big" : "");
+		mp_smtp_data_clear(&d);
+	} else if (argc == 1) {
+		for (p = in->str; p < end; ) {
+			const char *nl = memchr(p, '\n', (gsize)(end - p));
+			const char *stop = nl != NULL ? nl : end;
+
+			if (stop > p && stop[-1] == '\r')
+				stop--;
+			command(p, (gsize)(stop - p));
+			p = nl != NULL ? nl + 1 : end;
+		}
+	} else {
+		fputs("usage: smtpprobe [data MAX | stuff | xtext-decode TEXT | "
+		    "xtext-encode TEXT]\n", stderr);
+		return 64;
+	}
+	g_string_free(in, TRUE);
+	return 0;
+}
