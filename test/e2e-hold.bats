@@ -12,13 +12,7 @@ E2E=$BATS_TEST_DIRNAME/e2e
 ORG=$TESTDATA/org
 
 setup() {
-	need_lighttpd
-	[ -x "${MP_CHROMIUM:-/usr/bin/chromium}" ] ||
-	    skip "chromium is not installed (sh scripts/setup test)"
-	command -v node >/dev/null ||
-	    skip "node is not installed (sh scripts/setup test)"
-	[ -f "$E2E/node_modules/playwright-core/package.json" ] ||
-	    skip "playwright-core is not installed in test/e2e (sh scripts/setup test runs npm ci there)"
+	need_browser
 	setup_tmp
 }
 

@@ -17,6 +17,18 @@ need_lighttpd() {
 	    skip "curl is not installed (sh scripts/setup test)"
 }
 
+# need_browser - lighttpd, Debian's Chromium, Node.js and the
+# playwright-core of test/e2e (E2E), or skip saying which is missing
+need_browser() {
+	need_lighttpd
+	[ -x "${MP_CHROMIUM:-/usr/bin/chromium}" ] ||
+	    skip "chromium is not installed (sh scripts/setup test)"
+	command -v node >/dev/null ||
+	    skip "node is not installed (sh scripts/setup test)"
+	[ -f "$E2E/node_modules/playwright-core/package.json" ] ||
+	    skip "playwright-core is not installed in test/e2e (sh scripts/setup test runs npm ci there)"
+}
+
 free_port() {
 	python3 -c 'import socket; s = socket.socket()
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
