@@ -329,6 +329,9 @@ assert want <= verbs, (want - verbs, verbs)' "$TMP/all.json"
 	               "\\x{%X}" % ord(ch) for ch in r["path"])
 	assert p(r)["ORCPT"] == "utf-8;" + want, (p(r), want)
 	PY
+	# and mp reads back the address from it
+	o=$(param "utf8.$TAG" RCPT ORCPT)
+	[ "$("$PROBE" orcpt "$o")" = 顧客@customer.example ]
 	same_body "utf8.$TAG"
 }
 

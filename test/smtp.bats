@@ -224,3 +224,17 @@ read_as() {
 	    assert r.returncode == 1, bad
 	PY
 }
+
+@test "smtp: the address of an ORCPT, rfc822 xtext or RFC 6533 utf-8" {
+	[ "$("$PROBE" orcpt 'rfc822;a+2Bb@example.com')" = a+b@example.com ]
+	[ "$("$PROBE" orcpt 'RFC822;x@example.com')" = x@example.com ]
+	[ "$("$PROBE" orcpt 'utf-8;\x{9867}\x{5BA2}@customer.example')" = \
+	    顧客@customer.example ]
+	[ "$("$PROBE" orcpt 'utf-8;\x{1F600}x@example.com')" = 😀x@example.com ]
+	for bad in 'x400;a@b' 'rfc822;a+2' 'utf-8;\x{D800}@b' 'utf-8;\x{}@b' \
+	    'utf-8;\x{1234567}@b' 'utf-8;a+b@c' 'utf-8;a\b@c' 'utf-8;' \
+	    'utf-8;\x{0}@b' 'no-semicolon'; do
+		run "$PROBE" orcpt "$bad"
+		[ "$status" -eq 1 ] || { echo "$bad: $output"; false; }
+	done
+}

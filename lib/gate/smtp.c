@@ -120,6 +120,59 @@ mp_xtext_decode(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* utf8_addr_xtext - RFC 6533's utf-8-addr-xtext: printable ASCII but
+ * "+", "=" and "\\", and "\\x{HEX}" for any other character (1 to 6
+ * hex digits, a Unicode scalar value); NULL when it is not one */
+static char *
+utf8_addr_xtext(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] == '\\' && p[1] == 'x' && p[2] == '{') {
+			const char *h = p + 3;
+			gunichar c = 0;
+			int n = 0;
+
+			while (g_ascii_isxdigit(h[n]) && n < 7)
+				c = c << 4 | (gunichar)g_ascii_xdigit_value(h[n++]);
+			if (n == 0 || n > 6 || h[n] != '}' ||
+			    !g_unichar_validate(c) || c == 0)
+				break;
+			g_string_append_unichar(out, c);
+			p = h + n;
+		} else if (*p >= '!' && *p <= '~' && *p != '+' && *p != '=' &&
+		    *p != '\\') {
+			g_string_append_c(out, *p);
+		} else {
+			break;
+		}
+	}
+	if (*p != '\0' || out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* mp_orcpt_address - the address an ORCPT value names */
+char *
+mp_orcpt_address(const char *value)
+{
+	const char *semi = strchr(value, ';');
+
+	if (semi == NULL)
+		return NULL;
+	if ((gsize)(semi - value) == 6 &&
+	    g_ascii_strncasecmp(value, "rfc822", 6) == 0)
+		return mp_xtext_decode(semi + 1);
+	if ((gsize)(semi - value) == 5 &&
+	    g_ascii_strncasecmp(value, "utf-8", 5) == 0)
+		return utf8_addr_xtext(semi + 1);
+	return NULL;
+}
+
 /* mp_xtext_encode - text as xtext */
 char *
 mp_xtext_encode(const char *s)

@@ -89,6 +89,12 @@ const char *mp_smtp_param(const MpSmtpCommand *cmd, const char *name,
  * "!" to "~", "=") */
 char *mp_xtext_decode(const char *s);
 
+/* mp_orcpt_address - the address of an ORCPT value "TYPE;ADDRESS":
+ * "rfc822;" xtext (RFC 3461 4.2), "utf-8;" utf-8-addr-xtext with its
+ * \x{HEX} characters (RFC 6533 3); NULL for another type or a value
+ * that is not one */
+char *mp_orcpt_address(const char *value);
+
 /* mp_xtext_encode - text as xtext: "+", "=" and all outside "!" to "~"
  * as "+XX" */
 char *mp_xtext_encode(const char *s);

@@ -46,6 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				e = mp_xtext_encode(x->value);
 				g_free(mp_xtext_decode(e));
 				g_free(e);
+				g_free(mp_orcpt_address(x->value));
 			}
 			mp_smtp_param(&cmd, "SIZE", NULL);
 		} else if (why.code < 500 || why.code > 555) {

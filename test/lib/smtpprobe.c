@@ -11,6 +11,7 @@
  *                        "no end", and "too big" when over MAX
  *   smtpprobe stuff      standard input (LF lines) as DATA sends it
  *   smtpprobe xtext-decode TEXT, xtext-encode TEXT
+ *   smtpprobe orcpt VALUE  the address an ORCPT value names
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,15 @@ main(int argc, char **argv)
 		g_free(d);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "orcpt") == 0) {
+		char *a = mp_orcpt_address(argv[2]);
+
+		if (a == NULL)
+			return 1;
+		fputs(a, stdout);
+		g_free(a);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "xtext-encode") == 0) {
 		char *e = mp_xtext_encode(argv[2]);
 
@@ -133,7 +143,7 @@ main(int argc, char **argv)
 		}
 	} else {
 		fputs("usage: smtpprobe [data MAX | stuff | xtext-decode TEXT | "
-		    "xtext-encode TEXT]\n", stderr);
+		    "xtext-encode TEXT | orcpt VALUE]\n", stderr);
 		return 64;
 	}
 	g_string_free(in, TRUE);
