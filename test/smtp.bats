@@ -238,3 +238,144 @@ read_as() {
 		[ "$status" -eq 1 ] || { echo "$bad: $output"; false; }
 	done
 }
+
+# session MAX LINE... - the lines (CRLF added) through one session; the
+# replies and transactions into $TMP/out
+session() {
+	local max=$1
+
+	shift
+	printf '%s\r\n' "$@" | "$PROBE" session "$max" >"$TMP/out"
+}
+
+@test "smtp session: a whole transaction, its replies, envelope, XFORWARD and message" {
+	session 10000 'EHLO c.example' 'XFORWARD NAME=c.example ADDR=192.0.2.1' \
+	    'XFORWARD PROTO=ESMTP SOURCE=REMOTE' \
+	    'MAIL FROM:<sato@example.co.jp> SIZE=100 RET=HDRS ENVID=e+2B1' \
+	    'RCPT TO:<a@example.com> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;a@example.com' \
+	    'RCPT TO:<b@example.co.jp>' 'DATA' 'Subject: x' '' '..dot' '.' 'QUIT'
+	grep -v '^= ' "$TMP/out" | tr -d '\r' >"$TMP/replies"
+	diff - "$TMP/replies" <<-'EOF'
+	220 gate.example ESMTP mp-gate
+	250-gate.example
+	250-PIPELINING
+	250-SIZE 10000
+	250-8BITMIME
+	250-DSN
+	250-SMTPUTF8
+	250-ENHANCEDSTATUSCODES
+	250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE LOGIN DESTADDR DESTPORT
+	250 2.0.0 Ok
+	250 2.0.0 Ok
+	250 2.1.0 Ok
+	250 2.1.5 Ok
+	250 2.1.5 Ok
+	354 End data with <CR><LF>.<CR><LF>
+	250 2.0.0 Ok: queued
+	221 2.0.0 Bye
+	EOF
+	python3 - "$TMP/out" <<-'PY'
+	import json, sys
+	t = [json.loads(l[2:]) for l in open(sys.argv[1]) if l.startswith("= ")]
+	assert len(t) == 1, t
+	t = t[0]
+	assert t["sender"] == "sato@example.co.jp"
+	assert t["params"] == [["SIZE", "100"], ["RET", "HDRS"], ["ENVID", "e+2B1"]]
+	assert t["rcpts"] == [
+	    ["a@example.com", [["NOTIFY", "SUCCESS,DELAY"], ["ORCPT", "rfc822;a@example.com"]]],
+	    ["b@example.co.jp", []]], t["rcpts"]
+	assert t["xforward"] == [["NAME", "c.example"], ["ADDR", "192.0.2.1"],
+	    ["PROTO", "ESMTP"], ["SOURCE", "REMOTE"]], t["xforward"]
+	assert t["message"] == "Subject: x\n\n.dot\n", t["message"]
+	PY
+}
+
+@test "smtp session: commands out of order are 503, and nothing is lost by them" {
+	session 10000 'MAIL FROM:<a@b.c>' 'EHLO c.example' 'RCPT TO:<a@b.c>' \
+	    'DATA' 'MAIL FROM:<a@b.c>' 'XFORWARD NAME=x' 'MAIL FROM:<d@e.f>' \
+	    'DATA' 'RCPT TO:<g@h.i>' 'LHLO x.example' 'XCLIENT NAME=x' \
+	    'DATA' 'line' '.' 'QUIT' 'NOOP'
+	tr -d '\r' <"$TMP/out" | grep -v '^250-' >"$TMP/replies"
+	diff - "$TMP/replies" <<-'EOF'
+	220 gate.example ESMTP mp-gate
+	503 5.5.1 send EHLO first
+	250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE LOGIN DESTADDR DESTPORT
+	503 5.5.1 need MAIL before RCPT
+	503 5.5.1 need RCPT before DATA
+	250 2.1.0 Ok
+	503 5.5.1 XFORWARD goes before MAIL
+	503 5.5.1 nested MAIL command
+	554 5.5.1 no valid recipients
+	250 2.1.5 Ok
+	500 5.5.2 this is SMTP, not LMTP
+	550 5.7.0 XCLIENT is not offered
+	354 End data with <CR><LF>.<CR><LF>
+	= {"sender":"a@b.c","params":[],"rcpts":[["g@h.i",[]]],"xforward":[],"message":"line\n"}
+	250 2.0.0 Ok: queued
+	221 2.0.0 Bye
+	EOF
+}
+
+@test "smtp session: HELO offers no extensions and takes no parameters" {
+	session 10000 'HELO c.example' 'MAIL FROM:<a@b.c> SIZE=1' \
+	    'MAIL FROM:<a@b.c>' 'RCPT TO:<d@e.f> NOTIFY=NEVER' \
+	    'XFORWARD NAME=x' 'QUIT'
+	tr -d '\r' <"$TMP/out" >"$TMP/replies"
+	diff - "$TMP/replies" <<-'EOF'
+	220 gate.example ESMTP mp-gate
+	250 gate.example
+	555 5.5.4 parameters need EHLO
+	250 2.1.0 Ok
+	555 5.5.4 parameters need EHLO
+	503 5.5.1 XFORWARD goes before MAIL
+	221 2.0.0 Bye
+	EOF
+}
+
+@test "smtp session: SIZE over the limit is 552 at MAIL, a message over it 552 at its end" {
+	session 20 'EHLO c.example' 'MAIL FROM:<a@b.c> SIZE=21' \
+	    'MAIL FROM:<a@b.c> SIZE=20' 'RCPT TO:<d@e.f>' 'DATA' \
+	    '0123456789' '0123456789' '.' 'MAIL FROM:<a@b.c>' 'RCPT TO:<d@e.f>' \
+	    'DATA' '0123456789' '.' 'QUIT'
+	tr -d '\r' <"$TMP/out" | grep -v '^250-' >"$TMP/replies"
+	diff - "$TMP/replies" <<-'EOF'
+	220 gate.example ESMTP mp-gate
+	250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE LOGIN DESTADDR DESTPORT
+	552 5.3.4 message size exceeds the limit
+	250 2.1.0 Ok
+	250 2.1.5 Ok
+	354 End data with <CR><LF>.<CR><LF>
+	552 5.3.4 message size exceeds the limit
+	250 2.1.0 Ok
+	250 2.1.5 Ok
+	354 End data with <CR><LF>.<CR><LF>
+	= {"sender":"a@b.c","params":[],"rcpts":[["d@e.f",[]]],"xforward":[],"message":"0123456789\n"}
+	250 2.0.0 Ok: queued
+	221 2.0.0 Bye
+	EOF
+}
+
+@test "smtp session: a UTF-8 address needs SMTPUTF8; RSET forgets the transaction and XFORWARD" {
+	session 10000 'EHLO c.example' 'MAIL FROM:<佐藤@example.co.jp>' \
+	    'MAIL FROM:<a@b.c>' 'RCPT TO:<顧客@customer.example>' 'RSET' \
+	    'XFORWARD LOGIN=sato' 'RSET' \
+	    'MAIL FROM:<佐藤@example.co.jp> SMTPUTF8' \
+	    'RCPT TO:<顧客@customer.example>' 'DATA' 'x' '.' 'QUIT'
+	tr -d '\r' <"$TMP/out" | grep -v '^250-' >"$TMP/replies"
+	diff - "$TMP/replies" <<-'EOF'
+	220 gate.example ESMTP mp-gate
+	250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE LOGIN DESTADDR DESTPORT
+	553 5.6.7 a UTF-8 address needs SMTPUTF8
+	250 2.1.0 Ok
+	553 5.6.7 a UTF-8 address needs SMTPUTF8
+	250 2.0.0 Ok
+	250 2.0.0 Ok
+	250 2.0.0 Ok
+	250 2.1.0 Ok
+	250 2.1.5 Ok
+	354 End data with <CR><LF>.<CR><LF>
+	= {"sender":"佐藤@example.co.jp","params":[["SMTPUTF8",null]],"rcpts":[["顧客@customer.example",[]]],"xforward":[],"message":"x\n"}
+	250 2.0.0 Ok: queued
+	221 2.0.0 Bye
+	EOF
+}

@@ -12,6 +12,11 @@
  *   smtpprobe stuff      standard input (LF lines) as DATA sends it
  *   smtpprobe xtext-decode TEXT, xtext-encode TEXT
  *   smtpprobe orcpt VALUE  the address an ORCPT value names
+ *   smtpprobe session MAX  standard input (CRLF lines) as what a client
+ *                        sends in one session: the replies, and for
+ *                        each whole message a line "= " and its
+ *                        transaction as JSON (sender, params, rcpts,
+ *                        xforward, message), answered 250
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +24,7 @@
 
 #include <jansson.h>
 
-#include "gate/smtp.h"
+#include "gate/session.h"
 
 /* input - all of standard input */
 static GString *
@@ -77,6 +82,70 @@ command(const char *line, gsize len)
 	json_decref(o);
 }
 
+/* params_json - [[NAME, VALUE|null], ...] */
+static json_t *
+params_json(const GPtrArray *a)
+{
+	json_t *ps = json_array();
+	guint i;
+
+	for (i = 0; i < a->len; i++) {
+		const MpSmtpParam *p = a->pdata[i];
+
+		json_array_append_new(ps, json_pack("[oo]", str(p->name),
+		    str(p->value)));
+	}
+	return ps;
+}
+
+/* session - a client's lines through one session */
+static void
+session(const GString *in, gsize max)
+{
+	const char *p = in->str, *end = in->str + in->len;
+	MpSmtpSession s;
+
+	mp_smtp_session_init(&s, "gate.example", max);
+	while (p < end) {
+		const char *nl = memmem(p, (gsize)(end - p), "\r\n", 2);
+		const char *stop = nl != NULL ? nl : end;
+		MpSmtpEvent ev = mp_smtp_session_line(&s, p, (gsize)(stop - p));
+
+		p = nl != NULL ? nl + 2 : end;
+		fwrite(s.out->str, 1, s.out->len, stdout);
+		g_string_truncate(s.out, 0);
+		if (ev == MP_SMTP_MESSAGE) {
+			json_t *o = json_object(), *rs = json_array();
+			char *text;
+			guint i;
+
+			json_object_set_new(o, "sender", str(s.t.sender));
+			json_object_set_new(o, "params", params_json(s.t.params));
+			for (i = 0; i < s.t.rcpts->len; i++) {
+				const MpSmtpRcpt *r = s.t.rcpts->pdata[i];
+
+				json_array_append_new(rs, json_pack("[oo]",
+				    str(r->address), params_json(r->params)));
+			}
+			json_object_set_new(o, "rcpts", rs);
+			json_object_set_new(o, "xforward",
+			    params_json(s.t.xforward));
+			json_object_set_new(o, "message", json_stringn_nocheck(
+			    s.t.data.text->str, s.t.data.text->len));
+			text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			printf("= %s\n", text);
+			free(text);
+			json_decref(o);
+			mp_smtp_session_answer(&s, 250, "2.0.0", "Ok: queued");
+			fwrite(s.out->str, 1, s.out->len, stdout);
+			g_string_truncate(s.out, 0);
+		} else if (ev == MP_SMTP_CLOSE) {
+			break;
+		}
+	}
+	mp_smtp_session_clear(&s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -115,6 +184,8 @@ main(int argc, char **argv)
 
 		fwrite(out->str, 1, out->len, stdout);
 		g_string_free(out, TRUE);
+	} else if (argc == 3 && strcmp(argv[1], "session") == 0) {
+		session(in, (gsize)strtoull(argv[2], NULL, 10));
 	} else if (argc == 3 && strcmp(argv[1], "data") == 0) {
 		MpSmtpData d;
 		gboolean done = FALSE;
@@ -143,7 +214,7 @@ main(int argc, char **argv)
 		}
 	} else {
 		fputs("usage: smtpprobe [data MAX | stuff | xtext-decode TEXT | "
-		    "xtext-encode TEXT | orcpt VALUE]\n", stderr);
+		    "xtext-encode TEXT | orcpt VALUE | session MAX]\n", stderr);
 		return 64;
 	}
 	g_string_free(in, TRUE);
