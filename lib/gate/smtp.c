@@ -539,10 +539,9 @@ verb_of(const char *line, const char *end, gsize *n)
 	return -1;
 }
 
-/* mp_smtp_parse - one command line, strictly */
-gboolean
-mp_smtp_parse(const char *line, gsize len, MpSmtpCommand *cmd,
-    MpSmtpRefusal *why)
+/* parse - mp_smtp_parse's work; cmd may be half filled when FALSE */
+static gboolean
+parse(const char *line, gsize len, MpSmtpCommand *cmd, MpSmtpRefusal *why)
 {
 	const char *end = line + len, *p;
 	gsize i, n;
@@ -605,6 +604,18 @@ mp_smtp_parse(const char *line, gsize len, MpSmtpCommand *cmd,
 		return p == end ? TRUE : refuse(why, 501, "5.5.4", "no "
 		    "argument is allowed");
 	}
+}
+
+/* mp_smtp_parse - one command line, strictly; nothing of a refused
+ * line is kept */
+gboolean
+mp_smtp_parse(const char *line, gsize len, MpSmtpCommand *cmd,
+    MpSmtpRefusal *why)
+{
+	if (parse(line, len, cmd, why))
+		return TRUE;
+	mp_smtp_command_clear(cmd);
+	return FALSE;
 }
 
 /* mp_smtp_data_init - an empty message of at most max bytes */

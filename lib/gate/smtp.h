@@ -70,7 +70,9 @@ typedef struct {
  * case, but one space where the syntax has one, paths in angle
  * brackets, every parameter known and its value checked, no parameter
  * twice, no control character, no NUL.  UTF-8 is taken in paths only
- * (whether SMTPUTF8 allows it is the session's to say).
+ * (whether SMTPUTF8 allows it is the session's to say).  A refused
+ * line leaves cmd empty; a read one is freed with
+ * mp_smtp_command_clear.
  */
 gboolean mp_smtp_parse(const char *line, gsize len, MpSmtpCommand *cmd,
     MpSmtpRefusal *why);
