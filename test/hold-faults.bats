@@ -196,7 +196,10 @@ need_pause() {
 	need_pause
 	for step in "before:$SPOOL/" "after:$SPOOL/" before:entry.json; do
 		rm -rf "$SPOOL" "$TMP/out"
-		MP_PAUSE=$step LD_PRELOAD=$PAUSE "$MP_FAULT_BIN/mp-hold" \
+		# (a sanitizer build wants its runtime first: as faulty())
+		MP_PAUSE=$step LD_PRELOAD=$PAUSE \
+		    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+		    "$MP_FAULT_BIN/mp-hold" \
 		    "${C[@]}" --now "$(t 0)" --for 1m \
 		    -f sato@example.co.jp -- a@example.com \
 		    <"$MSG" >"$TMP/out" 3>&- &
