@@ -93,7 +93,7 @@ endif
 # see lib/attach/archive-slim.c for the two libarchive.a members left out.
 
 TOOLS = mp-classify mp-bccify mp-orgsync mp-ccguard mp-zipenc mp-detach \
-        mp-policy mp-hold
+        mp-policy mp-hold mp-gate
 # CGI programs: built with the tools, installed into $(CGIDIR)
 CGIS  = mp-download mp-hold-web
 # Each binary links only what it uses.
@@ -120,6 +120,11 @@ NO_GMIME = mp-download
 # notices and delivers what a button releases, so it links the same
 mp-hold_LIBS     = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(SODIUM_LIBS)
 mp-hold-web_LIBS = $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) $(SODIUM_LIBS)
+# mp-gate does what mp-policy, mp-zipenc, mp-detach, mp-bccify and
+# mp-hold do, in one long-running process
+mp-gate_LIBS     = $(FACTS_LIBS) $(GMIME_LIBS) $(JSON_LIBS) $(CDB_LIBS) \
+                   $(SODIUM_LIBS)
+$(BUILD)/bin/mp-gate: $(ARCHIVE_SLIM) $(XML_SLIM)
 
 LIB_SRC = $(filter-out lib/mail/gmime-slim.c lib/attach/archive-slim.c \
     lib/facts/xml-slim.c,\
@@ -184,8 +189,10 @@ $(BUILD)/parttree: test/lib/parttree.c $(BUILD)/libmp.a $(SLIM_OBJ)
 # test/lib/piiprobe.c and textprobe.c run the personal-data patterns and
 # the text readers of lib/facts/ on their own, for test/pii.bats and
 # test/text.bats; smtpprobe.c the SMTP reading of lib/gate/, for
-# test/smtp.bats.
-PROBES = $(BUILD)/piiprobe $(BUILD)/textprobe $(BUILD)/smtpprobe
+# test/smtp.bats, and its client (test/gate-client.bats); gateprobe.c
+# mp-gate's server with a handler the test steers (test/gate-server.bats).
+PROBES = $(BUILD)/piiprobe $(BUILD)/textprobe $(BUILD)/smtpprobe \
+         $(BUILD)/gateprobe
 $(BUILD)/%probe: test/lib/%probe.c $(BUILD)/libmp.a $(SLIM_OBJ) \
     $(ARCHIVE_SLIM) $(XML_SLIM)
 	@$(CC) $(MP_CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) $(LINK_FLAGS) -o $@ \
@@ -204,6 +211,7 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 	    MP_PIIPROBE=$(abspath $(BUILD)/piiprobe) \
 	    MP_TEXTPROBE=$(abspath $(BUILD)/textprobe) \
 	    MP_SMTPPROBE=$(abspath $(BUILD)/smtpprobe) \
+	    MP_GATEPROBE=$(abspath $(BUILD)/gateprobe) \
 	    bats --print-output-on-failure test/
 
 # ShellCheck over the suites (at -S warning, with test/.shellcheckrc: a

@@ -101,6 +101,20 @@ const MpKeySpec mp_schema[] = {
 	{ "hold", "notice-from", MP_KEY_STRING, 0, 0, NULL },
 	{ "hold", "template-dir", MP_KEY_PATH, 0, 0, NULL },
 
+	/* [gate]: mp-gate(8), lib/gate/gate.c */
+	{ "gate", "listen", MP_KEY_STRING, 0, 0, NULL },
+	{ "gate", "next", MP_KEY_STRING, 0, 0, NULL },
+	{ "gate", "workers", MP_KEY_UINT, 1, MP_GATE_WORKERS_LIMIT, NULL },
+	{ "gate", "max-size", MP_KEY_SIZE, 1024, MP_BYTES_MAX, NULL },
+	{ "gate", "max-use", MP_KEY_UINT, 0, MP_COUNT_MAX, NULL },
+	{ "gate", "command-timeout", MP_KEY_DURATION, 1, MP_DAY, NULL },
+	{ "gate", "data-timeout", MP_KEY_DURATION, 1, MP_DAY, NULL },
+	{ "gate", "next-timeout", MP_KEY_DURATION, 1, MP_DAY, NULL },
+	{ "gate", "hostname", MP_KEY_STRING, 0, 0, NULL },
+	{ "gate", "auth-mismatch", MP_KEY_ENUM, 0, 0, "reject|policy" },
+	{ "gate", "null-sender", MP_KEY_ENUM, 0, 0, "check|policy" },
+	{ "gate", "snapshot", MP_KEY_PATH, 0, 0, NULL },
+
 	{ "policy", "holidays", MP_KEY_PATH, 0, 0, NULL },
 	{ "policy", "strip-tag", MP_KEY_BOOL, 0, 0, NULL },
 	{ "policy", "snapshot", MP_KEY_PATH, 0, 0, NULL },

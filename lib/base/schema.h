@@ -39,6 +39,8 @@
 #define MP_HOLD_TIME_MAX (30 * MP_DAY)
 /* [hold] purge-after: the longest a finished entry is kept */
 #define MP_HOLD_KEEP_MAX (3660 * MP_DAY)
+/* [gate] workers: the most worker processes of mp-gate */
+#define MP_GATE_WORKERS_LIMIT 1000
 
 typedef enum {
 	MP_KEY_UINT,

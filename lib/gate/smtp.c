@@ -1,4 +1,5 @@
 /* smtp.c - SMTP command lines read strictly, DATA's message, xtext */
+#include <stdarg.h>
 #include <string.h>
 
 #include "gate/smtp.h"
@@ -681,4 +682,35 @@ mp_smtp_data_stuff(const char *text, gsize len)
 	}
 	g_string_append(out, ".\r\n");
 	return out;
+}
+
+/* mp_smtp_reply_set - a reply; status NULL or "" for none; the text is
+ * cut at MP_SMTP_REPLY_MAX and its control characters made spaces, so
+ * that whatever it quotes stays one line */
+void
+mp_smtp_reply_set(MpSmtpReply *r, int code, const char *status,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	g_free(r->text);
+	r->code = code;
+	g_strlcpy(r->status, status != NULL ? status : "", sizeof r->status);
+	va_start(ap, fmt);
+	r->text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (strlen(r->text) > MP_SMTP_REPLY_MAX)
+		r->text[MP_SMTP_REPLY_MAX] = '\0';
+	for (p = r->text; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
+/* mp_smtp_reply_clear - release a reply's text */
+void
+mp_smtp_reply_clear(MpSmtpReply *r)
+{
+	g_free(r->text);
+	memset(r, 0, sizeof *r);
 }

@@ -129,4 +129,19 @@ gboolean mp_smtp_data_too_big(const MpSmtpData *d);
  * CRLF, a "." before each line that starts with one, the end line */
 GString *mp_smtp_data_stuff(const char *text, gsize len);
 
+/* the longest reply line kept (RFC 5321 4.5.3.1.5: 512) */
+#define MP_SMTP_REPLY_MAX 512
+
+/* One reply: the code, the enhanced status ("" when none), the text of
+ * its last line (without code and status). */
+typedef struct {
+	int code;
+	char status[16];
+	char *text;
+} MpSmtpReply;
+
+void mp_smtp_reply_set(MpSmtpReply *r, int code, const char *status,
+    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void mp_smtp_reply_clear(MpSmtpReply *r);
+
 #endif
