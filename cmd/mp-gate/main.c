@@ -16,9 +16,9 @@
 	"               [--next-timeout duration] [--hostname name]\n" \
 	"               [--auth-mismatch reject | policy] " \
 	"[--null-sender check | policy]\n" \
-	"               [--snapshot file]\n"
+	"               [--snapshot file] [--log-stderr]\n"
 
-enum { OPT_CHECK = MP_OPT_FIRST_OWN + 0x40 };
+enum { OPT_CHECK = MP_OPT_FIRST_OWN + 0x40, OPT_LOG_STDERR };
 
 static const struct option shared[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -30,6 +30,8 @@ static const struct option shared[] = {
 /* what mp-gate is asked besides the [gate] keys */
 static const MpOptSpec table[] = {
 	{ .id = OPT_CHECK, .name = "check", .has_arg = no_argument,
+	  .def = "no", .set = "yes", .type = MP_KEY_BOOL },
+	{ .id = OPT_LOG_STDERR, .name = "log-stderr", .has_arg = no_argument,
 	  .def = "no", .set = "yes", .type = MP_KEY_BOOL },
 	MP_OPT_END,
 };
@@ -57,6 +59,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	mp_diag_open("mp-gate", TRUE);
+	mp_diag_info_stderr(mp_opts_given(&own, OPT_LOG_STDERR));
 	a.config = cli.config;
 	a.check = mp_opts_given(&own, OPT_CHECK);
 	if ((status = mp_gate_main(&a, &keys, &err)) != MP_OK && err != NULL)

@@ -16,6 +16,9 @@
 static void diag_emit(gboolean use_syslog, int prio, gboolean to_stderr,
     const char *msgid, const char *fmt, va_list ap);
 
+/* whether info lines go to standard error too (mp_diag_info_stderr) */
+static gboolean info_stderr;
+
 /* mp_diag_open - name the program; open syslog (facility mail) if asked */
 void
 mp_diag_open(const char *prog, gboolean use_syslog)
@@ -74,9 +77,17 @@ mp_diag_info(gboolean use_syslog, const char *msgid, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!use_syslog)
+	if (!use_syslog && !info_stderr)
 		return;
 	va_start(ap, fmt);
-	diag_emit(use_syslog, LOG_INFO, FALSE, msgid, fmt, ap);
+	diag_emit(use_syslog, LOG_INFO, info_stderr, msgid, fmt, ap);
 	va_end(ap);
+}
+
+/* mp_diag_info_stderr - info lines on standard error as well (a daemon
+ * run in the foreground, a test reading its log) */
+void
+mp_diag_info_stderr(gboolean on)
+{
+	info_stderr = on;
 }

@@ -19,4 +19,7 @@ void mp_diag_warn(gboolean use_syslog, const char *msgid, const char *fmt,
 void mp_diag_info(gboolean use_syslog, const char *msgid, const char *fmt,
     ...) G_GNUC_PRINTF(3, 4);
 
+/* mp_diag_info_stderr - info lines on standard error as well */
+void mp_diag_info_stderr(gboolean on);
+
 #endif

@@ -53,6 +53,19 @@ mp_policy_close(MpPolicy *p)
 	g_free(p);
 }
 
+/* mp_policy_envelope - the envelope and the SMTP AUTH user of the next
+ * message, for a caller that judges many (mp-gate); the strings are the
+ * caller's and must live until the judgement is made */
+void
+mp_policy_envelope(MpPolicy *p, const char *sender, char *const *rcpts,
+    const char *auth_user)
+{
+	p->facts.env_sender = sender;
+	p->facts.envelope = rcpts;
+	p->facts.auth_user = auth_user;
+	p->eval.auth_user = auth_user;
+}
+
 /* mp_policy_judge - the facts of msg and the decision on them */
 int
 mp_policy_judge(MpPolicy *p, const MpMessage *msg, MpJudgement *j,

@@ -37,6 +37,12 @@ int mp_policy_open(const MpConfig *cfg, const MpPolicyOpts *o,
     MpPolicy **out, GError **err);
 void mp_policy_close(MpPolicy *p);
 
+/* mp_policy_envelope - the envelope (sender: "" for the null sender;
+ * rcpts NULL-terminated) and SMTP AUTH user (or NULL) of the next
+ * message judged, in place of the command line's; kept by reference */
+void mp_policy_envelope(MpPolicy *p, const char *sender, char *const *rcpts,
+    const char *auth_user);
+
 /* mp_policy_judge - the facts of msg (kept alive by the caller) and the
  * decision on them */
 int mp_policy_judge(MpPolicy *p, const MpMessage *msg, MpJudgement *j,
