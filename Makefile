@@ -319,7 +319,8 @@ INSTALL_SUBST = sed -e 's|/usr/local/lib/mp/cgi/|$(CGIDIR)/|g' \
 SUBST_FILES = scripts/procmailrc.sample scripts/mailfilter.sample \
     scripts/mp-postfix-filter scripts/mp-orgsync-cron \
     scripts/lighttpd/lighttpd.conf scripts/mp-hold.cron \
-    scripts/systemd/mp-hold.service scripts/systemd/mp-hold.timer
+    scripts/systemd/mp-hold.service scripts/systemd/mp-hold.timer \
+    scripts/systemd/mp-gate.service
 
 install: all
 	rm -rf $(BUILD)/install
@@ -366,6 +367,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/mp/
 	install -m 644 $(BUILD)/install/scripts/systemd/mp-hold.service \
 	    $(BUILD)/install/scripts/systemd/mp-hold.timer \
+	    $(BUILD)/install/scripts/systemd/mp-gate.service \
 	    $(DESTDIR)$(DATADIR)/mp/systemd/
 
 clean:

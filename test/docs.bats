@@ -13,7 +13,7 @@ TOOLS="mp-classify mp-bccify mp-zipenc mp-orgsync mp-ccguard mp-detach mp-policy
     mp-hold"
 PAGES="mp-classify.1 mp-bccify.1 mp-zipenc.1 mp-orgsync.1 mp-ccguard.1
        mp-detach.1 mp-policy.1 mp-download.8 mp.conf.5 mp-org.conf.5 mp.7
-       mp-hold.1 mp-hold-web.8"
+       mp-hold.1 mp-hold-web.8 mp-gate.8"
 
 need_mandoc() {
 	command -v mandoc >/dev/null ||
@@ -111,6 +111,21 @@ long_options() {
 	usage=$(mp-download -h | sed 's/^usage: //' | one_line)
 	synopsis=$(section mp-download.8 SYNOPSIS | one_line)
 	[ "$usage" = "$synopsis" ]
+}
+
+@test "docs: mp-gate.8 SYNOPSIS is its usage text, each option under OPTIONS" {
+	need_mandoc
+	usage=$(mp-gate -h | sed 's/^usage: //' | one_line)
+	synopsis=$(section mp-gate.8 SYNOPSIS | one_line)
+	echo "usage:    $usage"
+	echo "SYNOPSIS: $synopsis"
+	[ "$usage" = "$synopsis" ]
+	grep -qx '\.Sh EXIT STATUS' "$ROOT/man/mp-gate.8"
+	documented=$(section mp-gate.8 OPTIONS | grep -o -- '--[a-z-]*' | sort -u)
+	for o in $(mp-gate --help | options | grep -- '^--' | sort -u); do
+		grep -qx -- "$o" <<<"$documented" ||
+		    { echo "mp-gate: $o not in OPTIONS"; false; }
+	done
 }
 
 @test "docs: every long option of --help is described under OPTIONS" {
