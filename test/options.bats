@@ -1,21 +1,33 @@
 #!/usr/bin/env bats
-# options.bats - each command's option table (MpOptSpec rows in its
-# main.c, and the notice's in lib/notice/noticeopt.c) is the one list of
-# its options: the usage text and the man page say the same (and
-# mp-policy's rejection notice's in lib/policy/notify.c).
+# options.bats - each command's option tables (MpOptSpec rows in its
+# main.c and in the library: a section's keys that another program reads
+# too, the notice's in lib/notice/noticeopt.c) are the one list of its
+# options: the usage text and the man page say the same.
 
 load helper
+
+# tablefiles TOOL - the files that hold the rows of TOOL's tables, one
+# a line
+tablefiles() {
+	local lib=()
+
+	case $1 in
+	mp-zipenc) lib=(attach/zipenc.c notice/noticeopt.c) ;;
+	mp-detach) lib=(attach/detach.c notice/noticeopt.c) ;;
+	mp-bccify) lib=(bccify/bccify.c) ;;
+	mp-policy) lib=(policy/notify.c) ;;
+	mp-hold) lib=(hold/run.c) ;;
+	mp-gate) lib=(gate/gate.c) ;;
+	esac
+	printf '%s\n' "$ROOT/cmd/$1/main.c" "${lib[@]/#/$ROOT/lib/}"
+}
 
 # rows TOOL - the long names of TOOL's table rows, as "id name" lines
 # ("n threshold" for a row with a letter, "- all" for one without)
 rows() {
-	local files=("$ROOT/cmd/$1/main.c")
+	local files
 
-	case $1 in
-	mp-zipenc | mp-detach) files+=("$ROOT/lib/notice/noticeopt.c") ;;
-	mp-policy) files+=("$ROOT/lib/policy/notify.c") ;;
-	mp-hold) files+=("$ROOT/lib/hold/run.c") ;;
-	esac
+	mapfile -t files < <(tablefiles "$1")
 	awk '
 	    /\.id = / { id = "-"; if (match($0, /\.id = \x27.\x27/))
 		id = substr($0, RSTART + 7, 1) }
@@ -29,10 +41,30 @@ shared() {
 	    "$ROOT/lib/cli/cli.h"
 }
 
-# tables - the commands whose main.c has an option table
+# tables - the commands with an option table, in main.c or the library
 tables() {
-	grep -l 'MpOptSpec' "$ROOT"/cmd/*/main.c | xargs -n1 dirname |
-	    xargs -n1 basename
+	local d t files
+
+	for d in "$ROOT"/cmd/*/; do
+		t=$(basename "$d")
+		mapfile -t files < <(tablefiles "$t")
+		if grep -qs 'MpOptSpec' "${files[@]}"; then
+			echo "$t"
+		fi
+	done
+}
+
+# page TOOL - TOOL's man page, section 1 or 8
+page() {
+	local p
+
+	for p in "$ROOT/man/$1.1" "$ROOT/man/$1.8"; do
+		if [ -e "$p" ]; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "$ROOT/man/$1.1"
 }
 
 @test "options: the converted commands are the ones expected" {
@@ -56,8 +88,8 @@ tables() {
 				    { echo "$t: --$name not in --help"; false; }
 			fi
 			grep -qE -- "^\.It Fl (.( Ar [a-z]*)? , Fl )?-$name( |\$)" \
-			    "$ROOT/man/$t.1" ||
-			    { echo "$t: --$name not in $t.1"; false; }
+			    "$(page "$t")" ||
+			    { echo "$t: --$name not in $(page "$t")"; false; }
 		done < <(rows "$t")
 	done
 }
@@ -71,9 +103,9 @@ tables() {
 			    { echo "$t --help: --$o is in no table"; false; }
 		done
 		for o in $(sed -n 's/^\.It Fl -\([a-z][a-z-]*\).*/\1/p' \
-		    "$ROOT/man/$t.1" | sort -u); do
+		    "$(page "$t")" | sort -u); do
 			grep -qx -- "$o" <<<"$known" ||
-			    { echo "$t.1: --$o is in no table"; false; }
+			    { echo "$(page "$t"): --$o is in no table"; false; }
 		done
 	done
 }

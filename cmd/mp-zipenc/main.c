@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "cli/rewrite.h"
-#include "notice/noticeopt.h"
 #include "attach/zipenc.h"
 
 #define USAGE \
@@ -20,42 +19,9 @@
 	"                 [--sender address] [-c file] [--syslog]\n" \
 	"                 [--mbox file | --maildir dir | file ...]\n"
 
-enum {
-	OPT_CIPHER = MP_OPT_FIRST_OWN,
-	OPT_NAMES,
-	OPT_LEVEL,
-	OPT_ZIP_NAME,
-	OPT_MAX_BYTES,
-	OPT_MAX_ENTRIES,
-	OPT_ON_LIMIT,
-};
-
-/* the options over [zipenc]; the notice's are in lib/notice/noticeopt.c */
-static const MpOptSpec own_opts[] = {
-	{ .id = OPT_CIPHER, .name = "cipher", .has_arg = required_argument,
-	  .key = "cipher", .def = MP_ZIPENC_CIPHER_DEFAULT },
-	{ .id = OPT_NAMES, .name = "names", .has_arg = required_argument,
-	  .key = "names", .def = MP_ZIPENC_NAMES_DEFAULT },
-	{ .id = OPT_LEVEL, .name = "level", .has_arg = required_argument,
-	  .key = "compression-level",
-	  .def = G_STRINGIFY(MP_ZIP_LEVEL_DEFAULT) },
-	{ .id = OPT_ZIP_NAME, .name = "zip-name", .has_arg = required_argument,
-	  .key = "zip-name", .def = MP_ZIPENC_ZIP_NAME_DEFAULT },
-	{ .id = OPT_MAX_BYTES, .name = "max-bytes",
-	  .has_arg = required_argument, .key = "max-bytes",
-	  .def = G_STRINGIFY(MP_ZIPENC_MAX_BYTES_DEFAULT) },
-	{ .id = OPT_MAX_ENTRIES, .name = "max-entries",
-	  .has_arg = required_argument, .key = "max-entries",
-	  .def = G_STRINGIFY(MP_ZIPENC_MAX_ENTRIES_DEFAULT) },
-	{ .id = OPT_ON_LIMIT, .name = "on-limit", .has_arg = required_argument,
-	  .key = "on-limit", .def = MP_ZIPENC_ON_LIMIT_DEFAULT },
-	MP_OPT_END,
-};
-
 typedef struct {
-	MpOpts own;		/* the table above over [zipenc] */
-	MpNoticeOpts notice;
-	MpZipencOpts z;
+	MpZipencConf conf;	/* [zipenc] and the notice's keys, with the
+				 * flags over them */
 	MpZipencResult res;	/* the message at hand */
 } Zipenc;
 
@@ -85,13 +51,11 @@ main(int argc, char **argv)
 	int status;
 
 	memset(&z, 0, sizeof z);
-	mp_opts_init(&z.own, "zipenc", own_opts);
-	mp_notice_opts_init(&z.notice, "zipenc");
-	tables[0] = &z.own;
-	tables[1] = &z.notice.opts;
+	mp_zipenc_conf_init(&z.conf);
+	tables[0] = &z.conf.own;
+	tables[1] = &z.conf.notice.opts;
 	status = mp_rewrite_main(&zipenc, &z, tables, 2, argc, argv);
-	mp_notice_opts_clear(&z.notice);
-	mp_opts_clear(&z.own);
+	mp_zipenc_conf_clear(&z.conf);
 	return status;
 }
 
@@ -102,49 +66,17 @@ usable(MpRewrite *rw, int nfiles)
 	Zipenc *z = rw->data;
 
 	(void)nfiles;
-	return !mp_notice_opts_conflict(&z->notice);
+	return !mp_notice_opts_conflict(&z->conf.notice);
 }
 
-/*
- * set_policy - the settings of [zipenc] (flag over key over default);
- * then the templates and the password file, so that a mistake in any
- * of them stops us before a message is read.  The values were checked
- * against the schema: the fallbacks are the defaults all the same.
- */
+/* set_policy - [zipenc] resolved, the flags over it (lib/attach) */
 static int
 set_policy(MpRewrite *rw, GError **err)
 {
 	Zipenc *t = rw->data;
-	const MpOpts *own = &t->own;
-	MpZipencOpts *z = &t->z;
-	int status;
 
-	mp_notice_opts_policy(&t->notice, rw->cfg, &z->notice);
-	if (!mp_zip_cipher_parse(mp_opts_value(own, OPT_CIPHER),
-	    &z->zip.cipher))
-		z->zip.cipher = MP_ZIP_AES256;
-	if (!mp_zip_names_parse(mp_opts_value(own, OPT_NAMES), &z->zip.names))
-		z->zip.names = MP_ZIP_NAMES_UTF8;
-	z->zip.level = (int)mp_opts_uint(own, OPT_LEVEL, MP_ZIP_LEVEL_DEFAULT);
-	z->max_bytes = mp_opts_uint(own, OPT_MAX_BYTES,
-	    MP_ZIPENC_MAX_BYTES_DEFAULT);
-	z->max_entries = (guint)mp_opts_uint(own, OPT_MAX_ENTRIES,
-	    MP_ZIPENC_MAX_ENTRIES_DEFAULT);
-	z->on_limit_pass = g_strcmp0(mp_opts_value(own, OPT_ON_LIMIT),
-	    "pass") == 0;
-	z->zip_name = mp_opts_value(own, OPT_ZIP_NAME);
-	if (!mp_zipenc_zip_name_ok(z->zip_name))
-		return mp_opts_arg(own, OPT_ZIP_NAME) != NULL ?
-		    mp_opts_bad_arg(own, OPT_ZIP_NAME, "not a pattern "
-		    "(strftime: %Y %m %d %H %M %S)", err) :
-		    mp_opts_bad_key(own, OPT_ZIP_NAME, "a pattern", err);
-	if ((status = mp_notice_opts_load(&t->notice, rw->ap,
-	    &mp_zipenc_texts, &z->notice, err)) != MP_OK)
-		return status;
-	z->dry_run = rw->run.batch;
-	if (!rw->run.batch)
-		return mp_notice_opts_need_dest(&t->notice, err);
-	return MP_OK;
+	return mp_zipenc_conf_load(&t->conf, rw->cfg, rw->ap, rw->run.batch,
+	    err);
 }
 
 /* line - what a batch says of the message */
@@ -182,7 +114,8 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 	MpZipencResult *res = &t->res;
 	int status;
 
-	status = mp_zipenc(msg, &rw->cfg->limits, rw->ap, &t->z, res, err);
+	status = mp_zipenc(msg, &rw->cfg->limits, rw->ap, &t->conf.z, res,
+	    err);
 	if (rw->run.batch) {
 		/* over a limit is a line of its own, not an error */
 		if (status == MP_OK || res->action == MP_ZIPENC_OVER_LIMIT)
@@ -197,7 +130,7 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 	out->spool = res->out;
 	out->dkim_signed = res->dkim_signed;
 	if (res->out != NULL)
-		out->record = record(&t->z, res);
+		out->record = record(&t->conf.z, res);
 	return status;
 }
 
@@ -205,8 +138,8 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 static int
 notice(MpRewrite *rw, const GString *text, int *caught, GError **err)
 {
-	return mp_notice_deliver(&((Zipenc *)rw->data)->notice.dest, text,
-	    caught, err);
+	return mp_notice_deliver(&((Zipenc *)rw->data)->conf.notice.dest,
+	    text, caught, err);
 }
 
 /* clear - release the message's result, wiping the notice */

@@ -120,11 +120,118 @@ static const char *const howto[2][2] = {
 	},
 };
 
+enum {
+	OPT_CIPHER = MP_OPT_FIRST_OWN,
+	OPT_NAMES,
+	OPT_LEVEL,
+	OPT_ZIP_NAME,
+	OPT_MAX_BYTES,
+	OPT_MAX_ENTRIES,
+	OPT_ON_LIMIT,
+};
+
+/* the rows over [zipenc], each a flag of mp-zipenc; the notice's are
+ * in lib/notice/noticeopt.c */
+static const MpOptSpec zipenc_opts[] = {
+	{ .id = OPT_CIPHER, .name = "cipher", .has_arg = required_argument,
+	  .key = "cipher", .def = MP_ZIPENC_CIPHER_DEFAULT },
+	{ .id = OPT_NAMES, .name = "names", .has_arg = required_argument,
+	  .key = "names", .def = MP_ZIPENC_NAMES_DEFAULT },
+	{ .id = OPT_LEVEL, .name = "level", .has_arg = required_argument,
+	  .key = "compression-level",
+	  .def = G_STRINGIFY(MP_ZIP_LEVEL_DEFAULT) },
+	{ .id = OPT_ZIP_NAME, .name = "zip-name", .has_arg = required_argument,
+	  .key = "zip-name", .def = MP_ZIPENC_ZIP_NAME_DEFAULT },
+	{ .id = OPT_MAX_BYTES, .name = "max-bytes",
+	  .has_arg = required_argument, .key = "max-bytes",
+	  .def = G_STRINGIFY(MP_ZIPENC_MAX_BYTES_DEFAULT) },
+	{ .id = OPT_MAX_ENTRIES, .name = "max-entries",
+	  .has_arg = required_argument, .key = "max-entries",
+	  .def = G_STRINGIFY(MP_ZIPENC_MAX_ENTRIES_DEFAULT) },
+	{ .id = OPT_ON_LIMIT, .name = "on-limit", .has_arg = required_argument,
+	  .key = "on-limit", .def = MP_ZIPENC_ON_LIMIT_DEFAULT },
+	MP_OPT_END,
+};
+
 /* DIR/notice-sender.LANG, DIR/notice-recipients.LANG and DIR/note.LANG */
 const MpNoticeTexts mp_zipenc_texts = {
 	"", builtin_notice, builtin_note, notice_fields, notice_required,
 	note_fields, NULL,
 };
+
+/* mp_zipenc_conf_init - the tables over [zipenc], nothing given */
+void
+mp_zipenc_conf_init(MpZipencConf *c)
+{
+	memset(c, 0, sizeof *c);
+	mp_opts_init(&c->own, "zipenc", zipenc_opts);
+	mp_notice_opts_init(&c->notice, "zipenc");
+}
+
+/*
+ * mp_zipenc_conf_load - the settings of [zipenc] (flag over key over
+ * default); then the templates and the password file, so that a
+ * mistake in any of them stops us before a message is read.  The
+ * values were checked against the schema: the fallbacks are the
+ * defaults all the same.
+ */
+int
+mp_zipenc_conf_load(MpZipencConf *c, const MpConfig *cfg, MpAddrParser *ap,
+    gboolean batch, GError **err)
+{
+	const MpOpts *own = &c->own;
+	MpZipencOpts *z = &c->z;
+	int status;
+
+	mp_notice_opts_policy(&c->notice, cfg, &z->notice);
+	if (!mp_zip_cipher_parse(mp_opts_value(own, OPT_CIPHER),
+	    &z->zip.cipher))
+		z->zip.cipher = MP_ZIP_AES256;
+	if (!mp_zip_names_parse(mp_opts_value(own, OPT_NAMES), &z->zip.names))
+		z->zip.names = MP_ZIP_NAMES_UTF8;
+	z->zip.level = (int)mp_opts_uint(own, OPT_LEVEL, MP_ZIP_LEVEL_DEFAULT);
+	z->max_bytes = mp_opts_uint(own, OPT_MAX_BYTES,
+	    MP_ZIPENC_MAX_BYTES_DEFAULT);
+	z->max_entries = (guint)mp_opts_uint(own, OPT_MAX_ENTRIES,
+	    MP_ZIPENC_MAX_ENTRIES_DEFAULT);
+	z->on_limit_pass = g_strcmp0(mp_opts_value(own, OPT_ON_LIMIT),
+	    "pass") == 0;
+	z->zip_name = mp_opts_value(own, OPT_ZIP_NAME);
+	if (!mp_zipenc_zip_name_ok(z->zip_name))
+		return mp_opts_arg(own, OPT_ZIP_NAME) != NULL ?
+		    mp_opts_bad_arg(own, OPT_ZIP_NAME, "not a pattern "
+		    "(strftime: %Y %m %d %H %M %S)", err) :
+		    mp_opts_bad_key(own, OPT_ZIP_NAME, "a pattern", err);
+	if ((status = mp_notice_opts_load(&c->notice, ap, &mp_zipenc_texts,
+	    &z->notice, err)) != MP_OK)
+		return status;
+	z->dry_run = batch;
+	if (!batch)
+		return mp_notice_opts_need_dest(&c->notice, err);
+	return MP_OK;
+}
+
+/* mp_zipenc_conf_read - the tables from cfg alone, then loaded */
+int
+mp_zipenc_conf_read(MpZipencConf *c, const MpConfig *cfg, MpAddrParser *ap,
+    GError **err)
+{
+	int status;
+
+	if ((status = mp_opts_read(&c->own, cfg, err)) != MP_OK ||
+	    (status = mp_opts_read(&c->notice.opts, cfg, err)) != MP_OK)
+		return status;
+	return mp_zipenc_conf_load(c, cfg, ap, FALSE, err);
+}
+
+/* mp_zipenc_conf_clear - release the tables, templates and password */
+void
+mp_zipenc_conf_clear(MpZipencConf *c)
+{
+	mp_notice_opts_clear(&c->notice);
+	mp_opts_clear(&c->own);
+	memset(&c->z, 0, sizeof c->z);
+}
 
 /* message_date - the message's Date, or now when it has none */
 static GDateTime *

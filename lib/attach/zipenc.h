@@ -3,6 +3,7 @@
 #define MP_ZIPENC_H
 
 #include "mail/addr.h"
+#include "notice/noticeopt.h"
 #include "notice/pwnotice.h"
 #include "attach/zip.h"
 
@@ -51,6 +52,39 @@ typedef struct {
 	MpSpool *out;		/* the rewritten message; NULL: unchanged */
 	GString *notice;	/* the password notice, with out */
 } MpZipencResult;
+
+/*
+ * [zipenc]'s settings: the keys (and mp-zipenc's flags over them), the
+ * notice's keys, and what they resolve to.  mp-zipenc hands own and
+ * notice.opts to its command line; mp-gate reads them from mp.conf
+ * alone.  Both resolve them here, so a key means the same to each.
+ */
+typedef struct {
+	MpOpts own;		/* [zipenc] */
+	MpNoticeOpts notice;	/* the notice's keys over [zipenc] */
+	MpZipencOpts z;		/* resolved: points into own and notice */
+} MpZipencConf;
+
+/* mp_zipenc_conf_init - the tables over [zipenc], nothing given */
+void mp_zipenc_conf_init(MpZipencConf *c);
+
+/*
+ * mp_zipenc_conf_load - after the tables are read (mp_opts_read): the
+ * values resolved into c->z, the templates and the password file read;
+ * a value only this can check is 64 naming the flag, or 78 naming the
+ * key.  batch: a dry run, which needs no notice destination.
+ */
+int mp_zipenc_conf_load(MpZipencConf *c, const MpConfig *cfg,
+    MpAddrParser *ap, gboolean batch, GError **err);
+
+/* mp_zipenc_conf_read - for a program without these flags (mp-gate):
+ * c, as mp_zipenc_conf_init left it, read from cfg alone and loaded
+ * (not a batch: a notice destination is needed) */
+int mp_zipenc_conf_read(MpZipencConf *c, const MpConfig *cfg,
+    MpAddrParser *ap, GError **err);
+
+/* mp_zipenc_conf_clear - release the tables, templates and password */
+void mp_zipenc_conf_clear(MpZipencConf *c);
 
 /* mp_zipenc_zip_name_ok - whether a zip-name pattern makes a file name
  * today */
