@@ -5,7 +5,6 @@
 #include "cli/rewrite.h"
 #include "attach/detach.h"
 #include "base/diag.h"
-#include "notice/noticeopt.h"
 #include "base/output.h"
 
 #define USAGE \
@@ -24,34 +23,12 @@
 	"[--store dir] [-c file]\n" \
 	"                 [--syslog]\n"
 
+/* the administrator's modes, after the rows of [detach] (lib/attach) */
 enum {
-	OPT_MIN_SIZE = MP_OPT_FIRST_OWN,
-	OPT_EXPIRES,
-	OPT_MAX_DOWNLOADS,
-	OPT_STORE,
-	OPT_BASE_URL,
-	/* the administrator's modes */
-	OPT_LIST,
+	OPT_LIST = MP_DETACH_OPT_FREE,
 	OPT_SHOW,
 	OPT_REVOKE,
 	OPT_PURGE,
-};
-
-/* the options over [detach], each named as its key; the notice's are
- * in lib/notice/noticeopt.c */
-static const MpOptSpec own_opts[] = {
-	{ .id = OPT_MIN_SIZE, .name = "min-size", .has_arg = required_argument,
-	  .key = "min-size", .def = G_STRINGIFY(MP_DETACH_MIN_SIZE_DEFAULT) },
-	{ .id = OPT_EXPIRES, .name = "expires", .has_arg = required_argument,
-	  .key = "expires", .def = G_STRINGIFY(MP_DETACH_EXPIRES_DEFAULT) },
-	{ .id = OPT_MAX_DOWNLOADS, .name = "max-downloads",
-	  .has_arg = required_argument, .key = "max-downloads",
-	  .def = G_STRINGIFY(MP_DETACH_MAX_DOWNLOADS_DEFAULT) },
-	{ .id = OPT_STORE, .name = "store", .has_arg = required_argument,
-	  .key = "store", .def = MP_STORE_DIR_DEFAULT },
-	{ .id = OPT_BASE_URL, .name = "base-url", .has_arg = required_argument,
-	  .key = "base-url" },
-	MP_OPT_END,
 };
 
 /* the administrator's modes: one at a time, and they read no mail */
@@ -66,12 +43,11 @@ static const MpOptSpec mode_opts[] = {
 };
 
 typedef struct {
-	MpOpts own;		/* own_opts over [detach] */
-	MpNoticeOpts notice;
+	MpDetachConf conf;	/* [detach] and the notice's keys, with the
+				 * flags over them */
 	MpOpts modes;		/* mode_opts */
 	int mode;		/* 0: filter; else OPT_LIST ... OPT_PURGE */
 	const char *mode_id;	/* --show, --revoke */
-	MpDetachOpts d;
 	MpDetachResult res;	/* the message at hand */
 	char *made;		/* the entry whose link is being printed */
 } Detach;
@@ -112,17 +88,15 @@ main(int argc, char **argv)
 	int status;
 
 	memset(&d, 0, sizeof d);
-	mp_opts_init(&d.own, "detach", own_opts);
-	mp_notice_opts_init(&d.notice, "detach");
+	mp_detach_conf_init(&d.conf);
 	mp_opts_init(&d.modes, "detach", mode_opts);
-	tables[0] = &d.own;
-	tables[1] = &d.notice.opts;
+	tables[0] = &d.conf.own;
+	tables[1] = &d.conf.notice.opts;
 	tables[2] = &d.modes;
 	status = mp_rewrite_main(&detach, &d, tables, 3, argc, argv);
 	g_free(d.made);
 	mp_opts_clear(&d.modes);
-	mp_notice_opts_clear(&d.notice);
-	mp_opts_clear(&d.own);
+	mp_detach_conf_clear(&d.conf);
 	return status;
 }
 
@@ -148,50 +122,26 @@ usable(MpRewrite *rw, int nfiles)
 {
 	Detach *d = rw->data;
 
-	if (mp_notice_opts_conflict(&d->notice))
+	if (mp_notice_opts_conflict(&d->conf.notice))
 		return FALSE;
-	return d->mode == 0 || !(mp_opts_given_except(&d->own, OPT_STORE) ||
-	    mp_notice_opts_given(&d->notice) || nfiles > 0 ||
-	    rw->cli.mbox != NULL || rw->cli.maildir != NULL);
+	return d->mode == 0 || !(mp_opts_given_except(&d->conf.own,
+	    MP_DETACH_OPT_STORE) || mp_notice_opts_given(&d->conf.notice) ||
+	    nfiles > 0 || rw->cli.mbox != NULL || rw->cli.maildir != NULL);
 }
 
-/*
- * set_policy - the settings of [detach] (flag over key over default);
- * then the templates and the password file, so that a mistake in any
- * of them stops us before a message is read
- */
+/* set_policy - [detach] resolved, the flags over it (lib/attach); an
+ * administrator's mode needs the store alone */
 static int
 set_policy(MpRewrite *rw, GError **err)
 {
 	Detach *t = rw->data;
-	const MpOpts *own = &t->own;
-	MpDetachOpts *d = &t->d;
-	int status;
 
-	d->store = mp_opts_value(own, OPT_STORE);
-	if (t->mode != 0)
+	if (t->mode != 0) {
+		mp_detach_conf_store(&t->conf);
 		return MP_OK;
-	mp_notice_opts_policy(&t->notice, rw->cfg, &d->notice);
-	d->min_size = mp_opts_uint(own, OPT_MIN_SIZE,
-	    MP_DETACH_MIN_SIZE_DEFAULT);
-	d->expires = mp_opts_uint(own, OPT_EXPIRES, MP_DETACH_EXPIRES_DEFAULT);
-	d->max_downloads = (guint)mp_opts_uint(own, OPT_MAX_DOWNLOADS,
-	    MP_DETACH_MAX_DOWNLOADS_DEFAULT);
-	d->base_url = mp_opts_value(own, OPT_BASE_URL);
-	if (d->base_url != NULL && !mp_detach_base_url_ok(d->base_url))
-		return mp_opts_bad(own, OPT_BASE_URL, "an http or https URL",
-		    err);
-	if ((status = mp_notice_opts_load(&t->notice, rw->ap,
-	    &mp_detach_texts, &d->notice, err)) != MP_OK)
-		return status;
-	d->dry_run = rw->run.batch;
-	/* a link and a password must go somewhere: refuse before reading */
-	if (!rw->run.batch && d->base_url == NULL)
-		return mp_fail(err, EX_CONFIG, "no download address: give "
-		    "--base-url or set base-url in [detach]");
-	if (!rw->run.batch)
-		return mp_notice_opts_need_dest(&t->notice, err);
-	return MP_OK;
+	}
+	return mp_detach_conf_load(&t->conf, rw->cfg, rw->ap, rw->run.batch,
+	    err);
 }
 
 /* skipped - a warning for each entry that could not be read; the
@@ -221,7 +171,7 @@ static int
 admin(MpRewrite *rw, GError **err)
 {
 	Detach *t = rw->data;
-	const char *store = t->d.store, *id = t->mode_id;
+	const char *store = t->conf.d.store, *id = t->mode_id;
 	gboolean log = rw->cfg->syslog;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	GPtrArray *list, *failed;
@@ -296,7 +246,8 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 	MpDetachResult *res = &t->res;
 	int status;
 
-	status = mp_detach(msg, &rw->cfg->limits, rw->ap, &t->d, res, err);
+	status = mp_detach(msg, &rw->cfg->limits, rw->ap, &t->conf.d, res,
+	    err);
 	if (status != MP_OK)
 		return status;
 	if (rw->run.batch) {
@@ -312,7 +263,7 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 	out->text = res->out;
 	out->dkim_signed = res->dkim_signed;
 	if (res->id != NULL) {
-		out->record = record(&t->d, res);
+		out->record = record(&t->conf.d, res);
 		g_free(t->made);
 		t->made = g_strdup(res->id);
 	}
@@ -323,8 +274,8 @@ rewrite(MpRewrite *rw, const MpMessage *msg, MpRewriteOut *out, GError **err)
 static int
 notice(MpRewrite *rw, const GString *text, int *caught, GError **err)
 {
-	return mp_notice_deliver(&((Detach *)rw->data)->notice.dest, text,
-	    caught, err);
+	return mp_notice_deliver(&((Detach *)rw->data)->conf.notice.dest,
+	    text, caught, err);
 }
 
 /* clear - release the message's result, wiping the notice */
@@ -340,6 +291,6 @@ undo(MpRewrite *rw)
 {
 	Detach *t = rw->data;
 
-	mp_detach_undo(&t->d, t->made);
+	mp_detach_undo(&t->conf.d, t->made);
 	g_clear_pointer(&t->made, g_free);
 }

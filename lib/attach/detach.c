@@ -12,6 +12,26 @@
 /* --purge takes a broken entry for expired after the longest life */
 G_STATIC_ASSERT(MP_EXPIRES_MAX <= (guint64)MP_STORE_LIFETIME_MAX);
 
+/* the rows over [detach], each a flag of mp-detach named as its key;
+ * the notice's are in lib/notice/noticeopt.c */
+static const MpOptSpec detach_opts[] = {
+	{ .id = MP_DETACH_OPT_MIN_SIZE, .name = "min-size",
+	  .has_arg = required_argument, .key = "min-size",
+	  .def = G_STRINGIFY(MP_DETACH_MIN_SIZE_DEFAULT) },
+	{ .id = MP_DETACH_OPT_EXPIRES, .name = "expires",
+	  .has_arg = required_argument, .key = "expires",
+	  .def = G_STRINGIFY(MP_DETACH_EXPIRES_DEFAULT) },
+	{ .id = MP_DETACH_OPT_MAX_DOWNLOADS, .name = "max-downloads",
+	  .has_arg = required_argument, .key = "max-downloads",
+	  .def = G_STRINGIFY(MP_DETACH_MAX_DOWNLOADS_DEFAULT) },
+	{ .id = MP_DETACH_OPT_STORE, .name = "store",
+	  .has_arg = required_argument, .key = "store",
+	  .def = MP_STORE_DIR_DEFAULT },
+	{ .id = MP_DETACH_OPT_BASE_URL, .name = "base-url",
+	  .has_arg = required_argument, .key = "base-url" },
+	MP_OPT_END,
+};
+
 /*
  * What a template may say.  The note goes into the message with the
  * link, so never the password; the notice carries the password, so
@@ -161,6 +181,82 @@ mp_detach_url(const char *base_url, const char *id)
 	if (n > 0 && (base_url[n - 1] == '/' || base_url[n - 1] == '='))
 		return g_strconcat(base_url, id, NULL);
 	return g_strconcat(base_url, "/", id, NULL);
+}
+
+/* mp_detach_conf_init - the tables over [detach], nothing given */
+void
+mp_detach_conf_init(MpDetachConf *c)
+{
+	memset(c, 0, sizeof *c);
+	mp_opts_init(&c->own, "detach", detach_opts);
+	mp_notice_opts_init(&c->notice, "detach");
+}
+
+/* mp_detach_conf_store - the store alone (flag over key over default) */
+void
+mp_detach_conf_store(MpDetachConf *c)
+{
+	c->d.store = mp_opts_value(&c->own, MP_DETACH_OPT_STORE);
+}
+
+/*
+ * mp_detach_conf_load - the settings of [detach] (flag over key over
+ * default); then the templates and the password file, so that a
+ * mistake in any of them stops us before a message is read
+ */
+int
+mp_detach_conf_load(MpDetachConf *c, const MpConfig *cfg, MpAddrParser *ap,
+    gboolean batch, GError **err)
+{
+	const MpOpts *own = &c->own;
+	MpDetachOpts *d = &c->d;
+	int status;
+
+	mp_detach_conf_store(c);
+	mp_notice_opts_policy(&c->notice, cfg, &d->notice);
+	d->min_size = mp_opts_uint(own, MP_DETACH_OPT_MIN_SIZE,
+	    MP_DETACH_MIN_SIZE_DEFAULT);
+	d->expires = mp_opts_uint(own, MP_DETACH_OPT_EXPIRES,
+	    MP_DETACH_EXPIRES_DEFAULT);
+	d->max_downloads = (guint)mp_opts_uint(own,
+	    MP_DETACH_OPT_MAX_DOWNLOADS, MP_DETACH_MAX_DOWNLOADS_DEFAULT);
+	d->base_url = mp_opts_value(own, MP_DETACH_OPT_BASE_URL);
+	if (d->base_url != NULL && !mp_detach_base_url_ok(d->base_url))
+		return mp_opts_bad(own, MP_DETACH_OPT_BASE_URL,
+		    "an http or https URL", err);
+	if ((status = mp_notice_opts_load(&c->notice, ap, &mp_detach_texts,
+	    &d->notice, err)) != MP_OK)
+		return status;
+	d->dry_run = batch;
+	/* a link and a password must go somewhere: refuse before reading */
+	if (!batch && d->base_url == NULL)
+		return mp_fail(err, EX_CONFIG, "no download address: give "
+		    "--base-url or set base-url in [detach]");
+	if (!batch)
+		return mp_notice_opts_need_dest(&c->notice, err);
+	return MP_OK;
+}
+
+/* mp_detach_conf_read - the tables from cfg alone, then loaded */
+int
+mp_detach_conf_read(MpDetachConf *c, const MpConfig *cfg, MpAddrParser *ap,
+    GError **err)
+{
+	int status;
+
+	if ((status = mp_opts_read(&c->own, cfg, err)) != MP_OK ||
+	    (status = mp_opts_read(&c->notice.opts, cfg, err)) != MP_OK)
+		return status;
+	return mp_detach_conf_load(c, cfg, ap, FALSE, err);
+}
+
+/* mp_detach_conf_clear - release the tables, templates and password */
+void
+mp_detach_conf_clear(MpDetachConf *c)
+{
+	mp_notice_opts_clear(&c->notice);
+	mp_opts_clear(&c->own);
+	memset(&c->d, 0, sizeof c->d);
 }
 
 typedef struct {

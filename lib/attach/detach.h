@@ -3,6 +3,7 @@
 #define MP_DETACH_H
 
 #include "mail/addr.h"
+#include "notice/noticeopt.h"
 #include "notice/pwnotice.h"
 #include "store/store.h"
 
@@ -54,6 +55,55 @@ typedef struct {
 	GString *out;		/* the rewritten message; NULL: unchanged */
 	GString *notice;	/* the password notice, with out */
 } MpDetachResult;
+
+/* getopt_long values of [detach]'s rows (mp-detach's flags); a
+ * command numbers rows of its own from MP_DETACH_OPT_FREE */
+enum {
+	MP_DETACH_OPT_MIN_SIZE = MP_OPT_FIRST_OWN,
+	MP_DETACH_OPT_EXPIRES,
+	MP_DETACH_OPT_MAX_DOWNLOADS,
+	MP_DETACH_OPT_STORE,
+	MP_DETACH_OPT_BASE_URL,
+	MP_DETACH_OPT_FREE,
+};
+
+/*
+ * [detach]'s settings: the keys (and mp-detach's flags over them), the
+ * notice's keys, and what they resolve to.  mp-detach hands own and
+ * notice.opts to its command line; mp-gate reads them from mp.conf
+ * alone.  Both resolve them here, so a key means the same to each.
+ */
+typedef struct {
+	MpOpts own;		/* [detach] */
+	MpNoticeOpts notice;	/* the notice's keys over [detach] */
+	MpDetachOpts d;		/* resolved: points into own and notice */
+} MpDetachConf;
+
+/* mp_detach_conf_init - the tables over [detach], nothing given */
+void mp_detach_conf_init(MpDetachConf *c);
+
+/* mp_detach_conf_store - after the tables are read (mp_opts_read): the
+ * store alone into c->d.store, all that the store's administration
+ * needs */
+void mp_detach_conf_store(MpDetachConf *c);
+
+/*
+ * mp_detach_conf_load - after the tables are read: the values resolved
+ * into c->d, the templates and the password file read; a value only
+ * this can check is 64 naming the flag, or 78 naming the key.  batch:
+ * a dry run, which needs neither base-url nor a notice destination.
+ */
+int mp_detach_conf_load(MpDetachConf *c, const MpConfig *cfg,
+    MpAddrParser *ap, gboolean batch, GError **err);
+
+/* mp_detach_conf_read - for a program without these flags (mp-gate):
+ * c, as mp_detach_conf_init left it, read from cfg alone and loaded
+ * (not a batch: base-url and a notice destination are needed) */
+int mp_detach_conf_read(MpDetachConf *c, const MpConfig *cfg,
+    MpAddrParser *ap, GError **err);
+
+/* mp_detach_conf_clear - release the tables, templates and password */
+void mp_detach_conf_clear(MpDetachConf *c);
 
 /* mp_detach_base_url_ok - an http(s) URL of at most
  * MP_DETACH_BASE_URL_MAX characters, nothing in it to quote in a mail */
