@@ -14,33 +14,12 @@
 	"[--mbox file | --maildir dir | file ...]\n"
 
 enum {
-	OPT_ALL = MP_OPT_FIRST_OWN,
-	OPT_SELF_ONLY,
-	OPT_BCC_HEADER,
-	OPT_NO_BCC_HEADER,
-	OPT_TRACE,
-	OPT_NO_TRACE,
-	OPT_SENDER,
+	OPT_SENDER = MP_BCCIFY_OPT_FREE,
 };
 
-/* the options over [bccify]: rows of one key are one setting */
-static const MpOptSpec own_opts[] = {
-	{ .id = 'n', .name = "threshold", .has_arg = required_argument,
-	  .key = "threshold",
-	  .def = G_STRINGIFY(MP_BCCIFY_THRESHOLD_DEFAULT) },
-	{ .id = OPT_ALL, .name = "all", .has_arg = no_argument,
-	  .key = "mode", .set = "all", .def = "external" },
-	{ .id = OPT_SELF_ONLY, .name = "self-only", .has_arg = no_argument,
-	  .key = "mode", .set = "self-only", .def = "external" },
-	{ .id = OPT_BCC_HEADER, .name = "bcc-header", .has_arg = no_argument,
-	  .key = "bcc-header", .set = "yes", .def = "no" },
-	{ .id = OPT_NO_BCC_HEADER, .name = "no-bcc-header",
-	  .has_arg = no_argument, .key = "bcc-header", .set = "no",
-	  .def = "no" },
-	{ .id = OPT_TRACE, .name = "trace", .has_arg = no_argument,
-	  .key = "trace", .set = "yes", .def = "yes" },
-	{ .id = OPT_NO_TRACE, .name = "no-trace", .has_arg = no_argument,
-	  .key = "trace", .set = "no", .def = "yes" },
+/* what only the command line says; the rows over [bccify] are in
+ * lib/bccify/bccify.c */
+static const MpOptSpec cmd_opts[] = {
 	{ .id = OPT_SENDER, .name = "sender", .has_arg = required_argument },
 	MP_OPT_END,
 };
@@ -59,7 +38,8 @@ static int one_message(gpointer data, const MpSource *src, MpMessage *msg,
 /* the command line and the steps of mp_cli_main */
 static const MpCliCommand command = {
 	.tool = "mp-bccify", .usage = USAGE, .shortopts = "c:hn:",
-	.section = "bccify", .table = own_opts,
+	.section = "bccify", .table = mp_bccify_conf_opts,
+	.extra = cmd_opts,
 	.usable = usable, .set_policy = set_policy,
 	.one_message = one_message,
 };
@@ -85,21 +65,16 @@ usable(gpointer data)
 	return TRUE;
 }
 
-/* set_policy - flags over [bccify] in mp.conf over built-in defaults */
+/* set_policy - [bccify] resolved, the flags over it (lib/bccify), and
+ * --sender */
 static int
 set_policy(gpointer data, GError **err)
 {
 	Run *run = data;
-	const MpOpts *own = &run->cli.own;
 	MpBccifyOpts *b = &run->bopts;
 
-	if (!mp_bccify_mode_parse(mp_opts_value(own, OPT_ALL), &b->mode))
-		b->mode = MP_BCCIFY_EXTERNAL;	/* checked by the schema */
-	b->threshold = (guint)mp_opts_uint(own, 'n',
-	    MP_BCCIFY_THRESHOLD_DEFAULT);
-	b->bcc_header = mp_opts_bool(own, OPT_BCC_HEADER, FALSE);
-	b->trace = mp_opts_bool(own, OPT_TRACE, TRUE);
-	b->sender = mp_opts_value(own, OPT_SENDER);
+	mp_bccify_conf_load(&run->cli.own, b);
+	b->sender = mp_opts_value(&run->cli.extra, OPT_SENDER);
 	run->ap = mp_addr_parser_new();
 	return mp_addr_check_arg(run->ap, "--sender", b->sender, err);
 }

@@ -5,6 +5,30 @@
 #include "mail/classify.h"
 #include "mail/edit.h"
 
+/* the rows over [bccify]: rows of one key are one setting */
+const MpOptSpec mp_bccify_conf_opts[] = {
+	{ .id = 'n', .name = "threshold", .has_arg = required_argument,
+	  .key = "threshold",
+	  .def = G_STRINGIFY(MP_BCCIFY_THRESHOLD_DEFAULT) },
+	{ .id = MP_BCCIFY_OPT_ALL, .name = "all", .has_arg = no_argument,
+	  .key = "mode", .set = "all", .def = "external" },
+	{ .id = MP_BCCIFY_OPT_SELF_ONLY, .name = "self-only",
+	  .has_arg = no_argument, .key = "mode", .set = "self-only",
+	  .def = "external" },
+	{ .id = MP_BCCIFY_OPT_BCC_HEADER, .name = "bcc-header",
+	  .has_arg = no_argument, .key = "bcc-header", .set = "yes",
+	  .def = "no" },
+	{ .id = MP_BCCIFY_OPT_NO_BCC_HEADER, .name = "no-bcc-header",
+	  .has_arg = no_argument, .key = "bcc-header", .set = "no",
+	  .def = "no" },
+	{ .id = MP_BCCIFY_OPT_TRACE, .name = "trace", .has_arg = no_argument,
+	  .key = "trace", .set = "yes", .def = "yes" },
+	{ .id = MP_BCCIFY_OPT_NO_TRACE, .name = "no-trace",
+	  .has_arg = no_argument, .key = "trace", .set = "no",
+	  .def = "yes" },
+	MP_OPT_END,
+};
+
 typedef struct {
 	const MpConfig *cfg;
 	const MpBccifyOpts *opts;
@@ -24,6 +48,48 @@ mp_bccify_mode_parse(const char *s, MpBccifyMode *mode)
 	else
 		return FALSE;
 	return TRUE;
+}
+
+/* mp_bccify_conf_init - the table over [bccify], nothing given */
+void
+mp_bccify_conf_init(MpBccifyConf *c)
+{
+	memset(c, 0, sizeof *c);
+	mp_opts_init(&c->own, "bccify", mp_bccify_conf_opts);
+}
+
+/* mp_bccify_conf_load - flags over [bccify] over the defaults into b;
+ * the values were checked against the schema, so each parses */
+void
+mp_bccify_conf_load(const MpOpts *own, MpBccifyOpts *b)
+{
+	if (!mp_bccify_mode_parse(mp_opts_value(own, MP_BCCIFY_OPT_ALL),
+	    &b->mode))
+		b->mode = MP_BCCIFY_EXTERNAL;
+	b->threshold = (guint)mp_opts_uint(own, 'n',
+	    MP_BCCIFY_THRESHOLD_DEFAULT);
+	b->bcc_header = mp_opts_bool(own, MP_BCCIFY_OPT_BCC_HEADER, FALSE);
+	b->trace = mp_opts_bool(own, MP_BCCIFY_OPT_TRACE, TRUE);
+}
+
+/* mp_bccify_conf_read - the table from cfg alone, then resolved */
+int
+mp_bccify_conf_read(MpBccifyConf *c, const MpConfig *cfg, GError **err)
+{
+	int status;
+
+	if ((status = mp_opts_read(&c->own, cfg, err)) != MP_OK)
+		return status;
+	mp_bccify_conf_load(&c->own, &c->b);
+	return MP_OK;
+}
+
+/* mp_bccify_conf_clear - release the table */
+void
+mp_bccify_conf_clear(MpBccifyConf *c)
+{
+	mp_opts_clear(&c->own);
+	memset(&c->b, 0, sizeof c->b);
 }
 
 /* is_self - whether an address is the sender's own */
