@@ -221,7 +221,7 @@ SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
 SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-policy \
              scripts/bench-zipenc scripts/bench-hold test/lib/fakesendmail \
              test/lib/hold-sendmail \
-             scripts/demo scripts/mp-orgsync-cron scripts/mp-postfix-filter \
+             scripts/demo scripts/mp-orgsync-cron \
              scripts/setup
 SH_STAMPS  = $(patsubst %,$(BUILD)/shellcheck/%.ok,$(SH_TESTS) $(SH_SCRIPTS))
 shellcheck: $(SH_STAMPS)
@@ -317,7 +317,7 @@ INSTALL_SUBST = sed -e 's|/usr/local/lib/mp/cgi/|$(CGIDIR)/|g' \
     -e 's|/usr/local/share|$(DATADIR)|g' -e 's|/var/lib/mp|$(STATEDIR)|g' \
     -e 's|/var/spool/mp|$(SPOOLDIR)|g'
 SUBST_FILES = scripts/procmailrc.sample scripts/mailfilter.sample \
-    scripts/mp-postfix-filter scripts/mp-orgsync-cron \
+    scripts/mp-orgsync-cron \
     scripts/lighttpd/lighttpd.conf scripts/mp-hold.cron \
     scripts/systemd/mp-hold.service scripts/systemd/mp-hold.timer \
     scripts/systemd/mp-gate.service
@@ -351,8 +351,6 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/mp/org.conf
 	install -m 644 $(BUILD)/install/scripts/procmailrc.sample \
 	    $(BUILD)/install/scripts/mailfilter.sample $(DESTDIR)$(DATADIR)/mp/
-	install -m 755 $(BUILD)/install/scripts/mp-postfix-filter \
-	    $(DESTDIR)$(DATADIR)/mp/
 	install -d $(DESTDIR)$(CGIDIR) $(DESTDIR)$(DATADIR)/mp/lighttpd \
 	    $(DESTDIR)$(DATADIR)/mp/www
 	install -m 755 $(CGI_BINS) $(DESTDIR)$(CGIDIR)

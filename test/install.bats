@@ -64,9 +64,11 @@ teardown() {
 	[ -f "$R/share/mp/mp.conf.sample" ]
 	[ -f "$R/share/mp/procmailrc.sample" ]
 	[ -f "$R/share/mp/mailfilter.sample" ]
-	[ -x "$R/share/mp/mp-postfix-filter" ]
-	# the scripts and samples name what was installed, by path
-	grep -qx 'MP_BINDIR=${MP_BINDIR:-/opt/mp/bin}' "$R/share/mp/mp-postfix-filter"
+	[ -x "$R/bin/mp-gate" ]
+	[ -f "$R/share/man/man8/mp-gate.8" ]
+	# the scripts, units and samples name what was installed, by path
+	grep -q '^ExecStart=/opt/mp/bin/mp-gate -c /opt/mp/etc/mp/mp.conf' \
+	    "$R/share/mp/systemd/mp-gate.service"
 	grep -qx '| /opt/mp/bin/mp-bccify' "$R/share/mp/procmailrc.sample"
 	grep -qx 'xfilter "/opt/mp/bin/mp-bccify"' "$R/share/mp/mailfilter.sample"
 	grep -q '^PATH=$PATH:/opt/mp/bin:' "$R/share/mp/mp-orgsync-cron"
@@ -74,7 +76,7 @@ teardown() {
 	[ -f "$R/share/mp/org.conf.sample" ]
 	# modes that do not depend on the umask
 	[ "$(stat -c %a "$R/share/mp/lighttpd/lighttpd.conf")" = 644 ]
-	[ "$(stat -c %a "$R/share/mp/mp-postfix-filter")" = 755 ]
+	[ "$(stat -c %a "$R/bin/mp-gate")" = 755 ]
 	[ "$(stat -c %a "$R/etc/mp/org.conf")" = 644 ]
 	[ "$(stat -c %a "$R/share/mp")" = 755 ]
 	# an existing configuration is never overwritten
