@@ -12,16 +12,7 @@ enum {
 	S_CLOSED,	/* after QUIT */
 };
 
-static void
-param_free(gpointer p)
-{
-	MpSmtpParam *x = p;
-
-	g_free(x->name);
-	g_free(x->value);
-	g_free(x);
-}
-
+/* rcpt_free - an MpSmtpRcpt and its parameters */
 static void
 rcpt_free(gpointer p)
 {
@@ -32,12 +23,31 @@ rcpt_free(gpointer p)
 	g_free(r);
 }
 
-/* reply - one line of reply, CRLF-ended */
+/* reply - one line of reply, CRLF-ended; status NULL or "" for none */
 static void
 reply(MpSmtpSession *s, int code, const char *status, const char *text)
 {
+	gboolean st = status != NULL && *status != '\0';
+
 	g_string_append_printf(s->out, "%d %s%s%s\r\n", code,
-	    status != NULL ? status : "", status != NULL ? " " : "", text);
+	    st ? status : "", st ? " " : "", text != NULL ? text : "");
+}
+
+/* transaction_free - what a transaction holds, released (its arrays
+ * NULL, its data empty) */
+static void
+transaction_free(MpSmtpTransaction *t)
+{
+	g_free(t->sender);
+	t->sender = NULL;
+	if (t->params != NULL)
+		g_ptr_array_free(t->params, TRUE);
+	if (t->rcpts != NULL)
+		g_ptr_array_free(t->rcpts, TRUE);
+	if (t->xforward != NULL)
+		g_ptr_array_free(t->xforward, TRUE);
+	t->params = t->rcpts = t->xforward = NULL;
+	mp_smtp_data_clear(&t->data);
 }
 
 /* transaction_reset - a new, empty transaction; XFORWARD's attributes
@@ -47,18 +57,10 @@ transaction_reset(MpSmtpSession *s)
 {
 	MpSmtpTransaction *t = &s->t;
 
-	g_free(t->sender);
-	t->sender = NULL;
-	if (t->params != NULL)
-		g_ptr_array_free(t->params, TRUE);
-	if (t->rcpts != NULL)
-		g_ptr_array_free(t->rcpts, TRUE);
-	if (t->xforward != NULL)
-		g_ptr_array_free(t->xforward, TRUE);
-	t->params = g_ptr_array_new_with_free_func(param_free);
+	transaction_free(t);
+	t->params = g_ptr_array_new_with_free_func(mp_smtp_param_free);
 	t->rcpts = g_ptr_array_new_with_free_func(rcpt_free);
-	t->xforward = g_ptr_array_new_with_free_func(param_free);
-	mp_smtp_data_clear(&t->data);
+	t->xforward = g_ptr_array_new_with_free_func(mp_smtp_param_free);
 	mp_smtp_data_init(&t->data, s->max_size);
 	s->in_data = FALSE;
 	if (s->state != S_GREETED && s->state != S_CLOSED)
@@ -78,19 +80,11 @@ mp_smtp_session_init(MpSmtpSession *s, const char *hostname, gsize max_size)
 	g_string_append_printf(s->out, "220 %s ESMTP mp-gate\r\n", hostname);
 }
 
+/* mp_smtp_session_clear - release a session */
 void
 mp_smtp_session_clear(MpSmtpSession *s)
 {
-	MpSmtpTransaction *t = &s->t;
-
-	g_free(t->sender);
-	if (t->params != NULL)
-		g_ptr_array_free(t->params, TRUE);
-	if (t->rcpts != NULL)
-		g_ptr_array_free(t->rcpts, TRUE);
-	if (t->xforward != NULL)
-		g_ptr_array_free(t->xforward, TRUE);
-	mp_smtp_data_clear(&t->data);
+	transaction_free(&s->t);
 	if (s->out != NULL)
 		g_string_free(s->out, TRUE);
 	memset(s, 0, sizeof *s);
@@ -118,11 +112,14 @@ ascii(const char *s)
 	return TRUE;
 }
 
-/* hello - EHLO (extensions) or HELO: a new start */
+/* hello - EHLO or LHLO (extensions), or HELO: a new start.  One
+ * listener serves both protocols: Postfix's lmtp and smtp clients
+ * each say which they speak. */
 static void
 hello(MpSmtpSession *s, const MpSmtpCommand *cmd)
 {
 	s->esmtp = cmd->verb != MP_SMTP_HELO;
+	s->lmtp = cmd->verb == MP_SMTP_LHLO;
 	s->state = S_READY;
 	transaction_reset(s);
 	if (!s->esmtp) {
@@ -187,7 +184,7 @@ rcpt(MpSmtpSession *s, MpSmtpCommand *cmd)
 	}
 	r = g_new0(MpSmtpRcpt, 1);
 	r->address = g_strdup(cmd->path);
-	r->params = g_ptr_array_new_with_free_func(param_free);
+	r->params = g_ptr_array_new_with_free_func(mp_smtp_param_free);
 	take_params(cmd, r->params);
 	g_ptr_array_add(s->t.rcpts, r);
 	s->state = S_RCPT;
@@ -209,10 +206,8 @@ command(MpSmtpSession *s, const char *line, gsize len)
 	switch (cmd.verb) {
 	case MP_SMTP_HELO:
 	case MP_SMTP_EHLO:
-		hello(s, &cmd);
-		break;
 	case MP_SMTP_LHLO:
-		reply(s, 500, "5.5.2", "this is SMTP, not LMTP");
+		hello(s, &cmd);
 		break;
 	case MP_SMTP_XFORWARD:
 		if (s->state != S_READY || !s->esmtp) {
@@ -274,6 +269,8 @@ command(MpSmtpSession *s, const char *line, gsize len)
 MpSmtpEvent
 mp_smtp_session_line(MpSmtpSession *s, const char *line, gsize len)
 {
+	guint i, n;
+
 	if (s->state == S_CLOSED)
 		return MP_SMTP_CLOSE;
 	if (!s->in_data)
@@ -282,7 +279,11 @@ mp_smtp_session_line(MpSmtpSession *s, const char *line, gsize len)
 		return MP_SMTP_NOTHING;
 	s->in_data = FALSE;
 	if (mp_smtp_data_too_big(&s->t.data)) {
-		reply(s, 552, "5.3.4", "message size exceeds the limit");
+		/* LMTP: the client waits for a reply per recipient */
+		n = s->lmtp ? s->t.rcpts->len : 1;
+		for (i = 0; i < n; i++)
+			reply(s, 552, "5.3.4", "message size exceeds the "
+			    "limit");
 		transaction_reset(s);
 		return MP_SMTP_NOTHING;
 	}
@@ -295,5 +296,67 @@ mp_smtp_session_answer(MpSmtpSession *s, int code, const char *status,
     const char *text)
 {
 	reply(s, code, status, text);
+	transaction_reset(s);
+}
+
+/* one_line - text fit for one reply line: no control character (a
+ * CR or LF would start a reply the client does not expect), at most
+ * MP_SMTP_REPLY_MAX with code and status */
+static char *
+one_line(const char *text)
+{
+	char *t = g_strdup(text != NULL ? text : "");
+	char *p;
+
+	for (p = t; *p != '\0'; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = ' ';
+	if (strlen(t) > MP_SMTP_REPLY_MAX - 32)
+		t[MP_SMTP_REPLY_MAX - 32] = '\0';
+	return t;
+}
+
+/* answer_one - one reply of a handler on its line; a reply left
+ * without a code is a temporary failure, never a silent 250 */
+static void
+answer_one(MpSmtpSession *s, const MpSmtpReply *r)
+{
+	char *text;
+
+	if (r->code < 200 || r->code > 599) {
+		reply(s, 451, "4.3.0", "no reply for this recipient");
+		return;
+	}
+	text = one_line(r->text);
+	reply(s, r->code, r->status, text);
+	g_free(text);
+}
+
+/* mp_smtp_session_answer_each - the replies to a whole message, per
+ * recipient (LMTP) or the one that matters (SMTP) */
+void
+mp_smtp_session_answer_each(MpSmtpSession *s, const MpSmtpReply *replies,
+    guint n)
+{
+	static const MpSmtpReply none = { 451, "4.3.0",
+	    "no reply for this recipient" };
+	const MpSmtpReply *pick = NULL;
+	int cls, want[] = { 4, 5, 2 };
+	guint i, k;
+
+	if (s->lmtp) {
+		for (i = 0; i < n; i++)
+			answer_one(s, &replies[i]);
+	} else {
+		for (k = 0; k < G_N_ELEMENTS(want) && pick == NULL; k++)
+			for (i = 0; i < n && pick == NULL; i++) {
+				cls = replies[i].code < 200 ||
+				    replies[i].code > 599 ? 4 :
+				    replies[i].code / 100;
+				if (cls == want[k])
+					pick = &replies[i];
+			}
+		answer_one(s, pick != NULL ? pick : &none);
+	}
 	transaction_reset(s);
 }

@@ -39,7 +39,10 @@ typedef struct {
 	const char *hostname;	/* in the greeting and EHLO's reply */
 	gsize max_size;		/* SIZE we announce and enforce */
 	int state;		/* where the session is (session.c) */
-	gboolean esmtp;		/* EHLO, not HELO: extensions in use */
+	gboolean esmtp;		/* EHLO or LHLO, not HELO: extensions in
+				 * use */
+	gboolean lmtp;		/* LHLO: a reply per recipient after the
+				 * message (RFC 2033 4.2) */
 	gboolean in_data;	/* lines are the message's */
 	MpSmtpTransaction t;
 	GString *out;		/* replies to send, CRLF-ended */
@@ -60,5 +63,16 @@ MpSmtpEvent mp_smtp_session_line(MpSmtpSession *s, const char *line,
  * transaction is over */
 void mp_smtp_session_answer(MpSmtpSession *s, int code, const char *status,
     const char *text);
+
+/*
+ * mp_smtp_session_answer_each - the replies to a whole message, one per
+ * recipient of s->t in order (n of them), appended to s->out: LMTP
+ * sends each; SMTP sends one, the first 4xx, else the first 5xx, else
+ * the first 2xx (a retry of the lot is the only thing an SMTP client
+ * can do with a partial failure).  A reply without a code is 451.  The
+ * transaction is over.
+ */
+void mp_smtp_session_answer_each(MpSmtpSession *s, const MpSmtpReply *replies,
+    guint n);
 
 #endif

@@ -42,8 +42,9 @@ refuse(MpSmtpRefusal *why, int code, const char *status, const char *text)
 	return FALSE;
 }
 
-static void
-param_free(gpointer p)
+/* mp_smtp_param_free - an MpSmtpParam and its strings */
+void
+mp_smtp_param_free(gpointer p)
 {
 	MpSmtpParam *x = p;
 
@@ -462,7 +463,7 @@ static gboolean
 params(MpSmtpCommand *cmd, const char *p, const char *end,
     const char *const *attrs, MpSmtpRefusal *why)
 {
-	cmd->params = g_ptr_array_new_with_free_func(param_free);
+	cmd->params = g_ptr_array_new_with_free_func(mp_smtp_param_free);
 	while (p < end) {
 		const char *word, *eq;
 		MpSmtpParam *x;

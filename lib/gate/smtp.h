@@ -78,6 +78,10 @@ gboolean mp_smtp_parse(const char *line, gsize len, MpSmtpCommand *cmd,
     MpSmtpRefusal *why);
 void mp_smtp_command_clear(MpSmtpCommand *cmd);
 
+/* mp_smtp_param_free - an MpSmtpParam and its strings (the free
+ * function of the arrays that hold them) */
+void mp_smtp_param_free(gpointer p);
+
 /* mp_smtp_verb_name - "MAIL", "XFORWARD" ... */
 const char *mp_smtp_verb_name(MpSmtpVerb v);
 
