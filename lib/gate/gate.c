@@ -8,6 +8,7 @@
 #include "attach/detach.h"
 #include "attach/zipenc.h"
 #include "base/diag.h"
+#include "base/secret.h"
 #include "bccify/bccify.h"
 #include "gate/gate.h"
 #include "hold/make.h"
@@ -146,6 +147,11 @@ conf_load(Gate *g, Conf **out, GError **err)
 	    MP_OK || (status = mp_opts_read(g->opts, c->cfg, err)) != MP_OK)
 		goto fail;
 	c->ap = mp_addr_parser_new();
+	/* the names go into the notices and notes, as the commands write
+	 * them */
+	mp_addr_parser_want_names(c->ap, TRUE);
+	if ((status = mp_secret_init(err)) != MP_OK)
+		goto fail;
 	s = mp_opts_value(g->opts, MP_GATE_OPT_NEXT);
 	if (!mp_gate_next_parse(s, &c->next)) {
 		status = mp_opts_given(g->opts, MP_GATE_OPT_NEXT) ?
