@@ -75,7 +75,8 @@ recorder_start() {
 # gate_start [ARG...] - mp-gate on $PORT, its log in $TMP/gate.log
 gate_start() {
 	PORT=$(free_port)
-	mp-gate -c "$TMP/mp.conf" --listen "127.0.0.1:$PORT" \
+	${GATE_FAULT:+faulty "$GATE_FAULT"} mp-gate -c "$TMP/mp.conf" \
+	    --listen "127.0.0.1:$PORT" \
 	    --next "127.0.0.1:$(cat "$TMP/rec/port")" --workers 2 \
 	    --log-stderr "$@" 2>"$TMP/gate.log" &
 	GATE_PID=$!
@@ -306,4 +307,41 @@ smtp_form() {
 	run $SEND "$PORT" taro@example.co.jp bob@client.example <"$TMP/m"
 	[[ "$output" == *" 550 5.7.1 "*"newrule"* ]]
 	kill -0 "$GATE_PID"
+}
+
+@test "a hold spool that fails under the entry (rename, fsync): 451, nothing held, nothing sent" {
+	need_faultshim
+	recorder_start
+	printf 'From: taro@example.co.jp\nTo: bob@client.example\nSubject: HOLD me\n\nbody\n' >"$TMP/m"
+	local spec
+	for spec in "rename:$TMP/hold/" fsync; do
+		GATE_FAULT=$spec gate_start
+		run $SEND "$PORT" taro@example.co.jp bob@client.example <"$TMP/m"
+		[[ "$output" == "bob@client.example 451 4.3.0 "* ]] || { echo "$spec: $output"; false; }
+		gate_stop
+	done
+	run mp-hold -c "$TMP/mp.conf" --list
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run transactions
+	[ -z "$output" ]
+}
+
+@test "a password notice that cannot be written (/dev/full): 451, and the attachment never goes out in clear" {
+	recorder_start
+	sed -i "s|^notice = $TMP/notices\$|notice = /dev/full|" "$TMP/mp.conf"
+	grep -q '^notice = /dev/full' "$TMP/mp.conf"
+	gate_start
+	# LMTP: a reply for each recipient
+	run $SEND --lmtp "$PORT" taro@example.co.jp hanako@example.co.jp bob@client.example <"$TESTDATA/zipenc/mixed.eml"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "hanako@example.co.jp 250 "* ]]
+	[[ "${lines[1]}" == "bob@client.example 451 4.3.0 "*"password notice"* ]] || { echo "$output"; cat "$TMP/gate.log"; false; }
+	# only the internal copy went
+	run transactions
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *"|hanako@example.co.jp|"* ]]
+	# and the device is still one: a notice file is replaced only when
+	# it is a regular file
+	[ -c /dev/full ]
 }

@@ -54,10 +54,17 @@ write_sync_close(int fd, const char *path, const GString *text,
 	return status;
 }
 
-/* notice_to_file - path is replaced atomically by the notice */
+/* notice_to_file - path is replaced atomically by the notice; only a
+ * regular file is replaced (a rename over /dev/full, run as root, would
+ * put the notice where the device was) */
 static int
 notice_to_file(const char *path, const GString *text, GError **err)
 {
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return notice_failed(mp_fail(err, EX_CANTCREAT, "%s: not a "
+		    "regular file: it is not replaced", path), err);
 	return notice_failed(mp_write_file_atomic(path, text->str, text->len,
 	    MP_NOTICE_FILE_MODE, err), err);
 }
