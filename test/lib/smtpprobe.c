@@ -17,6 +17,16 @@
  *                        each whole message a line "= " and its
  *                        transaction as JSON (sender, params, rcpts,
  *                        xforward, message), answered 250
+ *   smtpprobe send [--timeout N] [--repeat N] NEXT
+ *                        standard input as an envelope, lines "MAIL
+ *                        <SENDER> [PARAM...]", "RCPT <ADDRESS>
+ *                        [PARAM...]", "XFORWARD NAME=VALUE...", then
+ *                        "DATA" and the message (LF lines) to the end,
+ *                        handed to the next hop NEXT (lib/gate/client.c)
+ *                        N times over one client: for each, a line
+ *                        "CODE STATUS TEXT" per recipient and "last CODE
+ *                        STATUS TEXT" (STATUS "-" when there is none)
+ *   smtpprobe send-twice [--timeout N] NEXT  the same, twice
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +34,7 @@
 
 #include <jansson.h>
 
-#include "gate/session.h"
+#include "gate/client.h"
 
 /* input - all of standard input */
 static GString *
@@ -146,6 +156,167 @@ session(const GString *in, gsize max)
 	mp_smtp_session_clear(&s);
 }
 
+/* envelope_command - one line of an envelope file read as the command
+ * it names, kept in cmds; NULL when it is none */
+static MpSmtpCommand *
+envelope_command(const char *line, GPtrArray *cmds)
+{
+	MpSmtpCommand *cmd = g_new0(MpSmtpCommand, 1);
+	MpSmtpRefusal why;
+	const char *rest = strchr(line, ' ');
+	char *full;
+	gboolean ok;
+
+	if (g_str_has_prefix(line, "MAIL ") || g_str_has_prefix(line,
+	    "RCPT ")) {
+		const char *to = line[0] == 'M' ? "FROM:" : "TO:";
+		const char *path = rest + 1;
+		int n = (int)strcspn(path, " ");
+
+		/* the path with or without its angle brackets */
+		if (*path == '<')
+			full = g_strdup_printf("%.4s %s%s", line, to, path);
+		else
+			full = g_strdup_printf("%.4s %s<%.*s>%s", line, to, n,
+			    path, path + n);
+	} else {
+		full = g_strdup(line);
+	}
+	ok = mp_smtp_parse(full, strlen(full), cmd, &why);
+	if (!ok)
+		fprintf(stderr, "smtpprobe: %s: %d %s %s\n", full, why.code,
+		    why.status, why.text);
+	g_free(full);
+	if (!ok) {
+		g_free(cmd);
+		return NULL;
+	}
+	g_ptr_array_add(cmds, cmd);
+	return cmd;
+}
+
+/* print_reply - "CODE STATUS TEXT" */
+static void
+print_reply(const char *prefix, const MpSmtpReply *r)
+{
+	printf("%s%d %s %s\n", prefix, r->code,
+	    r->status[0] != '\0' ? r->status : "-", r->text != NULL ?
+	    r->text : "");
+}
+
+/* send_envelope - an envelope and its message handed to next, times over */
+static int
+send_envelope(GString *in, const char *next_name, guint timeout, guint times)
+{
+	GPtrArray *cmds = g_ptr_array_new(), *rcpts = g_ptr_array_new();
+	GPtrArray *xforward = g_ptr_array_new();
+	MpGateOutgoing o = { .sender = NULL };
+	MpGateNext next = { .timeout = timeout, .helo = "probe.example" };
+	MpGateClient *c;
+	const char *p = in->str, *end = in->str + in->len;
+	guint i, k;
+	int status = 0;
+
+	if (!mp_gate_next_parse(next_name, &next)) {
+		fprintf(stderr, "smtpprobe: %s: not a next hop\n", next_name);
+		return 64;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (gsize)(end - p));
+		char *line = g_strndup(p, nl != NULL ? (gsize)(nl - p) :
+		    (gsize)(end - p));
+		MpSmtpCommand *cmd;
+
+		p = nl != NULL ? nl + 1 : end;
+		if (strcmp(line, "DATA") == 0) {
+			g_free(line);
+			break;
+		}
+		cmd = envelope_command(line, cmds);
+		g_free(line);
+		if (cmd == NULL) {
+			status = 65;
+			goto done;
+		}
+		if (cmd->verb == MP_SMTP_MAIL) {
+			o.sender = cmd->path;
+			o.mail_params = cmd->params;
+		} else if (cmd->verb == MP_SMTP_RCPT) {
+			MpSmtpRcpt *r = g_new0(MpSmtpRcpt, 1);
+
+			r->address = cmd->path;
+			r->params = cmd->params;
+			g_ptr_array_add(rcpts, r);
+		} else {
+			for (k = 0; k < cmd->params->len; k++)
+				g_ptr_array_add(xforward,
+				    cmd->params->pdata[k]);
+		}
+	}
+	if (o.sender == NULL) {
+		fputs("smtpprobe: no MAIL in the envelope\n", stderr);
+		status = 65;
+		goto done;
+	}
+	o.rcpts = (MpSmtpRcpt *const *)rcpts->pdata;
+	o.nrcpts = rcpts->len;
+	o.xforward = xforward;
+	o.text = p;
+	o.len = (gsize)(end - p);
+	c = mp_gate_client_new(&next);
+	for (i = 0; i < times; i++) {
+		MpGateSent res;
+
+		mp_gate_client_send(c, &o, &res);
+		for (k = 0; k < res.nrcpts; k++)
+			print_reply("", &res.rcpt[k]);
+		print_reply("last ", &res.last);
+		mp_gate_sent_clear(&res);
+	}
+	mp_gate_client_free(c);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		status = 74;
+done:
+	for (i = 0; i < cmds->len; i++) {
+		mp_smtp_command_clear(cmds->pdata[i]);
+		g_free(cmds->pdata[i]);
+	}
+	for (i = 0; i < rcpts->len; i++)
+		g_free(rcpts->pdata[i]);
+	g_ptr_array_free(cmds, TRUE);
+	g_ptr_array_free(rcpts, TRUE);
+	g_ptr_array_free(xforward, TRUE);
+	mp_gate_next_clear(&next);
+	return status;
+}
+
+/* send_main - smtpprobe send|send-twice [--timeout N] [--repeat N] NEXT */
+static int
+send_main(int argc, char **argv)
+{
+	guint timeout = 0, times = strcmp(argv[1], "send-twice") == 0 ? 2 : 1;
+	GString *in;
+	int i, status;
+
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--timeout") == 0)
+			timeout = (guint)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--repeat") == 0)
+			times = (guint)strtoul(argv[i + 1], NULL, 10);
+		else
+			break;
+	}
+	if (i != argc - 1) {
+		fputs("usage: smtpprobe send|send-twice [--timeout N] "
+		    "[--repeat N] NEXT\n", stderr);
+		return 64;
+	}
+	in = input();
+	status = send_envelope(in, argv[i], timeout, times);
+	g_string_free(in, TRUE);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -177,6 +348,9 @@ main(int argc, char **argv)
 		g_free(e);
 		return 0;
 	}
+	if (argc >= 3 && (strcmp(argv[1], "send") == 0 ||
+	    strcmp(argv[1], "send-twice") == 0))
+		return send_main(argc, argv);
 	in = input();
 	end = in->str + in->len;
 	if (argc == 2 && strcmp(argv[1], "stuff") == 0) {
@@ -214,7 +388,9 @@ main(int argc, char **argv)
 		}
 	} else {
 		fputs("usage: smtpprobe [data MAX | stuff | xtext-decode TEXT | "
-		    "xtext-encode TEXT | orcpt VALUE | session MAX]\n", stderr);
+		    "xtext-encode TEXT | orcpt VALUE | session MAX | "
+		    "send [--timeout N] [--repeat N] NEXT | send-twice NEXT]\n",
+		    stderr);
 		return 64;
 	}
 	g_string_free(in, TRUE);
