@@ -789,6 +789,11 @@ send_group(Gate *g, const MpSmtpTransaction *t, Group *gr,
 		mp_smtp_reply_clear(&replies[k]);
 		replies[k] = sent.rcpt[i];
 		memset(&sent.rcpt[i], 0, sizeof sent.rcpt[i]);
+		/* we announce ENHANCEDSTATUSCODES: a next hop that gave none
+		 * gets the class's own */
+		if (replies[k].status[0] == '\0')
+			g_snprintf(replies[k].status, sizeof replies[k].status,
+			    "%d.0.0", replies[k].code / 100);
 	}
 	if (!any && gr->detached != NULL)
 		mp_detach_undo(&c->detach.d, gr->detached);
