@@ -27,7 +27,7 @@
 # (smtpd_sasl_authenticated_header = yes), which is how mp-gate learns
 # the user after the queue.
 #
-# Load test/lib/postfix.bash first: pf_missing, need_postfix,
+# It loads test/lib/postfix.bash, whose pf_missing, need_postfix,
 # pf_free_port, pf_kill, pf_postqueue, pf_sink_files, pf_log and
 # pf_wait_queue work on DIR as they do on that instance's.
 #
