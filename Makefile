@@ -9,6 +9,7 @@
 #                        bench-org (scripts/bench-org), bench-policy
 #                        (scripts/bench-policy), bench-zipenc
 #   make bench-zipenc    mp-zipenc against 7z and zip on 50 MB
+#   make bench-gate      Postfix + mp-gate against Postfix alone and amavisd-new
 #   make install         PREFIX=/usr/local DESTDIR=
 
 .DEFAULT_GOAL := all
@@ -225,7 +226,8 @@ check: all $(FAULT_BIN)/.built $(BUILD)/faultshim.so $(BUILD)/parttree \
 # severity).  A stamp per file: only a changed file is read again.
 SH_TESTS   = $(wildcard test/*.bats test/*.bash test/lib/*.bash)
 SH_SCRIPTS = scripts/bench scripts/check-layers scripts/bench-org scripts/bench-policy \
-             scripts/bench-zipenc scripts/bench-hold test/lib/fakesendmail \
+             scripts/bench-zipenc scripts/bench-hold scripts/bench-gate \
+             test/lib/fakesendmail \
              test/lib/hold-sendmail \
              scripts/demo scripts/mp-orgsync-cron \
              scripts/setup
@@ -297,7 +299,7 @@ demo: all
 	@sh scripts/demo $(BUILD)/bin
 
 # every benchmark; each also has a target of its own
-bench: bench-mail bench-org bench-policy bench-zipenc bench-hold
+bench: bench-mail bench-org bench-policy bench-zipenc bench-hold bench-gate
 
 bench-mail: all
 	@sh scripts/bench $(BUILD)/bin
@@ -310,6 +312,9 @@ bench-policy: all
 
 bench-hold: all
 	@sh scripts/bench-hold $(BUILD)/bin
+
+bench-gate: all
+	@sh scripts/bench-gate $(BUILD)/bin
 
 bench-zipenc: all
 	@sh scripts/bench-zipenc $(BUILD)/bin
@@ -378,5 +383,5 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all check shellcheck layers test check-asan fuzz demo bench bench-mail bench-org bench-policy \
-	bench-hold bench-zipenc install clean
+	bench-hold bench-gate bench-zipenc install clean
 .SECONDARY:
