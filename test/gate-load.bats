@@ -19,11 +19,7 @@ LOAD_SECONDS=300
 setup_file() {
 	# without Postfix, setup skips each test
 	[ -z "$(pf_missing)" ] || return 0
-	umask 022
-	W=$(mktemp -d "${BATS_TMPDIR:-/tmp}/mp-gate-load.XXXXXX")
-	chmod 755 "$W"
-	PF=$W/pf
-	CONF=$W/mp.conf
+	pfg_suite_dir gate-load
 	# a policy of header rules only, none of which matches the load
 	write_conf "$CONF" <<-EOF
 	[domains]
@@ -33,19 +29,11 @@ setup_file() {
 	action = reject
 	reason = Mail marked reject-me stays inside.
 	EOF
-	export W PF CONF
-	PFG_SINK_ALL=yes pfg_start "$PF" || { pfg_stop "$PF"; return 1; }
-	pfg_gate_start "$PF" "$CONF" || {
-		cat "$PF/gate.log" >&2
-		pfg_stop "$PF"
-		return 1
-	}
+	PFG_SINK_ALL=yes pfg_suite_start
 }
 
 teardown_file() {
-	[ -n "${W:-}" ] || return 0
-	pfg_stop "$W/pf"
-	rm -rf "$W"
+	pfg_suite_stop
 }
 
 setup() {

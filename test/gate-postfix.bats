@@ -23,11 +23,7 @@ SEVENZ=$(command -v 7zz || command -v 7z || true)
 setup_file() {
 	# without Postfix, setup skips each test
 	[ -z "$(pf_missing)" ] || return 0
-	umask 022
-	W=$(mktemp -d "${BATS_TMPDIR:-/tmp}/mp-gate-postfix.XXXXXX")
-	chmod 755 "$W"
-	PF=$W/pf
-	CONF=$W/mp.conf
+	pfg_suite_dir gate-postfix
 	write_conf "$CONF" <<-EOF
 	[domains]
 	internal = example.co.jp
@@ -54,19 +50,11 @@ setup_file() {
 	header.Subject = ^hold-me
 	action = hold 30m
 	EOF
-	export W PF CONF
-	pfg_start "$PF" || { pfg_stop "$PF"; return 1; }
-	pfg_gate_start "$PF" "$CONF" || {
-		cat "$PF/gate.log" >&2
-		pfg_stop "$PF"
-		return 1
-	}
+	pfg_suite_start
 }
 
 teardown_file() {
-	[ -n "${W:-}" ] || return 0
-	pfg_stop "$W/pf"
-	rm -rf "$W"
+	pfg_suite_stop
 }
 
 setup() {
@@ -417,7 +405,7 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 	# one line that names the key, the file and the line
 	tail -n 1 "$PF/gate.log" |
 	    grep -q "^mp-gate: .*\[gate\] workers: .*($TMP/bad.conf:[0-9]*)\$"
-	refute pfg_listening "$PFG_GATE_PORT"
+	refute pf_listening "$PFG_GATE_PORT"
 	mail "conf.$$"
 	pfg_send "$PFG_PORT" sato@example.co.jp client@customer.example \
 	    <"$TMP/conf.$$.eml"
@@ -427,8 +415,7 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 	pf_postqueue "$PF" -p | grep -q "^${q}[*! ]"
 	none "conf.$$"
 	# the fix
-	pfg_gate_start "$PF" "$CONF"
-	pf_postqueue "$PF" -f
+	pfg_resume "$PF" "$CONF"
 	f=$(one "conf.$$")
 	pfg_arrived "$f" | cmp - "$TMP/conf.$$.eml"
 	wait_empty
@@ -437,18 +424,9 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 
 @test "gate postfix: mp-gate stopped under load: every one of 200 messages is delivered once" {
 	tag=term$$
-	pfg_flood "$PFG_PORT" 200 10 "$tag" 2>"$TMP/flood.err" &
-	flood=$!
-	pfg_wait_count "$PF" "$tag" 20 60
 	# SIGTERM: the transactions in flight are finished, then it exits
-	pfg_gate_stop "$PF"
-	got=$(pfg_count "$PF" "$tag")
-	echo "at the stop: $got"
-	wait "$flood" || { cat "$TMP/flood.err"; false; }
-	[ "${got%% *}" -lt 200 ]
-	refute pfg_listening "$PFG_GATE_PORT"
-	pfg_gate_start "$PF" "$CONF"
-	pf_postqueue "$PF" -f
+	pfg_cut "$PF" "$tag" 200 stop
+	pfg_resume "$PF" "$CONF"
 	pfg_wait_count "$PF" "$tag" 200 120
 	wait_empty
 	got=$(pfg_count "$PF" "$tag")
@@ -461,21 +439,11 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 
 @test "gate postfix: mp-gate killed under load: every one of 200 messages is delivered, twice only where Postfix says it may be" {
 	tag=kill$$
-	pfg_flood "$PFG_PORT" 200 10 "$tag" 2>"$TMP/flood.err" &
-	flood=$!
-	pfg_wait_count "$PF" "$tag" 20 60
 	# the master and every worker at once
-	pfg_gate_kill "$PF"
-	got=$(pfg_count "$PF" "$tag")
-	echo "at the kill: $got"
-	wait "$flood" || { cat "$TMP/flood.err"; false; }
-	# the kill was in the flow, not after it
-	[ "${got%% *}" -lt 200 ]
-	refute pfg_listening "$PFG_GATE_PORT"
+	pfg_cut "$PF" "$tag" 200 kill
 	grep -q 'status=deferred' "$PF/maillog"
 	pf_postqueue "$PF" -p | grep -Eq 'in [0-9]+ Requests?\.$'
-	pfg_gate_start "$PF" "$CONF"
-	pf_postqueue "$PF" -f
+	pfg_resume "$PF" "$CONF"
 	pfg_wait_count "$PF" "$tag" 200 120
 	wait_empty
 	got=$(pfg_count "$PF" "$tag")
@@ -517,8 +485,7 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 	pfg_reinject "$PF" permit_mynetworks,reject
 	rm "$W/reinject-broken"
 	pfg_gate_stop "$PF"
-	pfg_gate_start "$PF" "$CONF"
-	pf_postqueue "$PF" -f
+	pfg_resume "$PF" "$CONF"
 	f=$(one "busy.$$")
 	pfg_arrived "$f" | cmp - "$TMP/busy.$$.eml"
 	wait_empty

@@ -6,6 +6,7 @@
 # postdrop send the notices.
 
 load helper
+load lib/units
 
 UNIT=$ROOT/scripts/systemd/mp-gate.service
 
@@ -17,29 +18,17 @@ teardown() {
 	teardown_tmp
 }
 
-need_systemd_analyze() {
-	command -v systemd-analyze >/dev/null ||
-	    skip "systemd-analyze is not installed (apt-get install systemd)"
-}
-
 # key KEY - the values of KEY= in the unit, one a line
 key() {
-	sed -n "s/^$1=//p" "$UNIT"
+	unit_key "$UNIT" "$1"
 }
 
 @test "gate unit: systemd-analyze verify finds nothing to say" {
 	need_systemd_analyze
-	bin=$(cd "$MP_BIN" && pwd)/mp-gate
-	[ -x "$bin" ]
 	# the unit names the installed binary; the copy names the built one
-	sed "s|=/usr/local/bin/mp-gate |=$bin |" "$UNIT" \
-	    >"$TMP/mp-gate.service"
-	[ "$(grep -c "^Exec[A-Za-z]*=$bin " "$TMP/mp-gate.service")" -eq 2 ]
-	# --man=no: the pages of Documentation= are not installed here
-	run systemd-analyze verify --man=no "$TMP/mp-gate.service"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	unit_for_build mp-gate "$UNIT" "$TMP/mp-gate.service"
+	[ "$(grep -c "^Exec[A-Za-z]*=$BIN " "$TMP/mp-gate.service")" -eq 2 ]
+	unit_verify "$TMP/mp-gate.service"
 }
 
 @test "gate unit: mp-gate in the foreground as mp, with mp.conf" {
@@ -112,18 +101,8 @@ key() {
 }
 
 @test "gate unit: nothing stops the setgid postdrop of Postfix's sendmail" {
-	# NoNewPrivileges=yes, and each setting that implies it for a
-	# service with User= (systemd.exec(5)), turns setgid off: the
-	# notices would never leave
-	for k in NoNewPrivileges PrivateDevices ProtectKernelTunables \
-	    ProtectKernelModules ProtectKernelLogs ProtectClock \
-	    ProtectHostname RestrictAddressFamilies RestrictNamespaces \
-	    RestrictRealtime RestrictSUIDSGID MemoryDenyWriteExecute \
-	    LockPersonality SystemCallFilter SystemCallArchitectures \
-	    SystemCallLog DynamicUser PrivateUsers; do
-		run key "$k"
-		[ -z "$output" ] || { echo "$k=$output"; false; }
-	done
+	# without setgid the notices would never leave
+	unit_keeps_setgid "$UNIT"
 }
 
 @test "gate unit: the default listen and next of mp-gate(8) fit the unit" {

@@ -5,6 +5,7 @@
 # postdrop work.
 
 load helper
+load lib/units
 
 UNITS=$ROOT/scripts/systemd
 CRON=$ROOT/scripts/mp-hold.cron
@@ -17,19 +18,9 @@ teardown() {
 	teardown_tmp
 }
 
-need_systemd_analyze() {
-	command -v systemd-analyze >/dev/null ||
-	    skip "systemd-analyze is not installed (apt-get install systemd)"
-}
-
-# key FILE KEY - the values of KEY= in a unit file, one a line
-key() {
-	sed -n "s/^$2=//p" "$1"
-}
-
 # exec_start - the command of the service
 exec_start() {
-	key "$UNITS/mp-hold.service" ExecStart
+	unit_key "$UNITS/mp-hold.service" ExecStart
 }
 
 # cron_command - the command of the cron line: after the five time
@@ -41,59 +32,41 @@ cron_command() {
 
 @test "hold units: systemd-analyze verify finds nothing to say" {
 	need_systemd_analyze
-	bin=$(cd "$MP_BIN" && pwd)/mp-hold
-	[ -x "$bin" ]
 	# the unit names the installed binary; the copy names the built one
-	sed "s|^ExecStart=/usr/local/bin/mp-hold |ExecStart=$bin |" \
-	    "$UNITS/mp-hold.service" >"$TMP/mp-hold.service"
+	unit_for_build mp-hold "$UNITS/mp-hold.service" "$TMP/mp-hold.service"
 	cp "$UNITS/mp-hold.timer" "$TMP/mp-hold.timer"
-	grep -q "^ExecStart=$bin " "$TMP/mp-hold.service"
-	# --man=no: the pages of Documentation= are not installed here
-	run systemd-analyze verify --man=no "$TMP/mp-hold.service" \
-	    "$TMP/mp-hold.timer"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	grep -q "^ExecStart=$BIN " "$TMP/mp-hold.service"
+	unit_verify "$TMP/mp-hold.service" "$TMP/mp-hold.timer"
 }
 
 @test "hold units: a oneshot of --run as mp, every minute, on time" {
-	[ "$(key "$UNITS/mp-hold.service" Type)" = oneshot ]
-	[ "$(key "$UNITS/mp-hold.service" User)" = mp ]
+	[ "$(unit_key "$UNITS/mp-hold.service" Type)" = oneshot ]
+	[ "$(unit_key "$UNITS/mp-hold.service" User)" = mp ]
 	[ "$(exec_start)" = \
 	    "/usr/local/bin/mp-hold -c /usr/local/etc/mp/mp.conf --run" ]
-	[ "$(key "$UNITS/mp-hold.timer" OnCalendar)" = minutely ]
-	[ "$(key "$UNITS/mp-hold.timer" AccuracySec)" = 1s ]
-	[ "$(key "$UNITS/mp-hold.timer" Persistent)" = true ]
-	[ "$(key "$UNITS/mp-hold.timer" WantedBy)" = timers.target ]
+	[ "$(unit_key "$UNITS/mp-hold.timer" OnCalendar)" = minutely ]
+	[ "$(unit_key "$UNITS/mp-hold.timer" AccuracySec)" = 1s ]
+	[ "$(unit_key "$UNITS/mp-hold.timer" Persistent)" = true ]
+	[ "$(unit_key "$UNITS/mp-hold.timer" WantedBy)" = timers.target ]
 }
 
 @test "hold units: the sandbox writes only the spool and Postfix's maildrop" {
-	[ "$(key "$UNITS/mp-hold.service" ProtectSystem)" = strict ]
-	[ "$(key "$UNITS/mp-hold.service" ReadWritePaths)" = \
+	[ "$(unit_key "$UNITS/mp-hold.service" ProtectSystem)" = strict ]
+	[ "$(unit_key "$UNITS/mp-hold.service" ReadWritePaths)" = \
 	    "/var/spool/mp/hold /var/spool/postfix/maildrop" ]
-	[ "$(key "$UNITS/mp-hold.service" PrivateTmp)" = yes ]
-	[ "$(key "$UNITS/mp-hold.service" ProtectHome)" = yes ]
+	[ "$(unit_key "$UNITS/mp-hold.service" PrivateTmp)" = yes ]
+	[ "$(unit_key "$UNITS/mp-hold.service" ProtectHome)" = yes ]
 }
 
 @test "hold units: nothing stops the setgid postdrop of Postfix's sendmail" {
-	# NoNewPrivileges=yes, and each setting that implies it for a
-	# service with User= (systemd.exec(5)), turns setgid off
-	for k in NoNewPrivileges PrivateDevices ProtectKernelTunables \
-	    ProtectKernelModules ProtectKernelLogs ProtectClock \
-	    ProtectHostname RestrictAddressFamilies RestrictNamespaces \
-	    RestrictRealtime RestrictSUIDSGID MemoryDenyWriteExecute \
-	    LockPersonality SystemCallFilter SystemCallArchitectures \
-	    SystemCallLog DynamicUser PrivateUsers; do
-		run key "$UNITS/mp-hold.service" "$k"
-		[ -z "$output" ] || { echo "$k=$output"; false; }
-	done
+	unit_keeps_setgid "$UNITS/mp-hold.service"
 }
 
 @test "hold units: the cron line runs the unit's command as the unit's user" {
 	[ "$(grep -v '^#' "$CRON" | grep -c .)" -eq 1 ]
 	[ "$(cron_command)" = "$(exec_start)" ]
 	grep -v '^#' "$CRON" | grep -qE '^\* \* \* \* \* mp /'
-	[ "$(key "$UNITS/mp-hold.service" User)" = mp ]
+	[ "$(unit_key "$UNITS/mp-hold.service" User)" = mp ]
 }
 
 @test "hold units: the command runs an empty spool and exits 0" {

@@ -13,6 +13,7 @@
 
 load helper
 load lib/postfix
+load lib/saslauthd
 bats_require_minimum_version 1.5.0
 
 PROBE=${MP_SMTPPROBE:-$ROOT/build/smtpprobe}
@@ -20,31 +21,6 @@ PROBE=${MP_SMTPPROBE:-$ROOT/build/smtpprobe}
 ENVID='mp-envid+with=odd chars'
 # the SMTP AUTH password the stand-in for saslauthd takes
 SASL_PASSWORD=the-test-password
-
-# saslauthd_stub DIR - a saslauthd(8) on DIR/mux for Cyrus SASL's
-# pwcheck_method saslauthd: four counted strings in (login, password,
-# service, realm), "OK" or "NO" out
-saslauthd_stub() {
-	# exec: the pid of the background job is python's
-	exec python3 - "$1/mux" "$SASL_PASSWORD" <<-'PY'
-	import os, socket, struct, sys
-	s = socket.socket(socket.AF_UNIX)
-	s.bind(sys.argv[1])
-	# smtpd(8) runs as the mail owner
-	os.chmod(sys.argv[1], 0o777)
-	s.listen(8)
-	open(sys.argv[1] + ".ready", "w").close()
-	def counted(c):
-	    n = struct.unpack("!H", c.recv(2, socket.MSG_WAITALL))[0]
-	    return c.recv(n, socket.MSG_WAITALL) if n else b""
-	while True:
-	    c, _ = s.accept()
-	    with c:
-	        login, pw, service, realm = (counted(c) for _ in range(4))
-	        ok = pw == sys.argv[2].encode()
-	        c.sendall(struct.pack("!H", 2) + (b"OK" if ok else b"NO"))
-	PY
-}
 
 # wait_file FILE - wait (up to 10 s) until FILE exists
 wait_file() {
@@ -147,7 +123,8 @@ setup_file() {
 	python3 "$BATS_TEST_DIRNAME/lib/smtprecorder.py" "$REC" \
 	    </dev/null >"$W/recorder.log" 2>&1 3>&- &
 	echo $! >"$W/recorder.pid"
-	saslauthd_stub "$W/sasl" </dev/null >"$W/saslauthd.log" 2>&1 3>&- &
+	saslauthd_stub "$W/sasl" "$SASL_PASSWORD" </dev/null \
+	    >"$W/saslauthd.log" 2>&1 3>&- &
 	echo $! >"$W/saslauthd.pid"
 	wait_file "$REC/port" && wait_file "$W/sasl/mux.ready" ||
 	    { teardown_file; return 1; }

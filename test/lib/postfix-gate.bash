@@ -28,9 +28,19 @@
 # the user after the queue.
 #
 # It loads test/lib/postfix.bash, whose pf_missing, need_postfix,
-# pf_free_port, pf_kill, pf_postqueue, pf_sink_files, pf_log and
-# pf_wait_queue work on DIR as they do on that instance's.
+# pf_free_port, pf_listening, pf_kill, pf_postqueue, pf_sink_files,
+# pf_log and pf_wait_queue work on DIR as they do on that instance's,
+# and test/lib/saslauthd.bash.
 #
+# pfg_suite_dir NAME - for a suite's setup_file: umask 022, and the
+#   suite's work directory W (mp-NAME.XXXXXX in BATS_TMPDIR, 755: the
+#   smtpds reach the SASL socket in it), PF=W/pf for the instance and
+#   CONF=W/mp.conf for mp-gate, which the suite then writes.
+# pfg_suite_start - export W, PF and CONF, pfg_start PF (PFG_SINK_ALL
+#   applies) and pfg_gate_start PF CONF; when either fails, stop what
+#   started and return 1.
+# pfg_suite_stop - for teardown_file: pfg_stop W/pf and remove W;
+#   nothing when the suite made no W.
 # pfg_start DIR - set up DIR, start the stand-in saslauthd, smtp-sink and
 #   master(8); mp-gate is not started.  Sets and exports PFG_PORT,
 #   PFG_BQ_PORT, PFG_PLAIN_PORT, PFG_NEXT_PORT, PFG_GATE_PORT and
@@ -78,54 +88,35 @@
 #   the configuration it started with for as long as its client stays,
 #   and each of mp-gate's workers keeps its connection: start mp-gate
 #   again for the change to reach it.
+# pfg_cut DIR TAG N HOW - pfg_flood of N messages of TAG into PFG_PORT
+#   over 10 connections in the background, and mp-gate stopped
+#   (HOW stop: pfg_gate_stop) or killed (HOW kill: pfg_gate_kill) once
+#   20 are at smtp-sink.  Fails unless Postfix took every message, fewer
+#   than N were at smtp-sink at the cut and mp-gate listens no more
+#   (refute is test/helper.bash's).
+# pfg_resume DIR CONF - pfg_gate_start DIR CONF, then postqueue -f: what
+#   waited in Postfix's queue for mp-gate goes to it now.
 
 # shellcheck source=test/lib/postfix.bash
 . "$BATS_TEST_DIRNAME/lib/postfix.bash"
+# shellcheck source=test/lib/saslauthd.bash
+. "$BATS_TEST_DIRNAME/lib/saslauthd.bash"
 
 PFG_SASL_PASSWORD=the-test-password
 
-# pfg_saslauthd DIR - a saslauthd(8) on DIR/mux for Cyrus SASL's
-# pwcheck_method saslauthd: four counted strings in (login, password,
-# service, realm), "OK" or "NO" out
-pfg_saslauthd() {
-	# exec: the pid of the background job is python's
-	exec python3 - "$1/mux" "$PFG_SASL_PASSWORD" <<-'PY'
-	import os, socket, struct, sys
-	s = socket.socket(socket.AF_UNIX)
-	s.bind(sys.argv[1])
-	# smtpd(8) runs as the mail owner
-	os.chmod(sys.argv[1], 0o777)
-	s.listen(8)
-	open(sys.argv[1] + ".ready", "w").close()
-	def counted(c):
-	    n = struct.unpack("!H", c.recv(2, socket.MSG_WAITALL))[0]
-	    return c.recv(n, socket.MSG_WAITALL) if n else b""
-	while True:
-	    c, _ = s.accept()
-	    with c:
-	        login, pw, service, realm = (counted(c) for _ in range(4))
-	        ok = pw == sys.argv[2].encode()
-	        c.sendall(struct.pack("!H", 2) + (b"OK" if ok else b"NO"))
-	PY
-}
-
-# pfg_listening PORT... - whether every PORT of 127.0.0.1 takes a
-# connection
-pfg_listening() {
-	python3 -c 'import socket, sys
-for p in sys.argv[1:]:
-    socket.create_connection(("127.0.0.1", int(p)), 1).close()' "$@" \
-	    2>/dev/null
+# pfg_up DIR - whether the instance of DIR and its saslauthd listen
+pfg_up() {
+	[ -e "$1/sasl/mux.ready" ] &&
+	    pf_listening "$PFG_PORT" "$PFG_BQ_PORT" "$PFG_PLAIN_PORT" \
+	    "$PFG_NEXT_PORT" "$PFG_SINK_PORT"
 }
 
 pfg_start() {
-	local dir=$1 i dump
+	local dir=$1 dump
 
-	mkdir -p "$dir/etc/sasl" "$dir/spool" "$dir/data" "$dir/sink" \
-	    "$dir/sasl"
-	chmod 755 "$dir" "$dir/etc" "$dir/sasl"
-	# smtp-sink drops to the postfix user to write its dumps
-	chown postfix "$dir/sink" "$dir/data"
+	pf_dirs "$dir"
+	mkdir -p "$dir/etc/sasl" "$dir/sasl"
+	chmod 755 "$dir/sasl"
 	PFG_PORT=$(pf_free_port)
 	PFG_BQ_PORT=$(pf_free_port)
 	PFG_PLAIN_PORT=$(pf_free_port)
@@ -134,7 +125,8 @@ pfg_start() {
 	PFG_SINK_PORT=$(pf_free_port)
 	export PFG_PORT PFG_BQ_PORT PFG_PLAIN_PORT PFG_NEXT_PORT \
 	    PFG_GATE_PORT PFG_SINK_PORT
-	pfg_saslauthd "$dir/sasl" </dev/null >"$dir/saslauthd.log" 2>&1 3>&- &
+	saslauthd_stub "$dir/sasl" "$PFG_SASL_PASSWORD" </dev/null \
+	    >"$dir/saslauthd.log" 2>&1 3>&- &
 	echo $! >"$dir/saslauthd.pid"
 	# Debian's Postfix has Cyrus SASL read smtpd.conf from the sasl
 	# directory of its configuration directory
@@ -143,43 +135,14 @@ pfg_start() {
 	saslauthd_path: $dir/sasl/mux
 	mech_list: PLAIN LOGIN
 	EOF
-	cat >"$dir/etc/main.cf" <<-EOF
-	compatibility_level = 3.6
-	queue_directory = $dir/spool
-	data_directory = $dir/data
-	daemon_directory = $PF_DAEMONS
-	mail_owner = postfix
-	setgid_group = postdrop
-	syslog_name = mp-test-postfix
-	maillog_file_prefixes = $dir
-	maillog_file = $dir/maillog
-	myhostname = mx.example.co.jp
-	mydomain = example.co.jp
-	myorigin = \$mydomain
-	mydestination =
-	local_recipient_maps =
-	alias_maps =
-	alias_database =
-	inet_interfaces = 127.0.0.1
-	inet_protocols = ipv4
-	mynetworks = 127.0.0.0/8
+	pf_main_cf "$dir" "$PFG_SINK_PORT" <<-EOF
 	smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject
 	smtpd_sasl_type = cyrus
 	smtpd_sasl_path = smtpd
 	smtpd_sasl_authenticated_header = yes
-	relayhost = [127.0.0.1]:$PFG_SINK_PORT
-	smtp_tls_security_level = none
-	smtpd_tls_security_level = none
-	smtputf8_enable = no
-	biff = no
-	delay_warning_time = 0
-	# a deferred message waits for postqueue -f, not for a retry timer
-	queue_run_delay = 300s
-	minimal_backoff_time = 300s
-	maximal_backoff_time = 600s
 	${PFG_MAIN_EXTRA:-}
 	EOF
-	cat >"$dir/etc/master.cf" <<-EOF
+	pf_master_cf "$dir" <<-EOF
 	127.0.0.1:$PFG_PORT inet n - n - - smtpd
 	  -o content_filter=mpgate:[127.0.0.1]:$PFG_GATE_PORT
 	  -o smtpd_sasl_auth_enable=yes
@@ -204,60 +167,24 @@ pfg_start() {
 	  -o smtpd_recipient_restrictions=permit_mynetworks,reject
 	  -o mynetworks=127.0.0.0/8
 	  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
-	pickup    unix  n - n 60 1 pickup
-	cleanup   unix  n - n - 0 cleanup
-	qmgr      unix  n - n 300 1 qmgr
-	rewrite   unix  - - n - - trivial-rewrite
-	bounce    unix  - - n - 0 bounce
-	defer     unix  - - n - 0 bounce
-	trace     unix  - - n - 0 bounce
-	verify    unix  - - n - 1 verify
-	flush     unix  n - n 1000? 0 flush
-	proxymap  unix  - - n - - proxymap
-	smtp      unix  - - n - - smtp
-	relay     unix  - - n - - smtp
-	showq     unix  n - n - - showq
-	error     unix  - - n - - error
-	retry     unix  - - n - - error
-	discard   unix  - - n - - discard
-	anvil     unix  - - n - 1 anvil
-	scache    unix  - - n - 1 scache
-	postlog   unix-dgram n - n - 1 postlogd
 	EOF
-	postfix -c "$dir/etc" check >>"$dir/start.log" 2>&1 || {
-		cat "$dir/start.log" >&2
-		return 1
-	}
 	if [ "${PFG_SINK_ALL:-}" = yes ]; then
 		dump=(-D "$dir/sink/all")
 	else
 		dump=(-d "$dir/sink/%Y%m%d%H%M%S.")
 	fi
-	# no descriptor of bats may stay open in the servers
-	smtp-sink -u postfix "${dump[@]}" "127.0.0.1:$PFG_SINK_PORT" 256 \
-	    </dev/null >>"$dir/sink.log" 2>&1 3>&- &
-	echo $! >"$dir/sink.pid"
-	"$PF_DAEMONS/master" -c "$dir/etc" -d </dev/null \
-	    >>"$dir/start.log" 2>&1 3>&- &
-	echo $! >"$dir/master.pid"
-	for i in $(seq 100); do
-		[ -e "$dir/sasl/mux.ready" ] &&
-		    pfg_listening "$PFG_PORT" "$PFG_BQ_PORT" "$PFG_PLAIN_PORT" \
-		    "$PFG_NEXT_PORT" "$PFG_SINK_PORT" && return 0
-		kill -0 "$(cat "$dir/master.pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "postfix did not start ($i):" >&2
-	cat "$dir/start.log" "$dir/maillog" "$dir/saslauthd.log" >&2 2>/dev/null
-	return 1
+	pf_launch "$dir" "$PFG_SINK_PORT" 256 "${dump[@]}" || return 1
+	pf_wait_up "$dir" pfg_up "$dir" || {
+		cat "$dir/saslauthd.log" >&2 2>/dev/null
+		return 1
+	}
 }
 
 pfg_stop() {
 	[ -d "$1" ] || return 0
 	pfg_gate_stop "$1" || true
-	# master(8) stops its children when it gets SIGTERM
-	pf_kill "$1/master.pid"
-	pf_kill "$1/sink.pid"
+	# master(8) and smtp-sink
+	pf_stop "$1"
 	pf_kill "$1/saslauthd.pid"
 }
 
@@ -277,7 +204,7 @@ pfg_gate_start() {
 			rm -f "$dir/gate.pid"
 			return "$status"
 		fi
-		pfg_listening "$PFG_GATE_PORT" && return 0
+		pf_listening "$PFG_GATE_PORT" && return 0
 		sleep 0.1
 	done
 	echo "mp-gate neither listens nor exits:" >&2
@@ -472,4 +399,48 @@ pfg_reinject() {
 	postconf -c "$1/etc" -P \
 	    "127.0.0.1:$PFG_NEXT_PORT/inet/smtpd_recipient_restrictions=$2"
 	kill -HUP "$(cat "$1/master.pid")"
+}
+
+pfg_suite_dir() {
+	umask 022
+	W=$(mktemp -d "${BATS_TMPDIR:-/tmp}/mp-$1.XXXXXX")
+	chmod 755 "$W"
+	PF=$W/pf
+	CONF=$W/mp.conf
+}
+
+pfg_suite_start() {
+	export W PF CONF
+	pfg_start "$PF" || { pfg_stop "$PF"; return 1; }
+	pfg_gate_start "$PF" "$CONF" || {
+		cat "$PF/gate.log" >&2
+		pfg_stop "$PF"
+		return 1
+	}
+}
+
+pfg_suite_stop() {
+	[ -n "${W:-}" ] || return 0
+	pfg_stop "$W/pf"
+	rm -rf "$W"
+}
+
+pfg_cut() {
+	local dir=$1 tag=$2 n=$3 how=$4 flood got
+
+	pfg_flood "$PFG_PORT" "$n" 10 "$tag" 2>"$dir/flood.err" &
+	flood=$!
+	pfg_wait_count "$dir" "$tag" 20 60
+	"pfg_gate_$how" "$dir"
+	got=$(pfg_count "$dir" "$tag")
+	echo "at the $how: $got"
+	wait "$flood" || { cat "$dir/flood.err"; false; }
+	# the cut was in the flow, not after it
+	[ "${got%% *}" -lt "$n" ]
+	refute pf_listening "$PFG_GATE_PORT"
+}
+
+pfg_resume() {
+	pfg_gate_start "$1" "$2"
+	pf_postqueue "$1" -f
 }
