@@ -72,13 +72,14 @@ recorder_start() {
 	return 1
 }
 
-# gate_start [ARG...] - mp-gate on $PORT, its log in $TMP/gate.log
+# gate_start - mp-gate on $PORT, its log in $TMP/gate.log; with
+# GATE_FAULT, under the fault shim (faulty)
 gate_start() {
 	PORT=$(free_port)
 	${GATE_FAULT:+faulty "$GATE_FAULT"} mp-gate -c "$TMP/mp.conf" \
 	    --listen "127.0.0.1:$PORT" \
 	    --next "127.0.0.1:$(cat "$TMP/rec/port")" --workers 2 \
-	    --log-stderr "$@" 2>"$TMP/gate.log" &
+	    --log-stderr 2>"$TMP/gate.log" &
 	GATE_PID=$!
 	local i
 	for i in $(seq 100); do
