@@ -394,3 +394,31 @@ example_org() {
 		    { echo "mp-ccguard.1: no exit status $code"; false; }
 	done
 }
+
+@test "docs: the master.cf lines of mp-gate.8 and mp.7 are those test/lib/postfix-gate.bash runs Postfix with" {
+	python3 - "$ROOT" <<-'PY'
+	import re, sys
+	root = sys.argv[1]
+	def span(lines):
+	    """from the mpgate transport to the re-injection smtpd's last -o"""
+	    s = next(i for i, l in enumerate(lines) if l.strip().startswith("mpgate "))
+	    e = next(i for i in range(s, len(lines))
+	             if "smtpd_authorized_xforward_hosts" in lines[i])
+	    return [re.sub(r"\s+", " ", l.strip()) for l in lines[s:e + 1]]
+	harness = open(root + "/test/lib/postfix-gate.bash").read()
+	harness = harness.replace("$PFG_NEXT_PORT", "10026").replace("$PFG_GATE_PORT", "10025")
+	want = span(harness.splitlines())
+	assert len(want) >= 10, want
+	for page in ("mp-gate.8", "mp.7"):
+	    text = open(root + "/man/" + page).read()
+	    got = span(text.splitlines())
+	    if got != want:
+	        print(page, "differs:\n", "\n".join(got), "\nfrom the harness:\n", "\n".join(want))
+	        sys.exit(1)
+	    for line in ("-o content_filter=mpgate:[127.0.0.1]:10025",
+	                 "-o smtpd_proxy_filter=127.0.0.1:10025",
+	                 "smtpd_sasl_authenticated_header = yes"):
+	        assert line in text, (page, line)
+	        assert line in harness, ("the harness", line)
+	PY
+}
