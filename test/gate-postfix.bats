@@ -516,6 +516,25 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 	refute grep -lq "bqr.$$" $(pf_sink_files "$PF") /dev/null
 }
 
+@test "gate postfix: before the queue, a SASL user who sends as someone else is refused at once; as himself, he passes" {
+	# the login comes from the Received field the proxying smtpd writes
+	# first, as after the queue
+	mail "bqo.$$" "the estimate" tanaka@example.co.jp
+	run pfg_send "$PFG_BQ_PORT" --auth sato@example.co.jp \
+	    tanaka@example.co.jp client@customer.example <"$TMP/bqo.$$.eml"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "550 5.7.1 "*"authenticated user"* ]]
+	none "bqo.$$"
+	mail "bqs.$$"
+	run pfg_send "$PFG_BQ_PORT" --auth sato@example.co.jp \
+	    sato@example.co.jp client@customer.example <"$TMP/bqs.$$.eml"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	f=$(one "bqs.$$")
+	pfg_arrived "$f" | cmp - "$TMP/bqs.$$.eml"
+}
+
 @test "gate postfix: nothing is left running" {
 	pfg_stop "$PF"
 	run pfg_left "$W"
