@@ -346,3 +346,24 @@ smtp_form() {
 	# it is a regular file
 	[ -c /dev/full ]
 }
+
+@test "stagger: the internal recipient is delivered by the worker at once through [hold] sendmail, the external one held" {
+	recorder_start
+	export FAKESM_DIR=$TMP/sm
+	sed -i "s|^sendmail = /bin/false\$|sendmail = $BATS_TEST_DIRNAME/lib/fakesendmail|" "$TMP/mp.conf"
+	printf '[rule stagger-marked]\nheader.Subject = STAGGER\naction = stagger 30m\n' >>"$TMP/mp.conf"
+	gate_start
+	printf 'From: taro@example.co.jp\nTo: hanako@example.co.jp, bob@client.example\nSubject: STAGGER me\n\nbody\n' >"$TMP/m"
+	run $SEND "$PORT" taro@example.co.jp hanako@example.co.jp bob@client.example <"$TMP/m"
+	[[ "${lines[0]}" =~ ^hanako@example.co.jp\ 250\ 2.0.0\ held\ as\ [0-9a-f]{32}$ ]]
+	# the inside part went at once, with its envelope and the bytes
+	[ -f "$TMP/sm/1.args" ]
+	grep -qx 'hanako@example.co.jp' "$TMP/sm/1.args"
+	refute grep -qx 'bob@client.example' "$TMP/sm/1.args"
+	grep -qx -- '-f' "$TMP/sm/1.args"
+	grep -q '^Subject: STAGGER me' "$TMP/sm/1.msg"
+	[ ! -e "$TMP/sm/2.args" ]
+	# nothing went to the next hop: mp-hold delivers
+	run transactions
+	[ -z "$output" ]
+}
