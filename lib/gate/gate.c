@@ -800,21 +800,6 @@ send_group(Gate *g, const MpSmtpTransaction *t, Group *gr,
 	mp_gate_sent_clear(&sent);
 }
 
-/* worst - the reply that stands for the message in the log */
-static const MpSmtpReply *
-worst(const MpSmtpTransaction *t, const MpSmtpReply *replies)
-{
-	const MpSmtpReply *w = &replies[0];
-	guint i;
-
-	for (i = 1; i < t->rcpts->len; i++)
-		if (replies[i].code / 100 == 4 || (w->code / 100 == 2 &&
-		    replies[i].code / 100 == 5))
-			if (w->code / 100 != 4)
-				w = &replies[i];
-	return w;
-}
-
 /* log_line - one line per transaction, as Postfix writes its own */
 static void
 log_line(const MpSmtpTransaction *t, const MpMessage *msg,
@@ -824,10 +809,13 @@ log_line(const MpSmtpTransaction *t, const MpMessage *msg,
 	const char *id = xforward(t, "IDENT");
 	const char *name = xforward(t, "NAME");
 	const char *addr = xforward(t, "ADDR");
-	const MpSmtpReply *w = worst(t, replies);
+	const MpSmtpReply *w = mp_smtp_reply_worst(replies, t->rcpts->len);
 	GString *rules = g_string_new(NULL);
 	char *mid = msg != NULL ? mp_message_id(msg) : NULL;
 	guint i;
+
+	if (w == NULL)
+		w = &replies[0];
 
 	for (i = 0; d != NULL && i < d->matched->len; i++)
 		g_string_append_printf(rules, "%s%s", i > 0 ? "," : "",

@@ -340,22 +340,14 @@ mp_smtp_session_answer_each(MpSmtpSession *s, const MpSmtpReply *replies,
 {
 	static const MpSmtpReply none = { 451, "4.3.0",
 	    "no reply for this recipient" };
-	const MpSmtpReply *pick = NULL;
-	int cls, want[] = { 4, 5, 2 };
-	guint i, k;
+	const MpSmtpReply *pick;
+	guint i;
 
 	if (s->lmtp) {
 		for (i = 0; i < n; i++)
 			answer_one(s, &replies[i]);
 	} else {
-		for (k = 0; k < G_N_ELEMENTS(want) && pick == NULL; k++)
-			for (i = 0; i < n && pick == NULL; i++) {
-				cls = replies[i].code < 200 ||
-				    replies[i].code > 599 ? 4 :
-				    replies[i].code / 100;
-				if (cls == want[k])
-					pick = &replies[i];
-			}
+		pick = mp_smtp_reply_worst(replies, n);
 		answer_one(s, pick != NULL ? pick : &none);
 	}
 	transaction_reset(s);

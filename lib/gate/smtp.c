@@ -715,3 +715,23 @@ mp_smtp_reply_clear(MpSmtpReply *r)
 	g_free(r->text);
 	memset(r, 0, sizeof *r);
 }
+
+/* mp_smtp_reply_worst - the reply that answers for all of them over
+ * SMTP: the first 4xx (a code that is no reply counts as one), else the
+ * first 5xx, else the first 2xx; NULL when there is none */
+const MpSmtpReply *
+mp_smtp_reply_worst(const MpSmtpReply *r, guint n)
+{
+	static const int want[] = { 4, 5, 2 };
+	guint i, k;
+	int cls;
+
+	for (k = 0; k < G_N_ELEMENTS(want); k++)
+		for (i = 0; i < n; i++) {
+			cls = r[i].code < 200 || r[i].code > 599 ? 4 :
+			    r[i].code / 100;
+			if (cls == want[k])
+				return &r[i];
+		}
+	return NULL;
+}

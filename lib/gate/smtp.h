@@ -148,4 +148,9 @@ void mp_smtp_reply_set(MpSmtpReply *r, int code, const char *status,
     const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 void mp_smtp_reply_clear(MpSmtpReply *r);
 
+/* mp_smtp_reply_worst - of n replies, the one an SMTP answer for all
+ * gives: the first 4xx, else the first 5xx, else the first 2xx (NULL:
+ * none of them) */
+const MpSmtpReply *mp_smtp_reply_worst(const MpSmtpReply *r, guint n);
+
 #endif
