@@ -61,7 +61,7 @@ teardown() {
 
 # recorder_start - the next hop, on $TMP/rec/port
 recorder_start() {
-	python3 "$BATS_TEST_DIRNAME/lib/smtprecorder.py" "$TMP/rec" &
+	python3 "$BATS_TEST_DIRNAME/lib/smtprecorder.py" "$TMP/rec" 3>&- &
 	REC_PID=$!
 	local i
 	for i in $(seq 100); do
@@ -73,14 +73,22 @@ recorder_start() {
 }
 
 # gate_start - mp-gate on $PORT, its log in $TMP/gate.log; with
-# GATE_FAULT, under the fault shim (faulty)
+# GATE_FAULT, its fault build under the fault shim (as faulty runs it)
 gate_start() {
+	local bin=mp-gate
 	PORT=$(free_port)
-	${GATE_FAULT:+faulty "$GATE_FAULT"} mp-gate -c "$TMP/mp.conf" \
-	    --listen "127.0.0.1:$PORT" \
+	# $! must be mp-gate itself, for gate_stop; fd 3 is bats' own, and a
+	# daemon that kept it would hold the run open
+	if [ -n "${GATE_FAULT:-}" ]; then
+		bin=$MP_FAULT_BIN/mp-gate
+		export MP_FAULT=$GATE_FAULT LD_PRELOAD=$MP_FAULTSHIM \
+		    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	fi
+	"$bin" -c "$TMP/mp.conf" --listen "127.0.0.1:$PORT" \
 	    --next "127.0.0.1:$(cat "$TMP/rec/port")" --workers 2 \
-	    --log-stderr 2>"$TMP/gate.log" &
+	    --log-stderr 2>"$TMP/gate.log" 3>&- &
 	GATE_PID=$!
+	unset MP_FAULT LD_PRELOAD
 	local i
 	for i in $(seq 100); do
 		if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$PORT" 2>/dev/null; then
@@ -282,7 +290,7 @@ smtp_form() {
 	local dead
 	dead=$(free_port)
 	mp-gate -c "$TMP/mp.conf" --listen "127.0.0.1:$PORT" \
-	    --next "127.0.0.1:$dead" --workers 1 --log-stderr 2>"$TMP/gate.log" &
+	    --next "127.0.0.1:$dead" --workers 1 --log-stderr 2>"$TMP/gate.log" 3>&- &
 	GATE_PID=$!
 	sleep 1
 	printf 'From: taro@example.co.jp\nTo: bob@client.example\nSubject: hi\n\nbody\n' >"$TMP/m"
