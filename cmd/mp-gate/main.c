@@ -21,9 +21,7 @@
 enum { OPT_CHECK = MP_OPT_FIRST_OWN + 0x40, OPT_LOG_STDERR };
 
 static const struct option shared[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, MP_OPT_VERSION },
+	MP_CLI_PLAIN_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 

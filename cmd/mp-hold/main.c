@@ -42,9 +42,7 @@ enum {
 };
 
 static const struct option shared[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, MP_OPT_VERSION },
+	MP_CLI_PLAIN_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -23,6 +23,11 @@
 
 #define MP_CLI_LONG_OPTIONS \
 	MP_CLI_CONFIG_OPTION, MP_CLI_DOMAIN_OPTIONS, MP_CLI_RUN_OPTIONS
+/* a command that reads no batch (mp-hold, mp-gate): -c, -h, --version */
+#define MP_CLI_PLAIN_OPTIONS \
+	MP_CLI_CONFIG_OPTION, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, MP_OPT_VERSION }
 /* for a command that classifies no address: no --internal */
 #define MP_CLI_LONG_OPTIONS_NO_DOMAINS \
 	MP_CLI_CONFIG_OPTION, MP_CLI_RUN_OPTIONS
