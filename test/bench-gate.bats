@@ -27,13 +27,20 @@ need_peers() {
 	[ "$(id -u)" -eq 0 ] || skip "a private Postfix needs root"
 }
 
+# section HEADING - the output's table under the line that begins with
+# HEADING, up to the blank line after it
+section() {
+	awk -v h="$1" 'index($0, h) == 1 { on = 1; next }
+	    on && $0 == "" { exit } on' <<<"$output"
+}
+
 # figure LABEL RATIO - the output has the throughput row LABEL: seconds,
 # messages per second, latency and what it adds in milliseconds, and
 # the ratio RATIO (a regular expression)
 figure() {
 	local line num='[0-9]+\.[0-9]{3}' re
 
-	line=$(grep -F -- "  $1 " <<<"$output") || {
+	line=$(section "Gate: " | grep -F -- "  $1 ") || {
 		echo "no row: $1" >&2
 		return 1
 	}
@@ -49,12 +56,37 @@ figure() {
 memory() {
 	local line re='^  .{40} +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[1-9][0-9]*$'
 
-	line=$(grep -F -- "  $1 " <<<"$output") || {
+	line=$(section "Memory per worker" | grep -F -- "  $1 ") || {
 		echo "no row: $1" >&2
 		return 1
 	}
 	[[ "$line" =~ $re ]] && [[ ! "$line" =~ \ 0\.0\  ]] || {
 		echo "not well-formed: $line" >&2
+		return 1
+	}
+}
+
+# cpu LABEL [filter] - the CPU row LABEL: the machine's milliseconds per
+# message, above 0, and its busy share, above 0 and at most 100 per
+# cent; with a filter, the filter's own milliseconds per message, below
+# the machine's, and the ceiling, a ratio
+cpu() {
+	local line num='[0-9]+\.[0-9]{2}' pc='[0-9]+\.[0-9]' re
+
+	line=$(section "CPU over the timed run" | grep -F -- "  $1 ") || {
+		echo "no row: $1" >&2
+		return 1
+	}
+	if [ -z "${2-}" ]; then
+		re="^  .{40} +($num) +($pc)\$"
+	else
+		re="^  .{40} +($num) +($pc) +($num) +[0-9]+\\.[0-9]{3}x\$"
+	fi
+	[[ "$line" =~ $re ]] &&
+	    awk -v c="${BASH_REMATCH[1]}" -v b="${BASH_REMATCH[2]}" \
+	    -v o="${BASH_REMATCH[3]:-0}" \
+	    'BEGIN { exit !(c > 0 && b > 0 && b <= 100 && o < c) }' || {
+		echo "not well-formed or out of range: $line" >&2
 		return 1
 	}
 }
@@ -93,9 +125,15 @@ memory() {
 	figure "Postfix + mp-gate before the queue" '[0-9]+\.[0-9]{3}x'
 	memory "mp-gate worker"
 	memory "amavisd-new child"
-	# the table: its head and four rows
-	[ "$(grep -c '^| ' <<<"$output")" -eq 5 ]
+	cpu "Postfix alone (no filter)"
+	cpu "Postfix + mp-gate (header rules)" filter
+	cpu "Postfix + amavisd-new (no virus/spam)" filter
+	cpu "Postfix + mp-gate before the queue" filter
+	# the tables: each its head and four rows
+	[ "$(grep -c '^| ' <<<"$output")" -eq 10 ]
 	grep -Eq '^\| Postfix \+ `mp-gate`, header rules \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [-+][0-9.]+ \| [0-9.]+x \| [0-9.]+ / [0-9.]+ \|$' <<<"$output"
+	grep -Eq '^\| Postfix alone \| [0-9]+\.[0-9]{2} \| [0-9]+\.[0-9]% \| \| \|$' <<<"$output"
+	grep -Eq '^\| Postfix \+ `mp-gate`, header rules \| [0-9]+\.[0-9]{2} \| [0-9]+\.[0-9]% \| [0-9]+\.[0-9]{2} \| [0-9]+\.[0-9]{3}x \|$' <<<"$output"
 	# a small run's figures are not the benchmark's: the file is untouched
 	[ "$(stat -c %Y "$ROOT/bench-data/gate-summary.md" 2>/dev/null || echo none)" = "$before" ]
 	# every server stopped, the private queue removed
