@@ -300,6 +300,14 @@ sums() {
 	[ "$(printf '%s\n' "$output" | grep -c '^Encrypted = +$')" -eq 6 ]
 }
 
+@test "the flag on bzip2 and LZMA entries, which are not read back, is not believed" {
+	mp-zipenc $N <"$D/hostile-methods.eml" >"$TMP/out"
+	grep -q '^X-MP-Zipenc: zipped=2 cipher=aes256$' "$TMP/out"
+	zipped "$D/hostile-methods.eml" "$TMP/out"
+	run $ZC names "$TMP/a.zip"
+	[ "$output" = "$(printf 'raw flagbzip2.zip\nraw flaglzma.zip')" ]
+}
+
 @test "archives encrypted through and through pass byte for byte" {
 	# 7-Zip's AES ZIP, zip -P with a folder entry, 7z -p -mhe=on
 	mp-zipenc $N <"$D/honest.eml" >"$TMP/out"

@@ -207,7 +207,9 @@ zip_entries_free(GArray *ents)
  * deflated, they inflate to the end of the stream using every byte
  * (whatever size they claim: ciphertext all but never does).  Then,
  * whatever the flag says, they are in the clear.  Data that cannot be
- * read within the cap counts as clear.
+ * read within the cap counts as clear, and so does data of any other
+ * method (bzip2, LZMA, ...): what is not read cannot be shown to be
+ * ciphertext, and the archive is zipped again rather than passed.
  */
 static gboolean
 reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
@@ -233,7 +235,7 @@ reads_clear(Source *s, gsize off, gsize n, guint method, guint32 crc,
 		return sum == crc;
 	}
 	if (method != 8)
-		return FALSE;	/* bzip2, LZMA: rare, and not checked */
+		return TRUE;	/* bzip2, LZMA: not read, so not proven */
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
 		return FALSE;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerate testdata/zipenc/hostile.eml and honest.eml: archives that
-only look encrypted, and archives that really are.
+"""Regenerate testdata/zipenc/hostile.eml, hostile-methods.eml and
+honest.eml: archives that only look encrypted, and archives that really
+are.
 
 hostile.eml holds attachments that an encryption flag alone would pass
 unencrypted, each with a plain secret inside:
@@ -14,6 +15,9 @@ unencrypted, each with a plain secret inside:
   report.pdf    a PDF with a small zip -P archive appended
   trailing.zip  a zip -P archive with plain text appended after it
   trailing.7z   a 7z -p -mhe=on archive with plain text appended
+
+hostile-methods.eml holds flagbzip2.zip and flaglzma.zip, the same with
+bzip2 and LZMA, which mp does not read back: unproven, they are zipped.
 
 honest.eml holds archives that are encrypted through and through:
 7-Zip's AES ZIP (deflated), zip -P with a folder entry (empty, in the
@@ -160,11 +164,28 @@ def head(m, subject, mid):
     m["Message-ID"] = "<%s@example.co.jp>" % mid
 
 
+def flag_other(tmp):
+    """The flag alone on entries compressed with bzip2 and LZMA, methods
+    whose data mp does not read back: they cannot be shown encrypted."""
+    m = MIMEMultipart("mixed")
+    head(m, "Not really encrypted either", "hostile.2")
+    m.attach(MIMEText("Two more archives that only look encrypted.\n",
+                      "plain", "us-ascii"))
+    for name, method in (("flagbzip2.zip", zipfile.ZIP_BZIP2),
+                         ("flaglzma.zip", zipfile.ZIP_LZMA)):
+        p = MIMEApplication(flag_only(tmp, method), "zip")
+        p.add_header("Content-Disposition", "attachment", filename=name)
+        m.attach(p)
+    return m.as_bytes(policy=POLICY)
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         h = hostile(tmp)
         k = honest(tmp)
-    for name, data in (("hostile.eml", h), ("honest.eml", k)):
+        o = flag_other(tmp)
+    for name, data in (("hostile.eml", h), ("honest.eml", k),
+                       ("hostile-methods.eml", o)):
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)
 
