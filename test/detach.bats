@@ -74,6 +74,19 @@ cgi() {
 	[ "$($DC names "$TMP/out")" = logo.png ]
 }
 
+@test "files without a name leave too; the HTML page's own image stays" {
+	mp-detach $S <"$TESTDATA/zipenc/nameless.eml" >"$TMP/out"
+	[ -z "$($DC names "$TMP/out")" ]
+	id=$(entries)
+	[ "$(meta "$id" "[f['name'] for f in m['files']]")" = \
+	    "['attachment-1.pdf', 'attachment-2.csv', 'attachment-3.jpg']" ]
+	[ "$(meta "$id" "[f['type'] for f in m['files']]")" = \
+	    "['application/pdf', 'text/csv', 'image/jpeg']" ]
+	grep -q '^Content-Type: image/png' "$TMP/out"
+	grep -q '^Content-ID: <map.1@example.co.jp>' "$TMP/out"
+	refute grep -q '^Content-Type: application/pdf' "$TMP/out"
+}
+
 @test "a message that is one file becomes multipart/mixed with the note" {
 	mp-detach $S <"$D/single.eml" >"$TMP/out"
 	grep -q '^Content-Type: multipart/mixed;' "$TMP/out"

@@ -206,6 +206,9 @@ print(a["facts"]["time"]["hour"], b["status"], b["error"])' "${lines[@]}"
 	[ "$output" = "[('report.pdf', 'application/pdf', 1033), ('plain.zip', 'application/zip', 131), ('locked.zip', 'application/zip', 165)]" ]
 	run numbers "$FM/recipients.eml"
 	has attachments=0 attachment-bytes=0 attachment-largest=0
+	# files without a name count; the HTML page's own image does not
+	run numbers "$TESTDATA/zipenc/nameless.eml"
+	has attachments=3 attachment-largest=6000
 }
 
 @test "facts: a From_ line is no part of size" {

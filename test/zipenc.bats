@@ -271,6 +271,44 @@ sums() {
 	grep -q '^X-MP-Zipenc: zipped=2 cipher=aes256$' "$TMP/out"
 }
 
+@test "files without a name are zipped: no disposition, an unknown one, inline" {
+	# a PDF as Python's MIMEApplication writes it, a CSV whose disposition
+	# RFC 2183 does not know, a photo marked inline that nothing shows
+	mp-zipenc $N <"$D/nameless.eml" >"$TMP/out"
+	grep -q '^X-MP-Zipenc: zipped=3 cipher=aes256$' "$TMP/out"
+	zipped "$D/nameless.eml" "$TMP/out"
+	run $ZC names "$TMP/a.zip"
+	[ "$output" = "$(printf 'raw attachment-1.pdf\nraw attachment-2.csv\nraw attachment-3.jpg')" ]
+	extract_with bsdtar "$TMP/x"
+	[ "$(sums "$TMP/x" attachment-1.pdf attachment-2.csv attachment-3.jpg)" = \
+	    "$($ZC sha "$D/nameless.eml" 1,2,3)" ]
+	# none of them is left in the clear
+	for i in 1 2 3; do
+		refute grep -qF "$(sed -n "$((i + 1))p" <($ZC leaves "$D/nameless.eml") | cut -f3)" \
+		    <($ZC leaves "$TMP/out" | cut -f3)
+	done
+	# the HTML page and the image it shows stay as they were
+	[ "$($ZC leaves "$TMP/out" | cut -f2,3 | tail -n 2)" = \
+	    "$($ZC leaves "$D/nameless.eml" | cut -f2,3 | tail -n 2)" ]
+}
+
+@test "a message that is a PDF without a name is zipped whole" {
+	mp-zipenc $N <"$D/nameless-whole.eml" >"$TMP/out"
+	grep -q '^X-MP-Zipenc: zipped=1 cipher=aes256$' "$TMP/out"
+	zipped "$D/nameless-whole.eml" "$TMP/out"
+	run $ZC names "$TMP/a.zip"
+	[ "$output" = "raw attachment-1.pdf" ]
+	extract_with bsdtar "$TMP/x"
+	[ "$(sums "$TMP/x" attachment-1.pdf)" = \
+	    "$($ZC sha "$D/nameless-whole.eml" 0)" ]
+}
+
+@test "a signature and a report's status without a name are no attachments" {
+	mp-zipenc $N <"$D/nameless-kept.eml" >"$TMP/out"
+	cmp "$D/nameless-kept.eml" "$TMP/out"
+	[ ! -e "$TMP/notice.eml" ]
+}
+
 @test "encrypted archives (AES and ZipCrypto ZIP, 7z) are left as they are" {
 	mp-zipenc $N <"$D/archives.eml" >"$TMP/out"
 	zipped "$D/archives.eml" "$TMP/out"

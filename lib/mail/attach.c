@@ -55,18 +55,40 @@ mp_attachment_free(gpointer p)
 	g_free(a);
 }
 
-/* default_extension - a file extension for a part without a name */
+/* default_extension - a file extension for a part without a name: the
+ * recipient's program opens it by its extension */
 static const char *
 default_extension(const char *type)
 {
-	if (strcmp(type, "message/rfc822") == 0)
-		return ".eml";
-	if (strcmp(type, "text/plain") == 0)
-		return ".txt";
-	if (strcmp(type, "text/html") == 0)
-		return ".html";
-	if (strcmp(type, "application/pdf") == 0)
-		return ".pdf";
+	static const struct {
+		const char *type, *ext;
+	} known[] = {
+		{ "message/rfc822", ".eml" },
+		{ "message/global", ".eml" },
+		{ "text/plain", ".txt" },
+		{ "text/html", ".html" },
+		{ "text/csv", ".csv" },
+		{ "text/calendar", ".ics" },
+		{ "application/pdf", ".pdf" },
+		{ "application/zip", ".zip" },
+		{ "application/msword", ".doc" },
+		{ "application/vnd.ms-excel", ".xls" },
+		{ "application/vnd.ms-powerpoint", ".ppt" },
+		{ "application/vnd.openxmlformats-officedocument."
+		    "wordprocessingml.document", ".docx" },
+		{ "application/vnd.openxmlformats-officedocument."
+		    "spreadsheetml.sheet", ".xlsx" },
+		{ "application/vnd.openxmlformats-officedocument."
+		    "presentationml.presentation", ".pptx" },
+		{ "image/jpeg", ".jpg" },
+		{ "image/png", ".png" },
+		{ "image/gif", ".gif" },
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(known); i++)
+		if (strcmp(type, known[i].type) == 0)
+			return known[i].ext;
 	return ".bin";
 }
 

@@ -917,14 +917,65 @@ forwarded(const MpPart *p)
 }
 
 /*
+ * nameless_kept - whether a leaf with no name and no attachment
+ * disposition is no file but the machinery of the mail: the status a
+ * report carries, wherever it is (message/delivery-status and the like;
+ * a forwarded message and a fragment of one, message/partial, are
+ * files, unless a report returns them), the signature of a multipart/signed and both parts of a
+ * multipart/encrypted (RFC 1847: ciphertext already), or an image that
+ * is a resource of a multipart/related (RFC 2387: the HTML shows it,
+ * by cid: or by Content-Location)
+ */
+static gboolean
+nameless_kept(const MpPart *p)
+{
+	const MpPart *up = p->parent;
+	const char *ut = up != NULL ? up->type : "";
+
+	if (g_str_has_prefix(p->type, "message/") &&
+	    (strcmp(p->type, "message/partial") != 0 ||
+	    strcmp(ut, "multipart/report") == 0))
+		return TRUE;
+	if (strcmp(ut, "multipart/encrypted") == 0)
+		return TRUE;
+	if (strcmp(ut, "multipart/signed") == 0 && up->children->len > 1 &&
+	    up->children->pdata[1] == p)
+		return TRUE;
+	return strcmp(ut, "multipart/related") == 0 &&
+	    g_str_has_prefix(p->type, "image/");
+}
+
+/* cid_shown - whether an image's Content-ID is one the HTML shows */
+static gboolean
+cid_shown(const MpMessage *msg, const MpPart *p, GHashTable *cids)
+{
+	char *cid, *lc;
+	gboolean yes;
+
+	if (!g_str_has_prefix(p->type, "image/") ||
+	    (cid = mp_part_content_id(msg, p)) == NULL)
+		return FALSE;
+	lc = g_ascii_strdown(cid, -1);
+	yes = g_hash_table_contains(cids, lc);
+	g_free(lc);
+	g_free(cid);
+	return yes;
+}
+
+/*
  * mp_part_attachments - the parts the sender attached, in order
  *
- * A leaf is an attachment when its disposition is "attachment", when it
- * has a file name, or when it is a forwarded message (message/rfc822 or
- * message/global, whatever its disposition: it carries the files of
- * the message it holds; the walker does not descend into it, so it is
- * one attachment; but see forwarded() for the message a report
- * returns).  The one exception is an image with a file name but no
+ * A leaf is an attachment when its disposition is "attachment" or one
+ * RFC 2183 does not know (2.8: treat it as "attachment"), when it is a
+ * forwarded message (message/rfc822 or message/global, whatever its
+ * disposition: it carries the files of the message it holds; the
+ * walker does not descend into it, so it is one attachment; but see
+ * forwarded() for the message a report returns), when it has a file
+ * name, or when it is a file with no name at all: any leaf that is not
+ * text, a multipart (one whose delimiter never occurs) or the machinery
+ * of a report, a signature, an encryption or an HTML page
+ * (nameless_kept).  A PDF without a name or a disposition is a file all
+ * the same, and must not leave in the clear.  The one exception is an image without an
  * attachment disposition whose Content-ID the markup of a text/html
  * part shows (cid:): it is part of the text.  A message whose whole
  * body is a file counts too.
@@ -938,22 +989,20 @@ mp_part_attachments(const MpMessage *msg, MpPart *root)
 
 	for (i = 0; i < leaves->len; i++) {
 		MpPart *p = leaves->pdata[i];
-		char *disp = mp_part_disposition(msg, p), *name, *cid;
-		gboolean yes = (disp != NULL && strcmp(disp, "attachment") == 0) ||
+		char *disp = mp_part_disposition(msg, p), *name;
+		gboolean yes = (disp != NULL && strcmp(disp, "inline") != 0) ||
 		    forwarded(p);
 
 		if (!yes && (name = mp_part_filename(msg, p)) != NULL) {
 			yes = TRUE;
-			if (g_str_has_prefix(p->type, "image/") &&
-			    (cid = mp_part_content_id(msg, p)) != NULL) {
-				char *lc = g_ascii_strdown(cid, -1);
-
-				yes = !g_hash_table_contains(cids, lc);
-				g_free(lc);
-				g_free(cid);
-			}
 			g_free(name);
-		}
+		} else if (!yes && !g_str_has_prefix(p->type, "text/") &&
+		    !g_str_has_prefix(p->type, "multipart/") &&
+		    !nameless_kept(p))
+			yes = TRUE;
+		if (yes && (disp == NULL || strcmp(disp, "attachment") != 0) &&
+		    cid_shown(msg, p, cids))
+			yes = FALSE;
 		if (yes)
 			g_ptr_array_add(out, p);
 		g_free(disp);

@@ -76,9 +76,11 @@ int mp_part_decode_each(const MpMessage *msg, const MpPart *part,
     MpDecodeSink sink, gpointer data, GError **err);
 
 /* mp_part_attachments - the parts the sender attached, in order: an
- * attachment disposition, a file name, or a forwarded message, but not
- * an inline image the HTML markup shows (cid:); the message itself
- * when its whole body is one */
+ * attachment or unknown disposition, a file name, a forwarded message,
+ * or any other leaf that is no text, named or not; but not an inline
+ * image the HTML markup shows (cid:) nor the machinery of a report, a
+ * signature or an encryption; the message itself when its whole body
+ * is one */
 GPtrArray *mp_part_attachments(const MpMessage *msg, MpPart *root);
 
 /* mp_part_leaves - every leaf part, depth first, in order */

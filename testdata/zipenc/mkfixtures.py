@@ -11,6 +11,7 @@ the same attachments (only the archives' time stamps differ).  Run from
 the repository root:  python3 testdata/zipenc/mkfixtures.py
 """
 import base64
+import email.encoders
 import email.policy
 import hashlib
 import os
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.mime.application import MIMEApplication
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
@@ -252,6 +253,66 @@ def main():
     m.attach(sub)
     m.attach(MIMEText("Signature.\n", "plain", "us-ascii"))
     write("forward.eml", as_bytes(m))
+
+    nameless()
+
+
+def nameless():
+    """Files that carry no name: attachments all the same."""
+    # A PDF as MIMEApplication makes it, with no name and no disposition;
+    # a CSV whose disposition RFC 2183 does not know (2.8: an attachment);
+    # a photo marked inline that nothing shows; and a multipart/related
+    # HTML page with its own image, which stays.
+    m = headers(MIMEMultipart("mixed"), "Files without names", "nameless.1")
+    m.attach(MIMEText("Three files.\n", "plain", "us-ascii"))
+    m.attach(MIMEApplication(blob("nameless-pdf", 6000), "pdf"))
+    csv = MIMEText(text_blob("nameless-csv", 3000).decode(), "csv",
+                   "us-ascii")
+    csv["Content-Disposition"] = "x-archive"
+    m.attach(csv)
+    photo = MIMEBase("image", "jpeg")
+    photo.set_payload(base64.encodebytes(blob("nameless-jpg", 4000))
+                      .decode("ascii"))
+    photo["Content-Transfer-Encoding"] = "base64"
+    photo["Content-Disposition"] = "inline"
+    m.attach(photo)
+    rel = MIMEMultipart("related")
+    rel.attach(MIMEText('<p><img src="cid:map.1@example.co.jp"> The map.'
+                        '</p>\n', "html", "us-ascii"))
+    img = MIMEBase("image", "png")
+    img.set_payload(base64.encodebytes(blob("nameless-png", 700))
+                    .decode("ascii"))
+    img["Content-Transfer-Encoding"] = "base64"
+    img["Content-ID"] = "<map.1@example.co.jp>"
+    rel.attach(img)
+    m.attach(rel)
+    write("nameless.eml", as_bytes(m))
+
+    # The whole message is a PDF without a name.
+    m = headers(MIMEApplication(blob("nameless-whole", 5000), "pdf"),
+                "Scan", "nameless.2")
+    write("nameless-whole.eml", as_bytes(m))
+
+    # What no one attached: a signature, and a report's status.
+    m = headers(MIMEMultipart("mixed"), "Signed, with a status", "nameless.3")
+    signed = MIMEMultipart("signed", protocol="application/pgp-signature",
+                           micalg="pgp-sha256")
+    signed.attach(MIMEText("Signed text.\n", "plain", "us-ascii"))
+    sig = MIMEApplication(b"-----BEGIN PGP SIGNATURE-----\n\n"
+                          b"iQEzBAEBCAAdFiEE\n=abcd\n"
+                          b"-----END PGP SIGNATURE-----\n",
+                          "pgp-signature", email.encoders.encode_7or8bit)
+    signed.attach(sig)
+    m.attach(signed)
+    status = MIMEBase("message", "delivery-status")
+    per_message, per_rcpt = Message(), Message()
+    per_message["Reporting-MTA"] = "dns; mx.example.co.jp"
+    per_rcpt["Final-Recipient"] = "rfc822; tanaka@customer.example"
+    per_rcpt["Action"] = "delivered"
+    per_rcpt["Status"] = "2.0.0"
+    status.set_payload([per_message, per_rcpt])
+    m.attach(status)
+    write("nameless-kept.eml", as_bytes(m))
 
 
 if __name__ == "__main__":
