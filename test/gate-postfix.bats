@@ -34,6 +34,7 @@ setup_file() {
 	notice = $W/zip-notice.eml
 	[hold]
 	spool = $W/hold
+	sendmail = /usr/sbin/sendmail -C $PF/etc -G -i
 	[rule block]
 	header.Subject = ^reject-me
 	action = reject
@@ -393,6 +394,47 @@ assert sorted(e["recipients"]) == ["client@customer.example",
 	grep -qx 'X-Rcpt-Args: <client@customer.example> ORCPT=rfc822;Client+2BTag@customer.example NOTIFY=SUCCESS,DELAY' "$TMP/env"
 	grep -qx 'X-Rcpt-Args: <kacho111@example.co.jp> ORCPT=rfc822;kacho111@example.co.jp NOTIFY=NEVER' "$TMP/env"
 	pfg_arrived "$f" | cmp - "$TMP/dsnp.$$.eml"
+}
+
+@test "gate postfix: a held message keeps its DSN: released, it leaves through Postfix's sendmail with NOTIFY, ENVID and RET" {
+	mail "dsnh.$$" "hold-me: with a receipt"
+	pfg_send "$PFG_PORT" --mail-opt RET=HDRS \
+	    --mail-opt "ENVID=mp-envid+2B$$" sato@example.co.jp \
+	    'client@customer.example NOTIFY=SUCCESS,DELAY' \
+	    'kacho111@example.co.jp NOTIFY=NEVER' <"$TMP/dsnh.$$.eml"
+	gate_log "dsnh.$$" >"$TMP/log"
+	id=$(grep -Eo 'held as [0-9a-f]{32}' "$TMP/log" | head -n 1 | cut -d' ' -f3)
+	# kept with the entry: one delivery for each NOTIFY
+	mp-hold -c "$CONF" --show "$id" --json | head -n 1 >"$TMP/entry.json"
+	python3 -c 'import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["dsn-ret"] == "HDRS" and e["dsn-envid"] == "mp-envid+" + sys.argv[2], e
+assert [(d["recipients"], d["notify"]) for d in e["deliveries"]] == [
+    (["client@customer.example"], "SUCCESS,DELAY"),
+    (["kacho111@example.co.jp"], "NEVER")], e' "$TMP/entry.json" "$$"
+	none "dsnh.$$"
+	mp-hold -c "$CONF" --release "$id"
+	mp-hold -c "$CONF" --run
+	for _ in $(seq 100); do
+		[ "$(pfg_find "$PF" "dsnh.$$" | wc -l)" -lt 2 ] || break
+		sleep 0.1
+	done
+	files=$(pfg_find "$PF" "dsnh.$$")
+	[ "$(echo "$files" | wc -l)" -eq 2 ]
+	# shellcheck disable=SC2086 # file names of our own
+	for f in $files; do
+		pfg_envelope "$f"
+		pfg_envelope "$f" | grep -qx "X-Mail-Args: <sato@example.co.jp> ENVID=mp-envid+2B$$ RET=HDRS"
+		# the held bytes under mp-hold's trace field and the Received
+		# field of the smtpd mp-gate had it from
+		pfg_arrived "$f" | head -n 1 | grep -q '^X-MP-Hold: '
+		pfg_arrived "$f" | sed 1d | unreceived /dev/stdin |
+		    cmp - "$TMP/dsnh.$$.eml"
+	done
+	# shellcheck disable=SC2086
+	cat $files | grep -qx 'X-Rcpt-Args: <client@customer.example> ORCPT=rfc822;client@customer.example NOTIFY=SUCCESS,DELAY'
+	# shellcheck disable=SC2086
+	cat $files | grep -qx 'X-Rcpt-Args: <kacho111@example.co.jp> ORCPT=rfc822;kacho111@example.co.jp NOTIFY=NEVER'
 }
 
 @test "gate postfix: a bad mp.conf keeps mp-gate from starting; Postfix defers, and delivers once after the fix" {

@@ -375,3 +375,30 @@ smtp_form() {
 	run transactions
 	[ -z "$output" ]
 }
+
+@test "stagger with DSN: sendmail gets -N, -R and -V as the envelope asked; [hold] dsn = no gives none" {
+	recorder_start
+	export FAKESM_DIR=$TMP/sm
+	sed -i "s|^sendmail = /bin/false\$|sendmail = $BATS_TEST_DIRNAME/lib/fakesendmail|" "$TMP/mp.conf"
+	printf '[rule stagger-marked]\nheader.Subject = STAGGER\naction = stagger 30m\n' >>"$TMP/mp.conf"
+	gate_start
+	printf 'From: taro@example.co.jp\nTo: hanako@example.co.jp, bob@client.example\nSubject: STAGGER me\n\nbody\n' >"$TMP/m"
+	run $SEND --mail-opt RET=FULL --mail-opt ENVID=q+2B1 "$PORT" \
+	    taro@example.co.jp 'hanako@example.co.jp:NOTIFY=SUCCESS,FAILURE' \
+	    'bob@client.example:NOTIFY=NEVER' <"$TMP/m"
+	[[ "${lines[0]}" =~ ^hanako@example.co.jp\ 250\ 2.0.0\ held\ as\ [0-9a-f]{32}$ ]]
+	# the options before the recipients, ENVID xtext decoded
+	[ "$(sed -n '/^--$/q;p' "$TMP/sm/1.args" | tail -n 6 | tr '\n' ' ')" = \
+	    '-N success,failure -R full -V q+1 ' ]
+	# and without
+	gate_stop
+	sed -i 's|^sendmail = .*fakesendmail$|&\ndsn = no|' "$TMP/mp.conf"
+	grep -qx 'dsn = no' "$TMP/mp.conf"
+	gate_start
+	run $SEND --mail-opt RET=FULL --mail-opt ENVID=q+2B2 "$PORT" \
+	    taro@example.co.jp 'hanako@example.co.jp:NOTIFY=SUCCESS,FAILURE' \
+	    'bob@client.example:NOTIFY=NEVER' <"$TMP/m"
+	[[ "${lines[0]}" =~ ^hanako@example.co.jp\ 250\ 2.0.0\ held\ as\ [0-9a-f]{32}$ ]]
+	refute grep -qx -- '-[NRV]' "$TMP/sm/2.args"
+	grep -qx 'hanako@example.co.jp' "$TMP/sm/2.args"
+}

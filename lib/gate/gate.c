@@ -291,6 +291,22 @@ xforward(const MpSmtpTransaction *t, const char *name)
 	return NULL;
 }
 
+/* param_of - the value of an ESMTP parameter in params (MpSmtpParam),
+ * or NULL */
+static const char *
+param_of(const GPtrArray *params, const char *name)
+{
+	guint i;
+
+	for (i = 0; params != NULL && i < params->len; i++) {
+		const MpSmtpParam *x = params->pdata[i];
+
+		if (g_ascii_strcasecmp(x->name, name) == 0)
+			return x->value;
+	}
+	return NULL;
+}
+
 /*
  * auth_user - the SMTP AUTH user: XFORWARD (or XCLIENT) LOGIN when the
  * client gave it, else what Postfix's smtpd wrote in the topmost
@@ -705,18 +721,30 @@ hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
 	for (i = 0; i < groups->len && status == MP_OK; i++) {
 		Group *gr = groups->pdata[i];
 		GPtrArray *to = g_ptr_array_new();
+		const char **notify = g_new0(const char *, gr->rcpts->len + 1);
+		const char *envid = param_of(t->params, "ENVID");
+		char *envid_text = envid != NULL ? mp_xtext_decode(envid) :
+		    NULL;
 		MpHoldRequest rq = { 0 };
 		const char *data;
 		gsize len;
 
-		for (j = 0; j < gr->rcpts->len; j++)
-			g_ptr_array_add(to, ((MpSmtpRcpt *)
-			    gr->rcpts->pdata[j])->address);
+		for (j = 0; j < gr->rcpts->len; j++) {
+			const MpSmtpRcpt *r = gr->rcpts->pdata[j];
+
+			g_ptr_array_add(to, r->address);
+			notify[j] = param_of(r->params, "NOTIFY");
+		}
 		rq.mode = hold_mode(d->verdict);
 		rq.duration = d->duration;
 		rq.sender = t->sender;
 		rq.recipients = (char **)to->pdata;
 		rq.nrecipients = to->len;
+		/* the DSN goes with it, for the sendmail that sends it on;
+		 * ORCPT cannot (sendmail has no option for it) */
+		rq.ret = param_of(t->params, "RET");
+		rq.envid = envid_text;	/* the session took only xtext */
+		rq.notify = notify;
 		rq.rule = d->decider != NULL ? d->decider->name : NULL;
 		rq.reason = d->reason;
 		rq.override = c->hold.override;
@@ -724,6 +752,8 @@ hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
 		status = mp_hold_submit(&c->hold, c->ap, &rq,
 		    (const guchar *)data, len, &gr->held, err);
 		g_ptr_array_free(to, TRUE);
+		g_free(notify);
+		g_free(envid_text);
 	}
 	if (status != MP_OK) {
 		/* none of it is held: Postfix keeps the message */

@@ -124,6 +124,7 @@ delivery_free(gpointer p)
 
 	g_ptr_array_free(d->recipients, TRUE);
 	g_free(d->error);
+	g_free(d->notify);
 	g_free(d);
 }
 
@@ -184,6 +185,8 @@ mp_hold_entry_free(MpHoldEntry *e)
 		return;
 	g_free(e->id);
 	g_free(e->sender);
+	g_free(e->dsn_ret);
+	g_free(e->dsn_envid);
 	g_ptr_array_free(e->recipients, TRUE);
 	g_ptr_array_free(e->classes, TRUE);
 	g_ptr_array_free(e->deliveries, TRUE);
@@ -290,6 +293,10 @@ mp_hold_entry_to_json(const MpHoldEntry *e)
 	json_object_set_new(o, "mode", json_string(mode_names[e->mode]));
 	json_object_set_new(o, "state", json_string(state_names[e->state]));
 	json_object_set_new(o, "sender", mp_json_str(e->sender));
+	if (e->dsn_ret != NULL)
+		json_object_set_new(o, "dsn-ret", mp_json_str(e->dsn_ret));
+	if (e->dsn_envid != NULL)
+		json_object_set_new(o, "dsn-envid", mp_json_str(e->dsn_envid));
 	json_object_set_new(o, "recipients", strings(e->recipients));
 	json_object_set_new(o, "classes", strings(e->classes));
 	json_object_set_new(o, "created", json_integer(e->created));
@@ -310,6 +317,10 @@ mp_hold_entry_to_json(const MpHoldEntry *e)
 		    time_or_null(d->first_attempt));
 		json_object_set_new(dj, "done", time_or_null(d->done));
 		json_object_set_new(dj, "error", str_or_null(d->error));
+		/* DSN only where the envelope asked for it */
+		if (d->notify != NULL)
+			json_object_set_new(dj, "notify",
+			    mp_json_str(d->notify));
 		json_array_append_new(arr, dj);
 	}
 	json_object_set_new(o, "deliveries", arr);
@@ -460,7 +471,8 @@ read_deliveries(json_t *o, MpHoldEntry *e)
 		    !json_is_integer(n) ||
 		    !get_time(dj, "first-attempt", &d->first_attempt) ||
 		    !get_time(dj, "done", &d->done) ||
-		    !get_str(dj, "error", &d->error))
+		    !get_str(dj, "error", &d->error) ||
+		    !get_str(dj, "notify", &d->notify))
 			return FALSE;
 		d->state = (MpHoldDeliveryState)st;
 		d->attempts = (guint)json_integer_value(n);
@@ -544,6 +556,8 @@ mp_hold_entry_from_json(const char *text, gsize len, MpHoldEntry **out,
 	    &mode) &&
 	    get_name(o, "state", state_names, MP_HOLD_NSTATES, &state) &&
 	    get_str(o, "sender", &e->sender) && e->sender != NULL &&
+	    get_str(o, "dsn-ret", &e->dsn_ret) &&
+	    get_str(o, "dsn-envid", &e->dsn_envid) &&
 	    get_strings(o, "recipients", e->recipients) &&
 	    get_strings(o, "classes", e->classes) &&
 	    e->classes->len == e->recipients->len &&

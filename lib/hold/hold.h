@@ -89,6 +89,8 @@ typedef struct {
 	gint64 first_attempt;	/* 0: none yet */
 	gint64 done;		/* when it was delivered or given up */
 	char *error;		/* the last failure, or NULL */
+	char *notify;		/* the DSN NOTIFY its recipients asked for
+				 * ("SUCCESS,DELAY", "NEVER"), or NULL */
 } MpHoldDelivery;
 
 typedef struct {
@@ -124,6 +126,8 @@ typedef struct {
 	MpHoldMode mode;
 	MpHoldState state;
 	char *sender;		/* envelope sender; "" for the null sender */
+	char *dsn_ret;		/* DSN RET ("HDRS", "FULL") or NULL */
+	char *dsn_envid;	/* DSN ENVID, xtext decoded, or NULL */
 	GPtrArray *recipients;	/* char *: the envelope, in order */
 	GPtrArray *classes;	/* char *: "internal", "semi-internal" or
 				 * "external", one per recipient */

@@ -237,20 +237,56 @@ approvers(MpHoldCtx *c, MpAddrParser *ap, MpHoldEntry *e,
 	return MP_OK;
 }
 
-/* delivery - a new pending delivery of recipients of one class set */
-static MpHoldDelivery *
-delivery(MpHoldEntry *e, gint64 due, gboolean (*want)(const char *))
+/* notify_of - the DSN NOTIFY recipient i asked for, or NULL */
+static const char *
+notify_of(const MpHoldRequest *rq, guint i)
 {
-	MpHoldDelivery *d = g_new0(MpHoldDelivery, 1);
-	guint i;
+	return rq->notify != NULL && i < rq->nrecipients ? rq->notify[i] :
+	    NULL;
+}
 
-	d->recipients = g_ptr_array_new_with_free_func(g_free);
-	d->due = due;
-	for (i = 0; i < e->recipients->len; i++)
-		if (want(e->classes->pdata[i]))
-			g_ptr_array_add(d->recipients,
-			    g_strdup(e->recipients->pdata[i]));
-	return d;
+/*
+ * deliveries - new pending deliveries of the recipients of one class
+ * set, one for each NOTIFY they asked for (sendmail takes one for a
+ * whole delivery), in the order of the envelope; with always, one even
+ * when there is nobody; how many were added
+ */
+static guint
+deliveries(MpHoldEntry *e, const MpHoldRequest *rq, gint64 due,
+    gboolean (*want)(const char *), gboolean always)
+{
+	guint i, k, first = e->deliveries->len;
+
+	for (i = 0; i < e->recipients->len; i++) {
+		const char *n = notify_of(rq, i);
+		MpHoldDelivery *d = NULL;
+
+		if (!want(e->classes->pdata[i]))
+			continue;
+		for (k = first; k < e->deliveries->len && d == NULL; k++) {
+			MpHoldDelivery *x = e->deliveries->pdata[k];
+
+			if (g_strcmp0(x->notify, n) == 0)
+				d = x;
+		}
+		if (d == NULL) {
+			d = g_new0(MpHoldDelivery, 1);
+			d->recipients = g_ptr_array_new_with_free_func(g_free);
+			d->due = due;
+			d->notify = g_strdup(n);
+			g_ptr_array_add(e->deliveries, d);
+		}
+		g_ptr_array_add(d->recipients,
+		    g_strdup(e->recipients->pdata[i]));
+	}
+	if (always && e->deliveries->len == first) {
+		MpHoldDelivery *d = g_new0(MpHoldDelivery, 1);
+
+		d->recipients = g_ptr_array_new_with_free_func(g_free);
+		d->due = due;
+		g_ptr_array_add(e->deliveries, d);
+	}
+	return e->deliveries->len - first;
 }
 
 static gboolean
@@ -276,36 +312,26 @@ is_outside(const char *class)
 static void
 plan(MpHoldCtx *c, MpHoldEntry *e, const MpHoldRequest *rq, gint64 now)
 {
-	MpHoldDelivery *in, *out;
-
 	switch (rq->mode) {
 	case MP_HOLD_MODE_STAGGER:
-		in = delivery(e, now, is_inside);
-		out = delivery(e, now + (gint64)rq->duration, is_outside);
-		if (in->recipients->len > 0)
-			g_ptr_array_add(e->deliveries, in);
-		else
-			g_ptr_array_free(in->recipients, TRUE), g_free(in);
-		if (out->recipients->len > 0)
-			g_ptr_array_add(e->deliveries, out);
-		else
-			g_ptr_array_free(out->recipients, TRUE), g_free(out);
+		deliveries(e, rq, now, is_inside, FALSE);
+		deliveries(e, rq, now + (gint64)rq->duration, is_outside,
+		    FALSE);
 		break;
 	case MP_HOLD_MODE_APPROVE:
-		g_ptr_array_add(e->deliveries, delivery(e, 0, is_any));
+		deliveries(e, rq, 0, is_any, TRUE);
 		e->expires = now + (gint64)c->approve_timeout;
 		e->deliver_on_expiry = c->deliver_on_expiry;
 		break;
 	case MP_HOLD_MODE_CONFIRM:
-		g_ptr_array_add(e->deliveries, delivery(e, 0, is_any));
+		deliveries(e, rq, 0, is_any, TRUE);
 		e->expires = now + (gint64)c->confirm_timeout;
 		break;
 	case MP_HOLD_MODE_HOLD:
 	default:
 		/* no --for: [hold] hold-time */
-		g_ptr_array_add(e->deliveries, delivery(e,
-		    now + (gint64)(rq->duration == G_MAXUINT64 ?
-		    c->hold_time : rq->duration), is_any));
+		deliveries(e, rq, now + (gint64)(rq->duration == G_MAXUINT64 ?
+		    c->hold_time : rq->duration), is_any, TRUE);
 		break;
 	}
 }
@@ -327,6 +353,8 @@ mp_hold_submit(MpHoldCtx *c, MpAddrParser *ap, const MpHoldRequest *rq,
 	e->created = now;
 	g_free(e->sender);
 	e->sender = g_strdup(rq->sender);
+	e->dsn_ret = g_strdup(rq->ret);
+	e->dsn_envid = g_strdup(rq->envid);
 	e->rule = g_strdup(rq->rule);
 	e->reason = g_strdup(rq->reason);
 	e->override = rq->override || c->override;

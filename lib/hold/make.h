@@ -13,6 +13,12 @@ typedef struct {
 	const char *sender;	/* the envelope sender; "" for <> */
 	char **recipients;	/* the envelope */
 	guint nrecipients;
+	/* DSN (RFC 3461) as the envelope asked, kept for the delivery:
+	 * RET, ENVID (xtext decoded), and each recipient's NOTIFY (NULL,
+	 * or an array of nrecipients with NULL for none) */
+	const char *ret;
+	const char *envid;
+	const char *const *notify;
 	char **approvers;	/* --approver; NULL: [hold] approvers or the
 				 * sender's superiors in the snapshot */
 	const char *rule;	/* --rule, or NULL */

@@ -60,6 +60,7 @@ const MpOptSpec mp_hold_key_opts[] = {
 	{ .id = MP_HOLD_OPT_APPROVE_EXPIRY, .key = "approve-expiry",
 	  .def = MP_HOLD_APPROVE_EXPIRY_DEFAULT },
 	{ .id = MP_HOLD_OPT_TRACE, .key = "trace", .def = "yes" },
+	{ .id = MP_HOLD_OPT_DSN, .key = "dsn", .def = "yes" },
 	{ .id = MP_HOLD_OPT_RETRY_FOR, .key = "retry-for",
 	  .def = MP_HOLD_RETRY_FOR_DEFAULT },
 	{ .id = MP_HOLD_OPT_PURGE_AFTER, .key = "purge-after",
@@ -95,6 +96,7 @@ mp_hold_ctx_load(MpHoldCtx *c, const MpOpts *keys, const MpConfig *cfg,
 		    g_strconcat(v, "/", NULL);
 	}
 	c->trace = mp_opts_bool(keys, MP_HOLD_OPT_TRACE, TRUE);
+	c->dsn = mp_opts_bool(keys, MP_HOLD_OPT_DSN, TRUE);
 	c->override = mp_opts_bool(keys, MP_HOLD_OPT_OVERRIDE, FALSE);
 	c->hold_time = mp_opts_uint(keys, MP_HOLD_OPT_HOLD_TIME, 300);
 	c->approve_timeout = mp_opts_uint(keys, MP_HOLD_OPT_APPROVE_TIMEOUT,
@@ -307,6 +309,7 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 {
 	GPtrArray *argv = g_ptr_array_new();
 	char *path = mp_hold_message_path(c->spool, e->id);
+	char *lower = NULL, *ret = NULL;
 	int in[2], msg, st, errfd = -1, status = MP_OK;
 	char *said = NULL;
 	pid_t pid, parent;
@@ -319,6 +322,21 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	g_ptr_array_add(argv, "-f");
 	/* Postfix's sendmail reads "<>" as the null sender */
 	g_ptr_array_add(argv, *e->sender != '\0' ? e->sender : "<>");
+	/* the DSN the envelope asked for (RFC 3461), as Postfix's and
+	 * Sendmail's sendmail take it: -N for NOTIFY, -R for RET, -V for
+	 * ENVID ([hold] dsn = no for one that reads them otherwise) */
+	if (c->dsn && d->notify != NULL) {
+		g_ptr_array_add(argv, "-N");
+		g_ptr_array_add(argv, lower = g_ascii_strdown(d->notify, -1));
+	}
+	if (c->dsn && e->dsn_ret != NULL) {
+		g_ptr_array_add(argv, "-R");
+		g_ptr_array_add(argv, ret = g_ascii_strdown(e->dsn_ret, -1));
+	}
+	if (c->dsn && e->dsn_envid != NULL) {
+		g_ptr_array_add(argv, "-V");
+		g_ptr_array_add(argv, e->dsn_envid);
+	}
 	g_ptr_array_add(argv, "--");
 	for (i = 0; i < d->recipients->len; i++)
 		g_ptr_array_add(argv, d->recipients->pdata[i]);
@@ -402,6 +420,8 @@ out:
 	g_free(said);
 	g_clear_error(&ferr);
 	g_ptr_array_free(argv, TRUE);
+	g_free(lower);
+	g_free(ret);
 	g_free(path);
 	return status;
 }
