@@ -717,6 +717,33 @@ assert d["state"] == "discarded" and d["sender"] == "sato@example.co.jp"
 	[ "$(notices)" = "held sato@example.co.jp" ]
 }
 
+@test "a sendmail that hangs is stopped at [hold] sendmail-timeout: temporary, delivered once it answers" {
+	printf 'sendmail-timeout = 1s\n' >>"$TMP/mp.conf"
+	# one that waits before it reads a small message (all of it in the
+	# pipe), and one that does not read a big one (the pipe full)
+	$MKMSG "$TMP/big.eml" --to a@example.com --subject big \
+	    --attach big.pdf:400000:application/pdf
+	for m in "$MSG" "$TMP/big.eml"; do
+		rm -f "$SM"/*
+		echo 30 >"$SM/sleep"
+		MSG=$m hold -f sato@example.co.jp -- a@example.com
+		SECONDS=0
+		run_at 300
+		[ "$SECONDS" -lt 10 ]
+		[ "$(state "$id")" = held ]
+		[ "$(field "$id" 'd["deliveries"][0]["state"], d["deliveries"][0]["attempts"]')" = "pending 1" ]
+		field "$id" 'd["deliveries"][0]["error"]'
+		[[ $(field "$id" 'd["deliveries"][0]["error"]') == *"sendmail-timeout"* ]]
+		# the stopped sendmail and what it started are gone
+		refute pgrep -f "sleep 30"
+		rm "$SM/sleep"
+		run_at 360
+		[ "$(state "$id")" = sent ]
+		[ "$(calls)" -eq 2 ]
+		tail -n +2 "$SM/2.msg" | cmp - "$m"
+	done
+}
+
 @test "other temporary failures: 71 73 74 78, a signal, a sendmail that cannot run" {
 	for st in 71 73 74 78 TERM KILL; do
 		rm -f "$SM"/*

@@ -91,6 +91,7 @@ const MpKeySpec mp_schema[] = {
 	{ "hold", "sendmail", MP_KEY_STRING, 0, 0, NULL },
 	{ "hold", "trace", MP_KEY_BOOL, 0, 0, NULL },
 	{ "hold", "dsn", MP_KEY_BOOL, 0, 0, NULL },
+	{ "hold", "sendmail-timeout", MP_KEY_DURATION, 1, MP_HOUR, NULL },
 	{ "hold", "retry-for", MP_KEY_DURATION, 0, MP_HOLD_TIME_MAX, NULL },
 	{ "hold", "purge-after", MP_KEY_DURATION, 0, MP_HOLD_KEEP_MAX, NULL },
 	{ "hold", "base-url", MP_KEY_STRING, 0, 0, NULL },

@@ -46,6 +46,8 @@
 #define MP_HOLD_CONFIRM_TIMEOUT_DEFAULT "1d"
 #define MP_HOLD_SENDMAIL_DEFAULT "/usr/sbin/sendmail -G -i"
 #define MP_HOLD_RETRY_FOR_DEFAULT "5d"
+/* [hold] sendmail-timeout: how long one sendmail may take */
+#define MP_HOLD_SENDMAIL_TIMEOUT_DEFAULT "5m"
 #define MP_HOLD_PURGE_AFTER_DEFAULT "30d"
 #define MP_HOLD_LANG_DEFAULT "ja"
 

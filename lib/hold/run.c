@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +63,8 @@ const MpOptSpec mp_hold_key_opts[] = {
 	  .def = MP_HOLD_APPROVE_EXPIRY_DEFAULT },
 	{ .id = MP_HOLD_OPT_TRACE, .key = "trace", .def = "yes" },
 	{ .id = MP_HOLD_OPT_DSN, .key = "dsn", .def = "yes" },
+	{ .id = MP_HOLD_OPT_SENDMAIL_TIMEOUT, .key = "sendmail-timeout",
+	  .def = MP_HOLD_SENDMAIL_TIMEOUT_DEFAULT },
 	{ .id = MP_HOLD_OPT_RETRY_FOR, .key = "retry-for",
 	  .def = MP_HOLD_RETRY_FOR_DEFAULT },
 	{ .id = MP_HOLD_OPT_PURGE_AFTER, .key = "purge-after",
@@ -97,6 +101,8 @@ mp_hold_ctx_load(MpHoldCtx *c, const MpOpts *keys, const MpConfig *cfg,
 	}
 	c->trace = mp_opts_bool(keys, MP_HOLD_OPT_TRACE, TRUE);
 	c->dsn = mp_opts_bool(keys, MP_HOLD_OPT_DSN, TRUE);
+	c->sendmail_timeout = mp_opts_uint(keys, MP_HOLD_OPT_SENDMAIL_TIMEOUT,
+	    300);
 	c->override = mp_opts_bool(keys, MP_HOLD_OPT_OVERRIDE, FALSE);
 	c->hold_time = mp_opts_uint(keys, MP_HOLD_OPT_HOLD_TIME, 300);
 	c->approve_timeout = mp_opts_uint(keys, MP_HOLD_OPT_APPROVE_TIMEOUT,
@@ -230,10 +236,80 @@ trace_field(const MpHoldEntry *e, const char *eol)
 	    mp_hold_mode_name(e->mode), e->by != NULL ? e->by : "timer", eol);
 }
 
-/* feed - what sendmail reads: the trace field after any mbox From_
- * line, then the held bytes, unchanged */
+/* left_ms - the milliseconds from now to deadline (monotonic, in
+ * microseconds), for poll; 0 when it has passed */
 static int
-feed(int to, int from, const MpHoldEntry *e, gboolean trace, GError **err)
+left_ms(gint64 deadline)
+{
+	gint64 left = deadline - g_get_monotonic_time();
+
+	return left <= 0 ? 0 : (int)MIN(left / 1000 + 1, G_MAXINT);
+}
+
+/* put - len bytes to sendmail's pipe (non-blocking), waiting for room
+ * until deadline: a sendmail that stops reading must not stop us */
+static int
+put(int to, const char *buf, gsize len, gint64 deadline, GError **err)
+{
+	while (len > 0) {
+		ssize_t n = write(to, buf, len);
+		struct pollfd p = { .fd = to, .events = POLLOUT };
+		int r;
+
+		if (n >= 0) {
+			buf += n;
+			len -= (gsize)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return mp_fail(err, mp_errno_status(errno),
+			    "sendmail: write: %s", g_strerror(errno));
+		if ((r = poll(&p, 1, left_ms(deadline))) == 0)
+			return mp_fail(err, EX_TEMPFAIL, "sendmail: it took "
+			    "no more of the message for [hold] "
+			    "sendmail-timeout");
+		if (r < 0 && errno != EINTR)
+			return mp_fail(err, EX_TEMPFAIL, "sendmail: poll: %s",
+			    g_strerror(errno));
+	}
+	return MP_OK;
+}
+
+/* reap - wait for sendmail until deadline; TRUE when it ended (*st),
+ * FALSE when it did not in time */
+static gboolean
+reap(pid_t pid, int *st, gint64 deadline)
+{
+	int fd = pidfd_open(pid, 0);
+	pid_t r;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if ((r = waitpid(pid, st, WNOHANG)) == pid ||
+		    (r < 0 && errno != EINTR))
+			break;
+		if (r == 0 && left_ms(deadline) == 0) {
+			if (fd >= 0)
+				close(fd);
+			return FALSE;
+		}
+		/* without a pidfd (an old kernel), a look every 10 ms */
+		if (fd < 0 || poll(&p, 1, left_ms(deadline)) < 0)
+			g_usleep(10000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return TRUE;
+}
+
+/* feed - what sendmail reads: the trace field after any mbox From_
+ * line, then the held bytes, unchanged, until deadline */
+static int
+feed(int to, int from, const MpHoldEntry *e, gboolean trace,
+    gint64 deadline, GError **err)
 {
 	char buf[FEED_BLOCK];
 	gboolean first = TRUE;
@@ -256,18 +332,17 @@ feed(int to, int from, const MpHoldEntry *e, gboolean trace, GError **err)
 
 			if (n >= 5 && memcmp(buf, "From ", 5) == 0 && nl != NULL) {
 				skip = (gsize)(nl - buf) + 1;
-				status = mp_write_all(to, buf, skip, "sendmail",
-				    err);
+				status = put(to, buf, skip, deadline, err);
 			}
 			if (status == MP_OK)
-				status = mp_write_all(to, field, strlen(field),
-				    "sendmail", err);
+				status = put(to, field, strlen(field),
+				    deadline, err);
 			g_free(field);
 		}
 		first = FALSE;
 		if (status == MP_OK)
-			status = mp_write_all(to, buf + skip, (gsize)n - skip,
-			    "sendmail", err);
+			status = put(to, buf + skip, (gsize)n - skip,
+			    deadline, err);
 		if (status != MP_OK)
 			return status;
 	}
@@ -311,6 +386,8 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	char *path = mp_hold_message_path(c->spool, e->id);
 	char *lower = NULL, *ret = NULL;
 	int in[2], msg, st, errfd = -1, status = MP_OK;
+	gint64 deadline;
+	gboolean late = FALSE;
 	char *said = NULL;
 	pid_t pid, parent;
 	guint i;
@@ -369,8 +446,10 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		/*
 		 * Should we die before the message is whole, sendmail must
 		 * die too: fed to its end of input, it would send what it
-		 * has, and the next run the whole message again.
+		 * has, and the next run the whole message again.  A group
+		 * of its own: what it starts (postdrop) is stopped with it.
 		 */
+		setpgid(0, 0);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
 		    getppid() != parent)
 			_exit(EX_OSERR);
@@ -380,20 +459,41 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 		execv((char *)argv->pdata[0], (char **)argv->pdata);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(in[0]);
 	old = signal(SIGPIPE, SIG_IGN);
-	status = feed(in[1], msg, e, c->trace, &ferr);
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	deadline = g_get_monotonic_time() +
+	    (gint64)c->sendmail_timeout * G_USEC_PER_SEC;
+	status = feed(in[1], msg, e, c->trace, deadline, &ferr);
 	/* a message we could not hand over whole must not go at all: a
 	 * sendmail at its end of input sends what it read */
-	if (status != MP_OK)
+	if (status != MP_OK) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
+	}
 	close(in[1]);
 	close(msg);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	if (!reap(pid, &st, deadline)) {
+		/* a sendmail that hangs must not hold the run, nor the
+		 * entry's lock: stopped, it is a temporary failure */
+		late = TRUE;
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
 	signal(SIGPIPE, old);
 	said = stderr_text(errfd);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && status == MP_OK) {
+	if (late) {
+		status = mp_fail(err, EX_TEMPFAIL, "%s: no answer in %"
+		    G_GUINT64_FORMAT " s ([hold] sendmail-timeout), stopped",
+		    c->sendmail[0], c->sendmail_timeout);
+	} else if (status != MP_OK && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGKILL) {
+		/* we stopped it: why we did */
+		status = mp_fail(err, EX_TEMPFAIL, "%s", ferr->message);
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && status == MP_OK) {
 		status = MP_OK;
 	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 127) {
 		status = mp_fail(err, EX_TEMPFAIL, "%s: cannot be run",

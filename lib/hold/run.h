@@ -28,6 +28,7 @@ enum {
 	MP_HOLD_OPT_APPROVE_EXPIRY,
 	MP_HOLD_OPT_TRACE,
 	MP_HOLD_OPT_DSN,
+	MP_HOLD_OPT_SENDMAIL_TIMEOUT,
 	MP_HOLD_OPT_RETRY_FOR,
 	MP_HOLD_OPT_PURGE_AFTER,
 	MP_HOLD_OPT_OVERRIDE,
@@ -47,6 +48,7 @@ typedef struct {
 	gboolean trace;		/* X-MP-Hold: on what is delivered */
 	gboolean dsn;		/* -N, -R, -V to sendmail for the DSN
 				 * the envelope asked for */
+	guint64 sendmail_timeout;	/* seconds one sendmail may take */
 	guint64 hold_time, approve_timeout, confirm_timeout;	/* seconds */
 	guint64 retry_for, purge_after;
 	gboolean deliver_on_expiry;
