@@ -355,13 +355,19 @@ smtp_form() {
 	[ -c /dev/full ]
 }
 
-@test "stagger: the internal recipient is delivered by the worker at once through [hold] sendmail, the external one held" {
+# stagger_start - mp-gate with a rule that staggers "STAGGER" mail and
+# [hold] sendmail that records each call in TMP/sm; the message TMP/m
+stagger_start() {
 	recorder_start
 	export FAKESM_DIR=$TMP/sm
 	sed -i "s|^sendmail = /bin/false\$|sendmail = $BATS_TEST_DIRNAME/lib/fakesendmail|" "$TMP/mp.conf"
 	printf '[rule stagger-marked]\nheader.Subject = STAGGER\naction = stagger 30m\n' >>"$TMP/mp.conf"
 	gate_start
 	printf 'From: taro@example.co.jp\nTo: hanako@example.co.jp, bob@client.example\nSubject: STAGGER me\n\nbody\n' >"$TMP/m"
+}
+
+@test "stagger: the internal recipient is delivered by the worker at once through [hold] sendmail, the external one held" {
+	stagger_start
 	run $SEND "$PORT" taro@example.co.jp hanako@example.co.jp bob@client.example <"$TMP/m"
 	[[ "${lines[0]}" =~ ^hanako@example.co.jp\ 250\ 2.0.0\ held\ as\ [0-9a-f]{32}$ ]]
 	# the inside part went at once, with its envelope and the bytes
@@ -377,12 +383,7 @@ smtp_form() {
 }
 
 @test "stagger with DSN: sendmail gets -N, -R and -V as the envelope asked; [hold] dsn = no gives none" {
-	recorder_start
-	export FAKESM_DIR=$TMP/sm
-	sed -i "s|^sendmail = /bin/false\$|sendmail = $BATS_TEST_DIRNAME/lib/fakesendmail|" "$TMP/mp.conf"
-	printf '[rule stagger-marked]\nheader.Subject = STAGGER\naction = stagger 30m\n' >>"$TMP/mp.conf"
-	gate_start
-	printf 'From: taro@example.co.jp\nTo: hanako@example.co.jp, bob@client.example\nSubject: STAGGER me\n\nbody\n' >"$TMP/m"
+	stagger_start
 	run $SEND --mail-opt RET=FULL --mail-opt ENVID=q+2B1 "$PORT" \
 	    taro@example.co.jp 'hanako@example.co.jp:NOTIFY=SUCCESS,FAILURE' \
 	    'bob@client.example:NOTIFY=NEVER' <"$TMP/m"

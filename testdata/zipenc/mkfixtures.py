@@ -257,6 +257,14 @@ def main():
     nameless()
 
 
+def base64_part(mtype, data):
+    """A part of data in base64, with no name and no disposition."""
+    part = MIMEBase(*mtype.split("/"))
+    part.set_payload(base64.encodebytes(data).decode("ascii"))
+    part["Content-Transfer-Encoding"] = "base64"
+    return part
+
+
 def nameless():
     """Files that carry no name: attachments all the same."""
     # A PDF as MIMEApplication makes it, with no name and no disposition;
@@ -270,19 +278,13 @@ def nameless():
                    "us-ascii")
     csv["Content-Disposition"] = "x-archive"
     m.attach(csv)
-    photo = MIMEBase("image", "jpeg")
-    photo.set_payload(base64.encodebytes(blob("nameless-jpg", 4000))
-                      .decode("ascii"))
-    photo["Content-Transfer-Encoding"] = "base64"
+    photo = base64_part("image/jpeg", blob("nameless-jpg", 4000))
     photo["Content-Disposition"] = "inline"
     m.attach(photo)
     rel = MIMEMultipart("related")
     rel.attach(MIMEText('<p><img src="cid:map.1@example.co.jp"> The map.'
                         '</p>\n', "html", "us-ascii"))
-    img = MIMEBase("image", "png")
-    img.set_payload(base64.encodebytes(blob("nameless-png", 700))
-                    .decode("ascii"))
-    img["Content-Transfer-Encoding"] = "base64"
+    img = base64_part("image/png", blob("nameless-png", 700))
     img["Content-ID"] = "<map.1@example.co.jp>"
     rel.attach(img)
     m.attach(rel)
