@@ -394,6 +394,8 @@ sendmail(MpHoldCtx *c, const MpHoldEntry *e, const MpHoldDelivery *d,
 	GError *ferr = NULL;
 	void (*old)(int);
 
+	/* a status that cannot be had (ECHILD) is no success */
+	st = EX_TEMPFAIL << 8;
 	for (i = 0; c->sendmail[i] != NULL; i++)
 		g_ptr_array_add(argv, c->sendmail[i]);
 	g_ptr_array_add(argv, "-f");
