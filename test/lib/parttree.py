@@ -8,8 +8,12 @@ message, Python's email package (policy.compat32, which keeps what it
 reads) gives the leaves, depth first, a message/rfc822 part counted as
 one leaf as mp does; the attachments are worked out from Python's view
 by the rule mp-zipenc(1) documents, written here apart from the C:
-an attachment disposition, a file name or a forwarded message (not the
-message a multipart/report returns), except an image without an
+an attachment disposition or one RFC 2183 does not know, a file name,
+a forwarded message (not the message a multipart/report returns), or
+any other leaf that is not text, named or not, but for what no one
+attaches (a report's status, a multipart/signed's signature, the parts
+of a multipart/encrypted, a nameless image of a multipart/related);
+except an image without an
 attachment disposition whose Content-ID an HTML body's markup shows: a
 start tag's attribute value that is its cid: URL, or a url() of it in
 a style attribute, read with Python's html.parser (an HTML file that is
@@ -60,7 +64,7 @@ class Cids(html.parser.HTMLParser):
 
 
 def leaves(part, parent=None):
-    """[(leaf, its parent's content type)]"""
+    """[(leaf, its parent part or None)]"""
     # a message/* part is one leaf for mp: it does not descend (compat32
     # would read a delivery-status as several little messages)
     if part.get_content_maintype() == "message":
@@ -68,7 +72,7 @@ def leaves(part, parent=None):
     if part.is_multipart():
         out = []
         for p in part.get_payload():
-            out += leaves(p, part.get_content_type())
+            out += leaves(p, part)
         return out
     # a multipart Python could not split (no delimiter found) has no
     # parts, as for mp
@@ -89,6 +93,20 @@ def text_of(part):
         return data.decode("latin-1")
 
 
+def kept(p, t, parent):
+    """whether a leaf without a name is nobody's attachment"""
+    up = parent.get_content_type() if parent is not None else ""
+    if t.startswith("message/") and (t != "message/partial" or
+                                     up == "multipart/report"):
+        return True
+    if up == "multipart/encrypted":
+        return True
+    if up == "multipart/signed":
+        kids = parent.get_payload()
+        return len(kids) > 1 and kids[1] is p
+    return up == "multipart/related" and t.startswith("image/")
+
+
 def python_view(msg):
     ls = leaves(msg)
     shown = set()
@@ -107,8 +125,10 @@ def python_view(msg):
     out = []
     for p, parent in ls:
         t = p.get_content_type()
-        disp = str(p.get("Content-Disposition") or "").split(";")[0]
-        disp = disp.strip().lower()
+        raw = p.get("Content-Disposition")
+        # the type is what comes before ";" or white space; none: None
+        disp = None if raw is None else \
+            re.split(r"[;\s]", str(raw).strip(), maxsplit=1)[0].lower()
         try:
             name = p.get_filename()
         except Exception:  # noqa: BLE001
@@ -122,15 +142,21 @@ def python_view(msg):
                     email.header.decode_header(name)))
             except Exception:  # noqa: BLE001 - a bad word stays raw
                 pass
-        # a forwarded message, but not the one a report returns
-        att = disp == "attachment" or (
+        up = parent.get_content_type() if parent is not None else ""
+        # any disposition but inline (RFC 2183 2.8), a forwarded message
+        # but not the one a report returns, a name, or a file of no name
+        att = (disp is not None and disp != "inline") or (
             t in ("message/rfc822", "message/global") and
-            parent != "multipart/report")
+            up != "multipart/report")
         if not att and name:
             att = True
-            cid = str(p.get("Content-ID") or "").strip().strip("<>").lower()
-            if t.startswith("image/") and cid and cid in shown:
-                att = False
+        elif not att and not t.startswith("text/") and \
+                not t.startswith("multipart/") and not kept(p, t, parent):
+            att = True
+        cid = str(p.get("Content-ID") or "").strip().strip("<>").lower()
+        if att and disp != "attachment" and t.startswith("image/") and \
+                cid and cid in shown:
+            att = False
         # mp-zipenc(1): a file name is used without its directory
         name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
         out.append((t, "A" if att else "-", name))
