@@ -715,6 +715,9 @@ static int
 hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
     GPtrArray *groups, GError **err)
 {
+	const char *envid = param_of(t->params, "ENVID");
+	/* the session took ENVID as xtext; sendmail -V takes the text */
+	char *envid_text = envid != NULL ? mp_xtext_decode(envid) : NULL;
 	guint i, j;
 	int status = MP_OK;
 
@@ -722,9 +725,6 @@ hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
 		Group *gr = groups->pdata[i];
 		GPtrArray *to = g_ptr_array_new();
 		const char **notify = g_new0(const char *, gr->rcpts->len + 1);
-		const char *envid = param_of(t->params, "ENVID");
-		char *envid_text = envid != NULL ? mp_xtext_decode(envid) :
-		    NULL;
 		MpHoldRequest rq = { 0 };
 		const char *data;
 		gsize len;
@@ -743,7 +743,7 @@ hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
 		/* the DSN goes with it, for the sendmail that sends it on;
 		 * ORCPT cannot (sendmail has no option for it) */
 		rq.ret = param_of(t->params, "RET");
-		rq.envid = envid_text;	/* the session took only xtext */
+		rq.envid = envid_text;
 		rq.notify = notify;
 		rq.rule = d->decider != NULL ? d->decider->name : NULL;
 		rq.reason = d->reason;
@@ -753,8 +753,8 @@ hold(Conf *c, const MpSmtpTransaction *t, const MpDecision *d,
 		    (const guchar *)data, len, &gr->held, err);
 		g_ptr_array_free(to, TRUE);
 		g_free(notify);
-		g_free(envid_text);
 	}
+	g_free(envid_text);
 	if (status != MP_OK) {
 		/* none of it is held: Postfix keeps the message */
 		for (i = 0; i < groups->len; i++) {

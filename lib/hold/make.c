@@ -249,9 +249,9 @@ notify_of(const MpHoldRequest *rq, guint i)
  * deliveries - new pending deliveries of the recipients of one class
  * set, one for each NOTIFY they asked for (sendmail takes one for a
  * whole delivery), in the order of the envelope; with always, one even
- * when there is nobody; how many were added
+ * when there is nobody
  */
-static guint
+static void
 deliveries(MpHoldEntry *e, const MpHoldRequest *rq, gint64 due,
     gboolean (*want)(const char *), gboolean always)
 {
@@ -286,7 +286,6 @@ deliveries(MpHoldEntry *e, const MpHoldRequest *rq, gint64 due,
 		d->due = due;
 		g_ptr_array_add(e->deliveries, d);
 	}
-	return e->deliveries->len - first;
 }
 
 static gboolean

@@ -921,10 +921,11 @@ forwarded(const MpPart *p)
  * disposition is no file but the machinery of the mail: the status a
  * report carries, wherever it is (message/delivery-status and the like;
  * a forwarded message and a fragment of one, message/partial, are
- * files, unless a report returns them), the signature of a multipart/signed and both parts of a
- * multipart/encrypted (RFC 1847: ciphertext already), or an image that
- * is a resource of a multipart/related (RFC 2387: the HTML shows it,
- * by cid: or by Content-Location)
+ * files, unless a report returns them), the signature of a
+ * multipart/signed and both parts of a multipart/encrypted (RFC 1847:
+ * ciphertext already), or an image that is a resource of a
+ * multipart/related (RFC 2387: the HTML shows it, by cid: or by
+ * Content-Location)
  */
 static gboolean
 nameless_kept(const MpPart *p)
@@ -975,9 +976,9 @@ cid_shown(const MpMessage *msg, const MpPart *p, GHashTable *cids)
  * text, a multipart (one whose delimiter never occurs) or the machinery
  * of a report, a signature, an encryption or an HTML page
  * (nameless_kept).  A PDF without a name or a disposition is a file all
- * the same, and must not leave in the clear.  The one exception is an image without an
- * attachment disposition whose Content-ID the markup of a text/html
- * part shows (cid:): it is part of the text.  A message whose whole
+ * the same, and must not leave in the clear.  The one exception is an
+ * image without an attachment disposition whose Content-ID the markup
+ * of a text/html part shows (cid:): it is part of the text.  A message whose whole
  * body is a file counts too.
  */
 GPtrArray *
